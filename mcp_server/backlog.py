@@ -1,0 +1,553 @@
+"""The feature backlog: AutoCoder/AutoForge-compatible storage and rules, free of any MCP import.
+
+Everything here is plain sqlite3 so the MCP server starts fast and the TUI can read the backlog
+through exactly the same rules (one copy of the logic). Writes are single ``BEGIN IMMEDIATE``
+transactions with priorities computed inside SQL, so several processes never lose a feature or
+hand out the same priority.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MAX_DEPENDENCIES = 20
+STATUSES = ("passing", "in_progress", "ready", "blocked", "pending")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS features (
+    id INTEGER NOT NULL PRIMARY KEY,
+    priority INTEGER NOT NULL DEFAULT 999,
+    category VARCHAR(100) NOT NULL,
+    name VARCHAR(255) NOT NULL,
+    description TEXT NOT NULL,
+    steps JSON NOT NULL,
+    passes BOOLEAN NOT NULL DEFAULT 0,
+    in_progress BOOLEAN NOT NULL DEFAULT 0,
+    dependencies JSON
+);
+CREATE INDEX IF NOT EXISTS ix_features_priority ON features (priority);
+CREATE INDEX IF NOT EXISTS ix_features_passes ON features (passes);
+CREATE INDEX IF NOT EXISTS ix_features_in_progress ON features (in_progress);
+CREATE INDEX IF NOT EXISTS ix_feature_status ON features (passes, in_progress);
+"""
+
+_CORE_COLUMNS = (
+    "id",
+    "priority",
+    "category",
+    "name",
+    "description",
+    "steps",
+    "passes",
+    "in_progress",
+    "dependencies",
+)
+_INSERT = (
+    "INSERT INTO features (priority, category, name, description, steps, passes, in_progress,"
+    " dependencies{names}) VALUES (?, ?, ?, ?, ?, 0, 0, ?{defaults})"
+)
+_JSON_COLUMNS = {"steps", "dependencies", "human_input_request", "human_input_response"}
+_BOOL_COLUMNS = {"passes", "in_progress", "needs_human_input"}
+
+
+class BacklogError(Exception):
+    """A failure explained in one sentence, safe to show to a user or a model."""
+
+
+@dataclass(frozen=True)
+class NewFeature:
+    """A feature to create; validated by the caller's schema, checked again here for rules."""
+
+    category: str
+    name: str
+    description: str
+    steps: list[str]
+    dependencies: tuple[int, ...] = ()
+    depends_on_indices: tuple[int, ...] = ()
+
+
+def find_database(project: Path) -> Path | None:
+    """Return the existing backlog file of a project, newest layout first, or None."""
+    for candidate in (project / ".autoforge" / "features.db", project / "features.db"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def parse_dependencies(raw: Any) -> list[int]:
+    """Read a dependencies cell leniently: old rows hold NULL, JSON text, or odd values."""
+    if raw is None:
+        return []
+    if isinstance(raw, str | bytes):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return []
+    if not isinstance(raw, list):
+        return []
+    ids: list[int] = []
+    for item in raw:
+        if isinstance(item, bool):
+            continue
+        whole_float = isinstance(item, float) and item.is_integer()
+        digits = isinstance(item, str) and item.strip().isdigit()
+        if isinstance(item, int) or whole_float or digits:
+            ids.append(int(item))
+    return ids
+
+
+def _decode(column: str, value: Any) -> Any:
+    """Turn a stored cell into the value a client should see."""
+    if column in _BOOL_COLUMNS:
+        return bool(value)
+    if column == "dependencies":
+        return parse_dependencies(value)
+    if column in _JSON_COLUMNS and isinstance(value, str | bytes):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    if column == "steps" and value is None:
+        return []
+    return value
+
+
+def _sql_error(path: Path, error: sqlite3.Error) -> BacklogError:
+    """Explain a sqlite failure in one sentence that says what to do."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return BacklogError(
+            f"The backlog database {path} is locked by another process; try again in a moment."
+        )
+    if "readonly" in text or "read-only" in text:
+        return BacklogError(
+            f"The backlog database {path} is read-only; make it writable to change the backlog."
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return BacklogError(
+            f"The backlog database {path} is damaged or not a SQLite file; "
+            "restore it from a backup or move it aside."
+        )
+    if "no such table" in text or "no such column" in text:
+        return BacklogError(
+            f"The backlog database {path} has no usable features table; "
+            "check that it is an AutoCoder/AutoForge backlog."
+        )
+    if "unable to open" in text or "disk i/o" in text or "full" in text:
+        return BacklogError(
+            f"The backlog database {path} cannot be opened or written ({error}); "
+            "check the disk and the file's permissions."
+        )
+    return BacklogError(f"The backlog database {path} failed: {error}.")
+
+
+class Backlog:
+    """One project's backlog, found lazily so a database created later by an agent is picked up."""
+
+    def __init__(self, project: Path, busy_timeout: float = 10.0) -> None:
+        self.project = project.resolve()
+        self.busy_timeout = busy_timeout
+        self._conn: sqlite3.Connection | None = None
+        self._conn_path: Path | None = None
+        self._columns: tuple[str, ...] | None = None
+
+    # -- connections -------------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        """The file in use, or the file the first write would create."""
+        return find_database(self.project) or self.project / "features.db"
+
+    def close(self) -> None:
+        """Close the cached connection (the server exits or the file moved)."""
+        if self._conn is not None:
+            self._conn.close()
+        self._conn, self._conn_path, self._columns = None, None, None
+
+    def _connect(self, create: bool) -> sqlite3.Connection | None:
+        """Open the backlog; create it only for a write. None means "no backlog yet"."""
+        existing = find_database(self.project)
+        if existing is None and not create:
+            self.close()
+            return None
+        path = existing or self.project / "features.db"
+        if self._conn is not None and self._conn_path == path and path.exists():
+            return self._conn
+        self.close()
+        try:
+            conn = sqlite3.connect(path, timeout=self.busy_timeout, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            if existing is None:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(SCHEMA)
+            self._columns = tuple(r[1] for r in conn.execute("PRAGMA table_info(features)"))
+        except sqlite3.Error as error:
+            if existing is None and not self.project.is_dir():
+                raise BacklogError(
+                    f"The project directory {self.project} does not exist; "
+                    "start the server with --project pointing at a project."
+                ) from error
+            raise _sql_error(path, error) from error
+        if not self._columns:
+            conn.close()
+            raise _sql_error(path, sqlite3.OperationalError("no such table: features"))
+        self._conn, self._conn_path = conn, path
+        return conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection | None]:
+        """A consistent snapshot for a read; errors become one-sentence BacklogErrors."""
+        try:
+            conn = self._connect(create=False)
+        except BacklogError:
+            raise
+        if conn is None:
+            yield None
+            return
+        try:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            self.close()
+            raise _sql_error(self.path, error) from error
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write transaction taken with BEGIN IMMEDIATE (the upstream corruption fix)."""
+        conn = self._connect(create=True)
+        assert conn is not None
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            self.close()
+            raise _sql_error(self.path, error) from error
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as error:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                self.close()
+                raise _sql_error(self.path, error) from error
+            raise
+
+    # -- shaping -----------------------------------------------------------------------------
+
+    def _feature(self, row: sqlite3.Row) -> dict[str, Any]:
+        """Every column of a row, decoded; extra columns of newer files are kept."""
+        return {key: _decode(key, row[key]) for key in row.keys()}  # noqa: SIM118 (iterating a Row yields values)
+
+    @staticmethod
+    def _summary(row: sqlite3.Row, status: str) -> dict[str, Any]:
+        """The short form used in lists: enough to pick a feature, not its whole text."""
+        return {
+            "id": row["id"],
+            "priority": row["priority"],
+            "category": row["category"],
+            "name": row["name"],
+            "status": status,
+            "dependencies": parse_dependencies(row["dependencies"]),
+        }
+
+    @staticmethod
+    def _passing_ids(conn: sqlite3.Connection) -> set[int]:
+        return {r[0] for r in conn.execute("SELECT id FROM features WHERE passes")}
+
+    @staticmethod
+    def _waiting_on(row: sqlite3.Row, passing: set[int]) -> list[int]:
+        """Dependencies of a row that do not pass yet (a missing id never passes)."""
+        return [dep for dep in parse_dependencies(row["dependencies"]) if dep not in passing]
+
+    @classmethod
+    def _status(cls, row: sqlite3.Row, passing: set[int]) -> str:
+        """The one status shown for a feature: passing, in_progress, blocked, else ready."""
+        if row["passes"]:
+            return "passing"
+        if row["in_progress"]:
+            return "in_progress"
+        return "blocked" if cls._waiting_on(row, passing) else "ready"
+
+    @classmethod
+    def _matches(cls, row: sqlite3.Row, status: str, passing: set[int]) -> bool:
+        """Status filters as the tools define them; they may overlap (see feature_list)."""
+        if status == "passing":
+            return bool(row["passes"])
+        if row["passes"]:
+            return False
+        if status == "in_progress":
+            return bool(row["in_progress"])
+        if status == "blocked":
+            return bool(cls._waiting_on(row, passing))
+        if status == "pending":
+            return not row["in_progress"]
+        return not row["in_progress"] and not cls._waiting_on(row, passing)
+
+    def _ordered(self, conn: sqlite3.Connection, where: str = "1") -> list[sqlite3.Row]:
+        query = f"SELECT * FROM features WHERE {where} ORDER BY priority, id"  # noqa: S608
+        return conn.execute(query).fetchall()
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of passing, in-progress and all features, with the passing percentage."""
+        with self._reading() as conn:
+            if conn is None:
+                return {"passing": 0, "in_progress": 0, "total": 0, "percentage": 0.0}
+            passing, in_progress, total = conn.execute(
+                "SELECT COALESCE(SUM(passes = 1), 0), COALESCE(SUM(in_progress = 1 AND "
+                "COALESCE(passes, 0) = 0), 0), COUNT(*) FROM features"
+            ).fetchone()
+        percentage = round(passing * 100.0 / total, 1) if total else 0.0
+        return {
+            "passing": passing,
+            "in_progress": in_progress,
+            "total": total,
+            "percentage": percentage,
+        }
+
+    def get(self, feature_id: int) -> dict[str, Any]:
+        """One whole feature with its computed status."""
+        with self._reading() as conn:
+            row = None
+            if conn is not None:
+                row = conn.execute("SELECT * FROM features WHERE id = ?", (feature_id,)).fetchone()
+            if row is None:
+                raise BacklogError(f"Feature {feature_id} does not exist.")
+            feature = self._feature(row)
+            feature["status"] = self._status(row, self._passing_ids(conn))  # type: ignore[arg-type]
+        return feature
+
+    def ready(self, limit: int = 10) -> dict[str, Any]:
+        """Features to work on next: not passing, not in progress, every dependency passing.
+
+        Order: priority, then id. ``skip`` moves a feature to the end of exactly this order.
+        """
+        with self._reading() as conn:
+            if conn is None:
+                return {"features": [], "count": 0, "total_ready": 0}
+            passing = self._passing_ids(conn)
+            candidates = conn.execute(
+                "SELECT id, dependencies FROM features WHERE NOT COALESCE(passes, 0)"
+                " AND NOT COALESCE(in_progress, 0) ORDER BY priority, id"
+            )
+            ready = [r[0] for r in candidates if not self._waiting_on(r, passing)]
+            chosen = [
+                self._feature(self._row(conn, fid)) | {"status": "ready"} for fid in ready[:limit]
+            ]
+        return {"features": chosen, "count": len(chosen), "total_ready": len(ready)}
+
+    @staticmethod
+    def _row(conn: sqlite3.Connection, feature_id: int) -> sqlite3.Row:
+        row: sqlite3.Row = conn.execute(
+            "SELECT * FROM features WHERE id = ?", (feature_id,)
+        ).fetchone()
+        return row
+
+    def blocked(self, limit: int = 20) -> dict[str, Any]:
+        """Features not passing with at least one dependency not passing, each with blocked_by."""
+        with self._reading() as conn:
+            if conn is None:
+                return {"features": [], "count": 0, "total_blocked": 0}
+            passing = self._passing_ids(conn)
+            found: list[dict[str, Any]] = []
+            total = 0
+            for row in self._ordered(conn, "NOT COALESCE(passes, 0) AND dependencies IS NOT NULL"):
+                waiting = self._waiting_on(row, passing)
+                if not waiting:
+                    continue
+                total += 1
+                if len(found) < limit:
+                    found.append(self._summary(row, "blocked") | {"blocked_by": waiting})
+        return {"features": found, "count": len(found), "total_blocked": total}
+
+    def find(
+        self,
+        status: str | None = None,
+        category: str | None = None,
+        query: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        """Filter the backlog by status, category (exact, any case) and text in name/description.
+
+        Status filters: passing; in_progress (not passing); blocked (not passing, a dependency
+        not passing); ready (what feature_get_ready returns); pending (not passing, not in
+        progress). Order: priority, then id.
+        """
+        clauses, params = ["1"], []
+        if category:
+            clauses.append("category = ? COLLATE NOCASE")
+            params.append(category)
+        if query:
+            escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            clauses.append("(name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')")
+            params += [pattern, pattern]
+        with self._reading() as conn:
+            if conn is None:
+                return {"features": [], "count": 0, "total": 0, "offset": offset}
+            passing = self._passing_ids(conn)
+            sql = f"SELECT * FROM features WHERE {' AND '.join(clauses)} ORDER BY priority, id"  # noqa: S608
+            rows = conn.execute(sql, params).fetchall()
+        matched = [
+            self._summary(row, self._status(row, passing))
+            for row in rows
+            if status is None or self._matches(row, status, passing)
+        ]
+        page = matched[offset : offset + limit]
+        return {"features": page, "count": len(page), "total": len(matched), "offset": offset}
+
+    def graph(self) -> dict[str, Any]:
+        """Every feature as a node and every dependency as an edge, from required to dependent."""
+        with self._reading() as conn:
+            if conn is None:
+                return {"nodes": [], "edges": []}
+            passing = self._passing_ids(conn)
+            rows = self._ordered(conn)
+        ids = {r["id"] for r in rows}
+        nodes, edges = [], []
+        for row in rows:
+            nodes.append(
+                {
+                    "id": row["id"],
+                    "name": row["name"],
+                    "category": row["category"],
+                    "status": self._status(row, passing),
+                }
+            )
+            for dep in parse_dependencies(row["dependencies"]):
+                edges.append({"from": dep, "to": row["id"], "missing": dep not in ids})
+        return {"nodes": nodes, "edges": edges}
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def create(self, feature: NewFeature) -> dict[str, Any]:
+        """Create one feature at the end of the queue (priority = max + 1)."""
+        created: dict[str, Any] = self.create_bulk([feature])["features"][0]
+        return created
+
+    def create_bulk(self, features: Sequence[NewFeature]) -> dict[str, Any]:
+        """Create several features all or nothing; later items may depend on earlier ones."""
+        if not features:
+            raise BacklogError("Give at least one feature to create.")
+        if find_database(self.project) is None:
+            # Check the batch before the first write creates the file: a refused batch must
+            # leave the project as it was.
+            placeholders: list[int] = []
+            for index, item in enumerate(features):
+                self._resolve_dependencies(index, item, set(), placeholders)
+                placeholders.append(-1 - index)
+        with self._writing() as conn:
+            existing = {r[0] for r in conn.execute("SELECT id FROM features")}
+            base = conn.execute("SELECT COALESCE(MAX(priority), 0) + 1 FROM features").fetchone()[0]
+            created: list[int] = []
+            names, defaults = self._extra_defaults()
+            insert = _INSERT.format(names=names, defaults=defaults)  # column names from PRAGMA
+            for index, item in enumerate(features):
+                deps = self._resolve_dependencies(index, item, existing, created)
+                values = (
+                    base + index,
+                    item.category,
+                    item.name,
+                    item.description,
+                    json.dumps(item.steps),
+                    json.dumps(deps) if deps else None,
+                )
+                cursor = conn.execute(insert, values)
+                if cursor.rowcount != 1 or cursor.lastrowid is None:
+                    raise BacklogError("A feature could not be stored; nothing was created.")
+                created.append(cursor.lastrowid)
+        return {
+            "created": len(created),
+            "ids": created,
+            "features": [
+                {"id": fid, "priority": base + i, "name": features[i].name}
+                for i, fid in enumerate(created)
+            ],
+        }
+
+    def _extra_defaults(self) -> tuple[str, str]:
+        """Fill NOT NULL columns of newer schemas that have no default, so inserts never fail."""
+        conn = self._conn
+        assert conn is not None
+        names, values = "", ""
+        for _, name, kind, notnull, default, _pk in conn.execute("PRAGMA table_info(features)"):
+            if name in _CORE_COLUMNS or not notnull or default is not None:
+                continue
+            literal = "0" if any(t in (kind or "").upper() for t in ("INT", "BOOL")) else "''"
+            names += f", {name}"
+            values += f", {literal}"
+        return names, values
+
+    @staticmethod
+    def _resolve_dependencies(
+        index: int, item: NewFeature, existing: set[int], created: list[int]
+    ) -> list[int]:
+        """Check one new feature's dependencies; batch indices must point backwards."""
+        label = item.name if len(item.name) <= 60 else item.name[:57] + "..."
+        deps: list[int] = []
+        for dep in item.dependencies:
+            if dep not in existing:
+                raise BacklogError(
+                    f'Feature "{label}" depends on feature {dep}, which does not exist; '
+                    "nothing was created."
+                )
+            deps.append(dep)
+        for ref in item.depends_on_indices:
+            if ref < 0 or ref >= index:
+                raise BacklogError(
+                    f'Feature "{label}" (index {index}) has depends_on_indices {ref}; indices must '
+                    "point to earlier features of the same batch, so nothing was created."
+                )
+            deps.append(created[ref])
+        if len(set(deps)) != len(deps):
+            raise BacklogError(
+                f'Feature "{label}" lists the same dependency twice; nothing was created.'
+            )
+        if len(deps) > MAX_DEPENDENCIES:
+            raise BacklogError(
+                f'Feature "{label}" has {len(deps)} dependencies, more than the limit of '
+                f"{MAX_DEPENDENCIES}; nothing was created."
+            )
+        return deps
+
+    def skip(self, feature_id: int) -> dict[str, Any]:
+        """Move a feature that is not passing to the end of the queue and clear in_progress."""
+        if find_database(self.project) is None:
+            raise BacklogError(f"Feature {feature_id} does not exist.")
+        with self._writing() as conn:
+            row = conn.execute(
+                "SELECT id, name, passes, priority FROM features WHERE id = ?", (feature_id,)
+            ).fetchone()
+            if row is None:
+                raise BacklogError(f"Feature {feature_id} does not exist.")
+            if row["passes"]:
+                raise BacklogError(
+                    f"Feature {feature_id} already passes; only unfinished features can be skipped."
+                )
+            cursor = conn.execute(
+                "UPDATE features SET priority = (SELECT MAX(priority) + 1 FROM features), "
+                "in_progress = 0 WHERE id = ?",
+                (feature_id,),
+            )
+            if cursor.rowcount != 1:
+                raise BacklogError(f"Feature {feature_id} could not be updated; nothing changed.")
+            new = conn.execute("SELECT priority FROM features WHERE id = ?", (feature_id,))
+            priority = new.fetchone()[0]
+        return {
+            "id": feature_id,
+            "name": row["name"],
+            "old_priority": row["priority"],
+            "new_priority": priority,
+            "message": f"Feature {feature_id} moved to the end of the queue.",
+        }

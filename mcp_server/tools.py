@@ -1,0 +1,248 @@
+"""The backlog tools as MCP sees them: names, titles, descriptions, schemas, annotations, handlers.
+
+Each tool validates its arguments against its own advertised input schema, calls one Backlog
+method, and returns JSON text. Failures are ToolFailure with one sentence, which the protocol
+layer turns into an ``isError`` result the model can read and correct.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mcp_server.backlog import MAX_DEPENDENCIES, STATUSES, Backlog, BacklogError, NewFeature
+from mcp_server.validate import ArgumentError, check
+
+MAX_BULK = 200
+READ = {"readOnlyHint": True, "destructiveHint": False, "idempotentHint": True}
+WRITE = {"readOnlyHint": False, "destructiveHint": False, "idempotentHint": False}
+LOCAL = {"openWorldHint": False}
+
+_ID = {"type": "integer", "minimum": 1, "description": "The feature's id."}
+_STEPS = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": 50,
+    "items": {"type": "string", "minLength": 1, "maxLength": 2000},
+    "description": "Concrete steps that verify the feature works, in order.",
+}
+_FEATURE_FIELDS: dict[str, Any] = {
+    "category": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "description": "A short group name such as 'Authentication' or 'UI'.",
+    },
+    "name": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255,
+        "description": "What the feature does, as a short imperative title.",
+    },
+    "description": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 20000,
+        "description": "What to build and why, with enough detail to implement it.",
+    },
+    "steps": _STEPS,
+    "dependencies": {
+        "type": "array",
+        "maxItems": MAX_DEPENDENCIES,
+        "items": {"type": "integer", "minimum": 1},
+        "description": "Ids of existing features that must pass before this one can start.",
+    },
+}
+_BULK_ITEM = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["category", "name", "description", "steps"],
+    "properties": _FEATURE_FIELDS
+    | {
+        "depends_on_indices": {
+            "type": "array",
+            "maxItems": MAX_DEPENDENCIES,
+            "items": {"type": "integer", "minimum": 0},
+            "description": "0-based positions of EARLIER features in this same list.",
+        }
+    },
+}
+
+
+class ToolFailure(Exception):
+    """A tool call that failed for a reason the caller can fix; the text is one sentence."""
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One MCP tool: what the client is told about it and the function that runs it."""
+
+    name: str
+    title: str
+    description: str
+    properties: dict[str, Any]
+    required: tuple[str, ...]
+    annotations: dict[str, Any]
+    run: Callable[[Backlog, dict[str, Any]], Any]
+
+    @property
+    def input_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": self.properties,
+            "required": list(self.required),
+            "additionalProperties": False,
+        }
+
+    def describe(self) -> dict[str, Any]:
+        """The entry of this tool in a ``tools/list`` result."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "inputSchema": self.input_schema,
+            "annotations": {"title": self.title, **self.annotations, **LOCAL},
+        }
+
+    def call(self, backlog: Backlog, arguments: Any) -> str:
+        """Validate, run, and return the result as JSON text; raise ToolFailure on bad input."""
+        if arguments is None:
+            arguments = {}
+        try:
+            args = check(arguments, self.input_schema, "arguments")
+            result = self.run(backlog, args)
+        except (ArgumentError, BacklogError) as error:
+            raise ToolFailure(str(error)) from error
+        return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+
+
+def _new_feature(item: dict[str, Any]) -> NewFeature:
+    return NewFeature(
+        category=item["category"].strip(),
+        name=item["name"].strip(),
+        description=item["description"].strip(),
+        steps=[step.strip() for step in item["steps"]],
+        dependencies=tuple(item.get("dependencies", ())),
+        depends_on_indices=tuple(item.get("depends_on_indices", ())),
+    )
+
+
+def _bulk(backlog: Backlog, args: dict[str, Any]) -> Any:
+    return backlog.create_bulk([_new_feature(item) for item in args["features"]])
+
+
+TOOLS: tuple[Tool, ...] = (
+    Tool(
+        "feature_get_stats",
+        "Backlog progress",
+        "Count the backlog's features: passing, in progress, total, and the percentage passing. "
+        "Use it to answer 'how far along is the project?'.",
+        {},
+        (),
+        READ,
+        lambda b, a: b.stats(),
+    ),
+    Tool(
+        "feature_get_by_id",
+        "Feature details",
+        "Get one feature in full: category, name, description, steps, priority, status and "
+        "dependencies (plus any extra fields the backlog keeps).",
+        {"feature_id": _ID},
+        ("feature_id",),
+        READ,
+        lambda b, a: b.get(a["feature_id"]),
+    ),
+    Tool(
+        "feature_get_ready",
+        "Features ready to work on",
+        "List the features that can be started now (not passing, not in progress, every "
+        "dependency passing), in queue order: priority, then id. Also returns how many are ready.",
+        {"limit": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
+        (),
+        READ,
+        lambda b, a: b.ready(a.get("limit", 10)),
+    ),
+    Tool(
+        "feature_get_blocked",
+        "Blocked features",
+        "List features that cannot start because a dependency does not pass yet; each names the "
+        "ids it waits on in blocked_by. Also returns how many are blocked.",
+        {"limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+        (),
+        READ,
+        lambda b, a: b.blocked(a.get("limit", 20)),
+    ),
+    Tool(
+        "feature_list",
+        "Search the backlog",
+        "List features filtered by status (passing, in_progress, ready, blocked, pending = not "
+        "passing and not in progress), by category, and by text found in name or description; "
+        "paginated with limit and offset. Returns short entries; use feature_get_by_id for one "
+        "feature in full.",
+        {
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "category": {"type": "string", "maxLength": 100},
+            "query": {"type": "string", "maxLength": 500},
+            "limit": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+            "offset": {"type": "integer", "minimum": 0, "default": 0},
+        },
+        (),
+        READ,
+        lambda b, a: b.find(**a),
+    ),
+    Tool(
+        "feature_get_graph",
+        "Dependency graph",
+        "Get every feature as a node (id, name, category, status) and every dependency as an "
+        "edge from the required feature to the one that waits for it.",
+        {},
+        (),
+        READ,
+        lambda b, a: b.graph(),
+    ),
+    Tool(
+        "feature_create",
+        "Create a feature",
+        "Add one feature at the end of the queue. Give a category, a short name, a description "
+        "with enough detail to build it, and concrete steps that verify it works. Optional "
+        f"dependencies: ids of existing features (at most {MAX_DEPENDENCIES}).",
+        _FEATURE_FIELDS,
+        ("category", "name", "description", "steps"),
+        WRITE,
+        lambda b, a: b.create(_new_feature(a)),
+    ),
+    Tool(
+        "feature_create_bulk",
+        "Create several features",
+        "Add several features at once, all or nothing, in the order given. An item may depend on "
+        "EARLIER items of the same list through depends_on_indices (0-based) and on existing "
+        f"features through dependencies; at most {MAX_DEPENDENCIES} dependencies per feature. "
+        "Returns the ids created.",
+        {
+            "features": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_BULK,
+                "items": _BULK_ITEM,
+                "description": "The features to create.",
+            }
+        },
+        ("features",),
+        WRITE,
+        _bulk,
+    ),
+    Tool(
+        "feature_skip",
+        "Skip a feature",
+        "Move a feature that does not pass yet to the end of the queue and clear its in-progress "
+        "flag, so other ready features come first. Refuses a passing feature.",
+        {"feature_id": _ID},
+        ("feature_id",),
+        {**WRITE, "idempotentHint": False},
+        lambda b, a: b.skip(a["feature_id"]),
+    ),
+)
+
+BY_NAME = {tool.name: tool for tool in TOOLS}
