@@ -16,48 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mcp_server.records import (
+    CORE_COLUMNS,
+    INSERT,
+    SCHEMA,
+    BacklogError,
+    decode,
+    find_database,
+    parse_dependencies,
+    sql_error,
+)
+
 MAX_DEPENDENCIES = 20
 STATUSES = ("passing", "in_progress", "ready", "blocked", "pending")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS features (
-    id INTEGER NOT NULL PRIMARY KEY,
-    priority INTEGER NOT NULL DEFAULT 999,
-    category VARCHAR(100) NOT NULL,
-    name VARCHAR(255) NOT NULL,
-    description TEXT NOT NULL,
-    steps JSON NOT NULL,
-    passes BOOLEAN NOT NULL DEFAULT 0,
-    in_progress BOOLEAN NOT NULL DEFAULT 0,
-    dependencies JSON
-);
-CREATE INDEX IF NOT EXISTS ix_features_priority ON features (priority);
-CREATE INDEX IF NOT EXISTS ix_features_passes ON features (passes);
-CREATE INDEX IF NOT EXISTS ix_features_in_progress ON features (in_progress);
-CREATE INDEX IF NOT EXISTS ix_feature_status ON features (passes, in_progress);
-"""
-
-_CORE_COLUMNS = (
-    "id",
-    "priority",
-    "category",
-    "name",
-    "description",
-    "steps",
-    "passes",
-    "in_progress",
-    "dependencies",
-)
-_INSERT = (
-    "INSERT INTO features (priority, category, name, description, steps, passes, in_progress,"
-    " dependencies{names}) VALUES (?, ?, ?, ?, ?, 0, 0, ?{defaults})"
-)
-_JSON_COLUMNS = {"steps", "dependencies", "human_input_request", "human_input_response"}
-_BOOL_COLUMNS = {"passes", "in_progress", "needs_human_input"}
-
-
-class BacklogError(Exception):
-    """A failure explained in one sentence, safe to show to a user or a model."""
 
 
 @dataclass(frozen=True)
@@ -70,81 +41,6 @@ class NewFeature:
     steps: list[str]
     dependencies: tuple[int, ...] = ()
     depends_on_indices: tuple[int, ...] = ()
-
-
-def find_database(project: Path) -> Path | None:
-    """Return the existing backlog file of a project, newest layout first, or None."""
-    for candidate in (project / ".autoforge" / "features.db", project / "features.db"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def parse_dependencies(raw: Any) -> list[int]:
-    """Read a dependencies cell leniently: old rows hold NULL, JSON text, or odd values."""
-    if raw is None:
-        return []
-    if isinstance(raw, str | bytes):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return []
-    if not isinstance(raw, list):
-        return []
-    ids: list[int] = []
-    for item in raw:
-        if isinstance(item, bool):
-            continue
-        whole_float = isinstance(item, float) and item.is_integer()
-        digits = isinstance(item, str) and item.strip().isdigit()
-        if isinstance(item, int) or whole_float or digits:
-            ids.append(int(item))
-    return ids
-
-
-def _decode(column: str, value: Any) -> Any:
-    """Turn a stored cell into the value a client should see."""
-    if column in _BOOL_COLUMNS:
-        return bool(value)
-    if column == "dependencies":
-        return parse_dependencies(value)
-    if column in _JSON_COLUMNS and isinstance(value, str | bytes):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    if column == "steps" and value is None:
-        return []
-    return value
-
-
-def _sql_error(path: Path, error: sqlite3.Error) -> BacklogError:
-    """Explain a sqlite failure in one sentence that says what to do."""
-    text = str(error).lower()
-    if "locked" in text or "busy" in text:
-        return BacklogError(
-            f"The backlog database {path} is locked by another process; try again in a moment."
-        )
-    if "readonly" in text or "read-only" in text:
-        return BacklogError(
-            f"The backlog database {path} is read-only; make it writable to change the backlog."
-        )
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return BacklogError(
-            f"The backlog database {path} is damaged or not a SQLite file; "
-            "restore it from a backup or move it aside."
-        )
-    if "no such table" in text or "no such column" in text:
-        return BacklogError(
-            f"The backlog database {path} has no usable features table; "
-            "check that it is an AutoCoder/AutoForge backlog."
-        )
-    if "unable to open" in text or "disk i/o" in text or "full" in text:
-        return BacklogError(
-            f"The backlog database {path} cannot be opened or written ({error}); "
-            "check the disk and the file's permissions."
-        )
-    return BacklogError(f"The backlog database {path} failed: {error}.")
 
 
 class Backlog:
@@ -193,10 +89,10 @@ class Backlog:
                     f"The project directory {self.project} does not exist; "
                     "start the server with --project pointing at a project."
                 ) from error
-            raise _sql_error(path, error) from error
+            raise sql_error(path, error) from error
         if not self._columns:
             conn.close()
-            raise _sql_error(path, sqlite3.OperationalError("no such table: features"))
+            raise sql_error(path, sqlite3.OperationalError("no such table: features"))
         self._conn, self._conn_path = conn, path
         return conn
 
@@ -218,7 +114,7 @@ class Backlog:
                 conn.execute("ROLLBACK")
         except sqlite3.Error as error:
             self.close()
-            raise _sql_error(self.path, error) from error
+            raise sql_error(self.path, error) from error
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
@@ -229,7 +125,7 @@ class Backlog:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
             self.close()
-            raise _sql_error(self.path, error) from error
+            raise sql_error(self.path, error) from error
         try:
             yield conn
             conn.execute("COMMIT")
@@ -238,14 +134,14 @@ class Backlog:
                 conn.execute("ROLLBACK")
             if isinstance(error, sqlite3.Error):
                 self.close()
-                raise _sql_error(self.path, error) from error
+                raise sql_error(self.path, error) from error
             raise
 
     # -- shaping -----------------------------------------------------------------------------
 
     def _feature(self, row: sqlite3.Row) -> dict[str, Any]:
         """Every column of a row, decoded; extra columns of newer files are kept."""
-        return {key: _decode(key, row[key]) for key in row.keys()}  # noqa: SIM118 (iterating a Row yields values)
+        return {key: decode(key, row[key]) for key in row.keys()}  # noqa: SIM118 (iterating a Row yields values)
 
     @staticmethod
     def _summary(row: sqlite3.Row, status: str) -> dict[str, Any]:
@@ -293,7 +189,7 @@ class Backlog:
         return not row["in_progress"] and not cls._waiting_on(row, passing)
 
     def _ordered(self, conn: sqlite3.Connection, where: str = "1") -> list[sqlite3.Row]:
-        query = f"SELECT * FROM features WHERE {where} ORDER BY priority, id"  # noqa: S608
+        query = f"SELECT * FROM features WHERE {where} ORDER BY priority, id"
         return conn.execute(query).fetchall()
 
     # -- reads -------------------------------------------------------------------------------
@@ -397,7 +293,7 @@ class Backlog:
             if conn is None:
                 return {"features": [], "count": 0, "total": 0, "offset": offset}
             passing = self._passing_ids(conn)
-            sql = f"SELECT * FROM features WHERE {' AND '.join(clauses)} ORDER BY priority, id"  # noqa: S608
+            sql = f"SELECT * FROM features WHERE {' AND '.join(clauses)} ORDER BY priority, id"
             rows = conn.execute(sql, params).fetchall()
         matched = [
             self._summary(row, self._status(row, passing))
@@ -452,7 +348,7 @@ class Backlog:
             base = conn.execute("SELECT COALESCE(MAX(priority), 0) + 1 FROM features").fetchone()[0]
             created: list[int] = []
             names, defaults = self._extra_defaults()
-            insert = _INSERT.format(names=names, defaults=defaults)  # column names from PRAGMA
+            insert = INSERT.format(names=names, defaults=defaults)  # column names from PRAGMA
             for index, item in enumerate(features):
                 deps = self._resolve_dependencies(index, item, existing, created)
                 values = (
@@ -482,7 +378,7 @@ class Backlog:
         assert conn is not None
         names, values = "", ""
         for _, name, kind, notnull, default, _pk in conn.execute("PRAGMA table_info(features)"):
-            if name in _CORE_COLUMNS or not notnull or default is not None:
+            if name in CORE_COLUMNS or not notnull or default is not None:
                 continue
             literal = "0" if any(t in (kind or "").upper() for t in ("INT", "BOOL")) else "''"
             names += f", {name}"

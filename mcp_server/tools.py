@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mcp_server.backlog import MAX_DEPENDENCIES, STATUSES, Backlog, BacklogError, NewFeature
+from mcp_server.backlog import MAX_DEPENDENCIES, STATUSES, Backlog, NewFeature
+from mcp_server.records import BacklogError
 from mcp_server.validate import ArgumentError, check
 
 MAX_BULK = 200

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mcp_server.backlog import parse_dependencies
+from mcp_server.records import parse_dependencies
 from tests.backlog_db import dump, make_backlog
 from tests.conftest import backlog_client
 

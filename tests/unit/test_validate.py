@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcp_server.backlog import parse_dependencies
+from mcp_server.records import parse_dependencies
 from mcp_server.validate import ArgumentError, check
 
 SCHEMA = {

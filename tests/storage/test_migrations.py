@@ -1,0 +1,172 @@
+"""Schema upgrades keep data; files that are not ours, newer or damaged are refused clearly."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from tui.storage.database import _split_sql
+
+from tests.conftest import set_read_only
+from tui.models import Role
+from tui.storage import Store, StoreError
+from tui.storage.schema import APPLICATION_ID, CORE, LATEST
+
+
+def make_version_1(path: Path) -> None:
+    """A file as the first release wrote it: core tables only, no FTS, no message counts."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    for statement in _split_sql(CORE):
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO conversations (id, project_path, project_name, title, created_at, updated_at)"
+        " VALUES (1, '/p', 'p', 'old chat', '2025-01-01T10:00:00+00:00',"
+        " '2025-01-01T10:05:00+00:00')"
+    )
+    conn.executemany(
+        "INSERT INTO messages (conversation_id, role, content, created_at) VALUES (1, ?, ?, ?)",
+        [
+            ("user", "where is the lexer", "2025-01-01T10:00:00+00:00"),
+            ("assistant", "The lexer lives in lex.py", "2025-01-01T10:05:00+00:00"),
+        ],
+    )
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+
+async def test_old_version_upgrades_and_keeps_data(db_path: Path) -> None:
+    make_version_1(db_path)
+    store = await Store.open(db_path)
+    try:
+        conv = await store.conversation_get(1)
+        hits = await store.search("lexer")
+        await store.message_add(1, Role.USER, "thanks")
+        after = await store.conversation_get(1)
+    finally:
+        await store.close()
+    assert conv is not None and conv.title == "old chat" and conv.message_count == 2
+    assert {h.message_id for h in hits} == {1, 2}
+    assert after is not None and after.message_count == 3
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+async def test_newer_database_is_refused_untouched(db_path: Path) -> None:
+    make_version_1(db_path)
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.commit()
+    conn.close()
+    before = db_path.read_bytes()
+    with pytest.raises(StoreError) as info:
+        await Store.open(db_path)
+    assert str(info.value).startswith(
+        f"The history database {db_path} was written by a newer assistant-tui "
+        f"(schema {LATEST + 1}, this one knows {LATEST}); upgrade assistant-tui or pass --db"
+    )
+    assert db_path.read_bytes() == before
+
+
+async def test_not_sqlite_is_refused_and_not_overwritten(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_text("my notes, not a database\n" * 200)
+    before = db_path.read_bytes()
+    with pytest.raises(StoreError) as info:
+        await Store.open(db_path)
+    assert str(info.value) == (
+        f"{db_path} is not a SQLite database; move it aside or pass --db PATH or set "
+        "ASSISTANT_TUI_DB to use another file."
+    )
+    assert db_path.read_bytes() == before
+
+
+async def test_another_programs_database_is_refused(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="is a SQLite database of another program"):
+        await Store.open(db_path)
+    conn = sqlite3.connect(db_path)
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["invoices"]
+    conn.close()
+
+
+async def test_damaged_pages_give_a_clear_error(db_path: Path, project: Path) -> None:
+    store = await Store.open(db_path)
+    conv, _ = await store.conversation_create(project, "q")
+    for i in range(300):
+        await store.message_add(conv.id, Role.ASSISTANT, f"{i} " + "text " * 100)
+    await store.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(db_path.read_bytes())
+    page = 4096
+    for start in range(page * 3, len(data) - page, page * 2):
+        data[start : start + page] = b"\xff" * page  # smash every other page past the header
+    db_path.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as info:
+        store = await Store.open(db_path)
+        try:
+            await store.message_page(conv.id, limit=1000)
+            await store.search("text")
+        finally:
+            await store.close()
+    assert str(info.value).startswith(f"The history database {db_path} is damaged")
+    assert "move it aside" in str(info.value)
+
+
+async def test_missing_directory_is_created(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "c" / "history.db"
+    store = await Store.open(path)
+    await store.close()
+    assert path.is_file()
+
+
+async def test_directory_or_unwritable_place_is_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(StoreError, match="is a directory, not a database file"):
+        await Store.open(tmp_path / "adir")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    set_read_only(locked, True)
+    try:
+        with pytest.raises(StoreError) as info:
+            await Store.open(locked / "sub" / "history.db")
+    finally:
+        set_read_only(locked, False)
+    assert "cannot be created or opened" in str(info.value)
+    assert "pass --db PATH or set ASSISTANT_TUI_DB" in str(info.value)
+
+
+async def test_read_only_database_is_browsable_but_refuses_writes(
+    db_path: Path, project: Path
+) -> None:
+    store = await Store.open(db_path)
+    conv, _ = await store.conversation_create(project, "kept history")
+    await store.close()
+    set_read_only(db_path, True)
+    set_read_only(db_path.parent, True)
+    try:
+        store = await Store.open(db_path)
+        try:
+            listed = await store.conversation_list(project)
+            with pytest.raises(StoreError) as info:
+                await store.message_add(conv.id, Role.USER, "new")
+        finally:
+            await store.close()
+    finally:
+        set_read_only(db_path.parent, False)
+        set_read_only(db_path, False)
+    assert store.read_only and [c.title for c in listed] == ["kept history"]
+    assert str(info.value).startswith(
+        f"The history database {db_path} is read-only, so this change was not saved"
+    )

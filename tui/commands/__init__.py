@@ -1,0 +1,1 @@
+"""Headless subcommands of assistant-tui (no Textual import)."""

@@ -1,0 +1,38 @@
+"""``assistant-tui import-autocoder PROJECT_DIR``: copy upstream assistant conversations in."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tui.config import database_path
+from tui.storage import Store
+from tui.storage.importer import import_autocoder
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "import-autocoder",
+        help="import an AutoCoder/AutoForge project assistant's conversations",
+        description="Copy the conversations of an AutoCoder/AutoForge assistant.db (read-only) "
+        "into assistant-tui's history for that project. Importing twice adds nothing.",
+    )
+    parser.add_argument("project", metavar="PROJECT_DIR", type=Path)
+    parser.add_argument("--db", help="history database (default: $ASSISTANT_TUI_DB or user data)")
+    parser.set_defaults(run=run)
+
+
+async def run(args: argparse.Namespace) -> int:
+    if not args.project.is_dir():
+        raise SystemExit(f"assistant-tui: {args.project} is not a directory; give a project path.")
+    store = await Store.open(database_path(args.db))
+    try:
+        report = await import_autocoder(store, args.project)
+    finally:
+        await store.close()
+    sources = ", ".join(str(p) for p in report.files)
+    print(
+        f"Imported {report.imported} conversation(s) with {report.messages} message(s) from "
+        f"{sources}; {report.skipped} already imported."
+    )
+    return 0

@@ -1,0 +1,129 @@
+"""The records the app works with, independent of SQLite and of Textual."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+
+class Role(StrEnum):
+    USER = "user"
+    ASSISTANT = "assistant"
+    SYSTEM = "system"
+
+
+class MessageStatus(StrEnum):
+    """Where a message stands; anything but COMPLETE is shown with a marker."""
+
+    COMPLETE = "complete"
+    STREAMING = "streaming"
+    INTERRUPTED = "interrupted"
+    ERROR = "error"
+
+
+class ToolStatus(StrEnum):
+    RUNNING = "running"
+    OK = "ok"
+    ERROR = "error"
+    DENIED = "denied"
+
+
+@dataclass(frozen=True)
+class TurnUsage:
+    """What one assistant turn cost, as the SDK reports it."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    cost_usd: float = 0.0
+    duration_ms: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        cached = self.cache_read_tokens + self.cache_write_tokens
+        return self.input_tokens + self.output_tokens + cached
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: int
+    project_path: Path
+    project_name: str
+    title: str
+    session_id: str | None
+    model: str | None
+    created_at: datetime
+    updated_at: datetime
+    pinned: bool
+    archived: bool
+    deleted_at: datetime | None
+    message_count: int
+    parent_id: int | None = None
+    parent_message_id: int | None = None
+
+    @property
+    def trashed(self) -> bool:
+        return self.deleted_at is not None
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    conversation_id: int
+    role: Role
+    content: str
+    status: MessageStatus
+    created_at: datetime
+    usage: TurnUsage | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ToolEvent:
+    """One tool call of a turn. ``result`` is capped; ``result_size`` is the full length."""
+
+    id: int
+    conversation_id: int
+    message_id: int | None
+    tool_use_id: str
+    name: str
+    input: dict[str, object]
+    result: str | None
+    result_size: int
+    status: ToolStatus
+    started_at: datetime
+    finished_at: datetime | None
+
+    @property
+    def is_error(self) -> bool:
+        return self.status in (ToolStatus.ERROR, ToolStatus.DENIED)
+
+    @property
+    def truncated(self) -> bool:
+        return self.result is not None and self.result_size > len(self.result)
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A message (or a title, when message_id is None) that matched a full-text search.
+
+    ``snippet`` marks matched words with \\x02 before and \\x03 after, for the UI to highlight.
+    """
+
+    conversation_id: int
+    conversation_title: str
+    project_path: Path
+    message_id: int | None
+    role: Role | None
+    snippet: str
+    created_at: datetime
+    rank: float

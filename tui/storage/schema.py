@@ -1,0 +1,119 @@
+"""The history database's schema as ordered upgrade steps, tracked by ``PRAGMA user_version``.
+
+A step is never edited once released: a new need is a new step at the end, so a file written by
+any earlier version upgrades in place and keeps its data.
+"""
+
+from __future__ import annotations
+
+APPLICATION_ID = 0x41545549  # "ATUI": tells our files apart from other SQLite databases
+
+CORE = """
+CREATE TABLE conversations (
+    id INTEGER PRIMARY KEY,
+    project_path TEXT NOT NULL,
+    project_name TEXT NOT NULL,
+    title TEXT NOT NULL,
+    session_id TEXT,
+    model TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    pinned INTEGER NOT NULL DEFAULT 0,
+    archived INTEGER NOT NULL DEFAULT 0,
+    deleted_at TEXT,
+    parent_id INTEGER REFERENCES conversations (id) ON DELETE SET NULL,
+    parent_message_id INTEGER,
+    source TEXT,
+    source_key TEXT,
+    UNIQUE (source, source_key)
+);
+CREATE INDEX ix_conversations_project_updated ON conversations (project_path, updated_at);
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system')),
+    content TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'complete'
+        CHECK (status IN ('complete', 'streaming', 'interrupted', 'error')),
+    created_at TEXT NOT NULL,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    cache_read_tokens INTEGER,
+    cache_write_tokens INTEGER,
+    cost_usd REAL,
+    duration_ms INTEGER,
+    error TEXT
+);
+CREATE INDEX ix_messages_conversation ON messages (conversation_id, id);
+CREATE TABLE tool_events (
+    id INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+    tool_use_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    input TEXT NOT NULL,
+    result TEXT,
+    result_size INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'running'
+        CHECK (status IN ('running', 'ok', 'error', 'denied')),
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    UNIQUE (conversation_id, tool_use_id)
+);
+CREATE INDEX ix_tool_events_conversation ON tool_events (conversation_id, id);
+CREATE TABLE app_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+FULL_TEXT = """
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    content, content = 'messages', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+    INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
+END;
+CREATE VIRTUAL TABLE titles_fts USING fts5(
+    title, content = 'conversations', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER titles_fts_insert AFTER INSERT ON conversations BEGIN
+    INSERT INTO titles_fts (rowid, title) VALUES (new.id, new.title);
+END;
+CREATE TRIGGER titles_fts_delete AFTER DELETE ON conversations BEGIN
+    INSERT INTO titles_fts (titles_fts, rowid, title) VALUES ('delete', old.id, old.title);
+END;
+CREATE TRIGGER titles_fts_update AFTER UPDATE OF title ON conversations BEGIN
+    INSERT INTO titles_fts (titles_fts, rowid, title) VALUES ('delete', old.id, old.title);
+    INSERT INTO titles_fts (rowid, title) VALUES (new.id, new.title);
+END;
+INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+INSERT INTO titles_fts (titles_fts) VALUES ('rebuild');
+"""
+
+MESSAGE_COUNTS = """
+ALTER TABLE conversations ADD COLUMN message_count INTEGER NOT NULL DEFAULT 0;
+UPDATE conversations SET message_count =
+    (SELECT COUNT(*) FROM messages WHERE messages.conversation_id = conversations.id);
+CREATE TRIGGER message_count_insert AFTER INSERT ON messages BEGIN
+    UPDATE conversations SET message_count = message_count + 1 WHERE id = new.conversation_id;
+END;
+CREATE TRIGGER message_count_delete AFTER DELETE ON messages BEGIN
+    UPDATE conversations SET message_count = message_count - 1 WHERE id = old.conversation_id;
+END;
+"""
+
+LISTING_ORDER = """
+CREATE INDEX ix_conversations_listing ON conversations (project_path, pinned, updated_at, id);
+CREATE INDEX ix_conversations_listing_all ON conversations (pinned, updated_at, id);
+"""
+
+# Step N (1-based) brings a file from user_version N-1 to N.
+STEPS: tuple[str, ...] = (CORE, FULL_TEXT, MESSAGE_COUNTS, LISTING_ORDER)
+LATEST = len(STEPS)
