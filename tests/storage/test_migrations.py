@@ -6,11 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from tui.storage.database import _split_sql
 
 from tests.conftest import set_read_only
 from tui.models import Role
 from tui.storage import Store, StoreError
+from tui.storage.database import _split_sql
 from tui.storage.schema import APPLICATION_ID, CORE, LATEST
 
 
