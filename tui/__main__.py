@@ -7,10 +7,11 @@ import asyncio
 import sys
 
 from tui import __version__
-from tui.commands import import_autocoder
+from tui.commands import ask, history, import_autocoder
+from tui.config import ConfigError
 from tui.storage import StoreError
 
-SUBCOMMANDS = (import_autocoder,)
+SUBCOMMANDS = (ask, history, import_autocoder)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return int(asyncio.run(run(args)))
-    except StoreError as error:
+    except (StoreError, ConfigError) as error:
         print(f"assistant-tui: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

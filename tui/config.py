@@ -1,12 +1,30 @@
-"""Where the app keeps its files, and the settings that come from flags and the environment."""
+"""Where the app keeps its files, and the settings that come from flags, .env and environment."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 APP_NAME = "assistant-tui"
 DB_ENV = "ASSISTANT_TUI_DB"
+MODEL_ENV = "ASSISTANT_TUI_MODEL"
+DEFAULT_MODEL = "opus"  # the CLI resolves the alias to the current Opus model
+PASS_THROUGH = (
+    "ANTHROPIC_BASE_URL",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "API_TIMEOUT_MS",
+    "ANTHROPIC_DEFAULT_SONNET_MODEL",
+    "ANTHROPIC_DEFAULT_OPUS_MODEL",
+    "ANTHROPIC_DEFAULT_HAIKU_MODEL",
+    "CLAUDE_CONFIG_DIR",
+    "CLAUDE_CODE_MAX_RETRIES",
+)
+
+
+class ConfigError(Exception):
+    """A bad flag or file, explained in one sentence."""
 
 
 def data_dir() -> Path:
@@ -26,3 +44,82 @@ def database_path(flag: str | None = None) -> Path:
     """--db wins, then $ASSISTANT_TUI_DB, then history.db in the user data directory."""
     chosen = flag or os.environ.get(DB_ENV)
     return Path(chosen).expanduser() if chosen else data_dir() / "history.db"
+
+
+def load_env_file(path: Path | None) -> dict[str, str]:
+    """Variables from --env-file, else from the user config directory's .env.
+
+    Never from the project: a project's .env could point ANTHROPIC_BASE_URL elsewhere and take
+    the user's key. Variables already set in the environment win.
+    """
+    from dotenv import dotenv_values
+
+    chosen = path or config_dir() / ".env"
+    if path is not None and not path.is_file():
+        raise ConfigError(f"The env file {path} does not exist; check --env-file.")
+    if not chosen.is_file():
+        return {}
+    values = dotenv_values(chosen)
+    return {k: v for k, v in values.items() if v is not None and k not in os.environ}
+
+
+@dataclass
+class Settings:
+    """Everything the engine needs to start a session for one project."""
+
+    project: Path
+    db: Path
+    model: str
+    env: dict[str, str] = field(default_factory=dict)
+    allow_secrets: bool = False
+    state_dir: Path = field(default_factory=data_dir)
+
+    @classmethod
+    def build(
+        cls,
+        project: str | Path | None = None,
+        db: str | None = None,
+        model: str | None = None,
+        env_file: str | None = None,
+        allow_secrets: bool = False,
+    ) -> Settings:
+        """Resolve flags, .env and environment into settings; ConfigError on bad input."""
+        root = Path(project or os.getcwd()).expanduser()
+        if not root.is_dir():
+            raise ConfigError(f"The project directory {root} does not exist; pass a directory.")
+        extra = load_env_file(Path(env_file).expanduser() if env_file else None)
+        merged = {**extra, **os.environ}
+        chosen = (
+            model
+            or merged.get(MODEL_ENV)
+            or merged.get("ANTHROPIC_DEFAULT_OPUS_MODEL")
+            or DEFAULT_MODEL
+        )
+        return cls(
+            project=root.resolve(),
+            db=database_path(db),
+            model=chosen,
+            env=extra,
+            allow_secrets=allow_secrets,
+        )
+
+    def cli_env(self) -> dict[str, str]:
+        """Variables for the CLI on top of the inherited environment."""
+        env = dict(self.env)
+        env.setdefault("ENABLE_TOOL_SEARCH", "false")  # backlog tools visible to the model
+        if "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC" not in os.environ:
+            env["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1"
+        env.setdefault("DISABLE_AUTOUPDATER", "1")
+        return env
+
+    def credentials_missing(self) -> bool:
+        """True when neither a key, a token, nor a Claude Code login can be found."""
+        merged = {**self.env, **os.environ}
+        if merged.get("ANTHROPIC_API_KEY") or merged.get("ANTHROPIC_AUTH_TOKEN"):
+            return False
+        config = Path(merged.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude")
+        return not (config / ".credentials.json").is_file()
+
+    def claude_config_dir(self) -> Path:
+        merged = {**self.env, **os.environ}
+        return Path(merged.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude")

@@ -1,0 +1,89 @@
+"""`assistant-tui ask` and `history` as a user runs them: the installed module, a subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui.demo.model_server import ModelServer, ToolCall, Turn
+
+
+async def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Any:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tui",
+        *args,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
+    out, err = await process.communicate(stdin.encode() if stdin else None)
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_ask_streams_stores_and_continues(
+    isolated: Path, project: Path, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "h.db")
+    turns = [
+        Turn(match="files", tools=[ToolCall("Glob", {"pattern": "*.py"})], times=1),
+        Turn(match="app.py", text="There is one Python file: `app.py`.\x1b]52;c;ZXZpbA==\x07"),
+        Turn(match="and then", text="Then nothing else."),
+    ]
+    async with ModelServer(turns) as server:
+        env = {"ANTHROPIC_BASE_URL": server.url}
+        common = ["--project", str(project), "--db", db, "--model", "scripted"]
+        code, out, err = await run_cli("ask", *common, "Which files?", env=env)
+        assert code == 0, err
+        assert out == "There is one Python file: `app.py`.\x1b]52;c;ZXZpbA==\x07\n"
+        assert "· Searching for files: *.py" in err
+        code, out, err = await run_cli(
+            "ask", *common, "--continue", "-", stdin="and then?", env=env
+        )
+        assert code == 0 and out == "Then nothing else.\n"
+        code, listing, _ = await run_cli("history", "--project", str(project), "--db", db)
+        assert code == 0 and "4 msgs  Which files?" in listing
+        conv_id = listing.split()[0]
+        code, shown, _ = await run_cli("history", "--project", str(project), "--db", db, conv_id)
+        assert "Searching for files: *.py — ok" in shown and "Then nothing else." in shown
+        assert "\x1b" not in shown and "␛]52;c;ZXZpbA==^G" in shown
+        code, as_json, _ = await run_cli("history", "--db", db, "--json", conv_id)
+        record = json.loads(as_json)
+        assert [m["role"] for m in record["messages"]] == ["user", "assistant"] * 2
+        assert record["tool_events"][0]["name"] == "Glob"
+
+
+async def test_ask_json_events_and_failure_exit(
+    isolated: Path, project: Path, tmp_path: Path
+) -> None:
+    async with ModelServer([Turn(match="bad", status=401), Turn(text="fine")]) as server:
+        env = {"ANTHROPIC_BASE_URL": server.url}
+        common = ["--project", str(project), "--db", str(tmp_path / "h.db"), "--model", "m"]
+        code, out, _ = await run_cli("ask", *common, "--json", "hello", env=env)
+        events = [json.loads(line)["event"] for line in out.splitlines()]
+        assert code == 0 and events[0] == "TurnStarted" and events[-1] == "TurnFinished"
+        assert "TextDelta" in events
+        code, out, err = await run_cli("ask", *common, "bad", env=env)
+        assert code == 1 and out == ""
+        assert err.strip() == (
+            "assistant-tui: The API rejected the credentials (401); check ANTHROPIC_API_KEY or "
+            "ANTHROPIC_AUTH_TOKEN."
+        )
+
+
+async def test_bad_input_is_one_sentence(isolated: Path, tmp_path: Path) -> None:
+    code, _, err = await run_cli("ask", "--project", str(tmp_path / "nope"), "hi")
+    assert code == 1 and err.strip() == (
+        f"assistant-tui: The project directory {tmp_path / 'nope'} does not exist; "
+        "pass a directory."
+    )
+    code, _, err = await run_cli("ask", "--env-file", str(tmp_path / "x.env"), "hi")
+    assert code == 1 and "The env file" in err and "Traceback" not in err
+    code, _, err = await run_cli("history", "--db", str(tmp_path / "h.db"), "999")
+    assert code == 1 and "Conversation 999 does not exist" in err

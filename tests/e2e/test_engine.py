@@ -1,0 +1,271 @@
+"""A turn through the real SDK, bundled CLI and our MCP server, against the scripted model."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from tests.backlog_db import make_backlog
+from tests.e2e.conftest import children_of, tree_hash
+from tui.agent.events import (
+    Notice,
+    TextDelta,
+    TextReplaced,
+    ToolFinished,
+    ToolStarted,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+)
+from tui.agent.session import transcript_path
+from tui.demo.model_server import ToolCall, Turn
+from tui.models import MessageStatus, Role, ToolStatus
+
+ANSWER = "## Parser\n\nThe parser is a **recursive descent** parser in `app.py`.\n" * 5
+
+
+def of(kind: type, events: list[Any]) -> list[Any]:
+    return [e for e in events if isinstance(e, kind)]
+
+
+async def test_streamed_answer_arrives_in_pieces_and_is_stored(engine_factory: Any) -> None:
+    engine = await engine_factory([Turn(match="parser", text=ANSWER, chunk=4)])
+    events = await engine.turn("How does the parser work?")
+    deltas = of(TextDelta, events)
+    assert len(deltas) >= len(ANSWER) // 4
+    assert "".join(d.text for d in deltas) == ANSWER
+    started, finished = events[0], events[-1]
+    assert isinstance(started, TurnStarted) and isinstance(finished, TurnFinished)
+    assert finished.status is MessageStatus.COMPLETE and finished.session_id
+    assert finished.usage.output_tokens > 0 and finished.usage.cost_usd > 0
+    conv = await engine.store.conversation_get(started.conversation_id)
+    assert conv is not None and conv.title == "How does the parser work?"
+    assert conv.session_id == finished.session_id
+    messages = await engine.store.message_page(conv.id)
+    assert [(m.role, m.content, m.status) for m in messages] == [
+        (Role.USER, "How does the parser work?", MessageStatus.COMPLETE),
+        (Role.ASSISTANT, ANSWER, MessageStatus.COMPLETE),
+    ]
+    assert messages[1].usage is not None and messages[1].usage.cost_usd > 0
+    sent = engine.server.message_requests[0].body
+    assert "How does the parser work?" in engine.server.message_requests[0].last_user_text()
+    system = json.dumps(sent.get("system"))
+    assert "project assistant" in system and "What you cannot do: change" in system
+
+
+async def test_backlog_tool_reaches_our_server_and_the_model(
+    engine_factory: Any, project: Path
+) -> None:
+    make_backlog(project / "features.db", [{"name": "Login", "passes": 1}, {"name": "Search"}])
+    engine = await engine_factory(
+        [
+            Turn(
+                match="What is the progress",
+                tools=[ToolCall("mcp__features__feature_get_stats", {})],
+            ),
+            Turn(match='"total":2', text="Half of the features pass."),
+        ]
+    )
+    events = await engine.turn("What is the progress?")
+    started, finished = of(ToolStarted, events), of(ToolFinished, events)
+    assert [s.name for s in started] == ["mcp__features__feature_get_stats"]
+    assert finished[0].status is ToolStatus.OK
+    assert json.loads(finished[0].result)["percentage"] == 50.0
+    tool_result = engine.server.message_requests[-1].last_user_text()
+    assert '"passing":1' in tool_result and '"total":2' in tool_result
+    assert "".join(d.text for d in of(TextDelta, events)) == "Half of the features pass."
+    stored = await engine.store.tool_event_list(events[0].conversation_id)
+    assert [(e.name, e.status) for e in stored] == [
+        ("mcp__features__feature_get_stats", ToolStatus.OK)
+    ]
+    assert stored[0].finished_at is not None and stored[0].message_id is not None
+
+
+async def test_writes_commands_and_escapes_are_denied(
+    engine_factory: Any, project: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("outside secret")
+    (project / "link").symlink_to(outside / "secret.txt")
+    (project / ".env").write_text("ANTHROPIC_API_KEY=sk-real\n")
+    attacks = [
+        ToolCall("Write", {"file_path": str(project / "new.py"), "content": "x"}),
+        ToolCall(
+            "Edit", {"file_path": str(project / "app.py"), "old_string": "42", "new_string": "43"}
+        ),
+        ToolCall("Bash", {"command": f"touch {project}/pwned"}),
+        ToolCall("Read", {"file_path": "../outside/secret.txt"}),
+        ToolCall("Read", {"file_path": "/etc/passwd"}),
+        ToolCall("Read", {"file_path": str(project / "link")}),
+        ToolCall("Glob", {"pattern": "/etc/*"}),
+        ToolCall("Read", {"file_path": str(project / ".env")}),
+    ]
+    before = tree_hash(project)
+    turns = [Turn(match="attack", tools=attacks), Turn(match="", text="I could not do that.")]
+    engine = await engine_factory(turns)
+    events = await engine.turn("attack the project")
+    finished = of(ToolFinished, events)
+    assert len(finished) == len(attacks)
+    assert [f.status for f in finished] == [ToolStatus.DENIED] * len(attacks)
+    results = {
+        s.name + json.dumps(s.input): f
+        for s, f in zip(of(ToolStarted, events), finished, strict=True)
+    }
+    assert sum("outside the project" in f.result for f in finished) == 4
+    assert sum("may hold secrets" in f.result for f in finished) == 1
+    for key, result in results.items():
+        assert "outside secret" not in result.result and "sk-real" not in result.result, key
+        assert "root:" not in result.result, key
+    assert tree_hash(project) == before
+    assert not (project / "pwned").exists() and not (project / "new.py").exists()
+    assert isinstance(events[-1], TurnFinished)
+    stored = await engine.store.tool_event_list(events[0].conversation_id)
+    assert {e.status for e in stored} == {ToolStatus.DENIED}
+
+
+async def test_reading_inside_the_project_works(engine_factory: Any, project: Path) -> None:
+    engine = await engine_factory(
+        [
+            Turn(match="read", tools=[ToolCall("Read", {"file_path": str(project / "app.py")})]),
+            Turn(match="return 42", text="main returns 42."),
+        ]
+    )
+    events = await engine.turn("read app.py")
+    assert of(ToolFinished, events)[0].status is ToolStatus.OK
+    assert "return 42" in of(ToolFinished, events)[0].result
+
+
+async def test_resume_sends_the_earlier_turns(engine_factory: Any) -> None:
+    first = await engine_factory([Turn(match="remember", text="I will remember 7.")])
+    events = await first.turn("remember the number 7")
+    conversation_id = events[0].conversation_id
+    await first.manager.close_all()
+    second = await engine_factory([Turn(match="which number", text="It was 7.")])
+    conv = await second.store.conversation_get(conversation_id)
+    later = await second.turn("which number?", conv)
+    assert not of(Notice, later)
+    sent = json.dumps(second.server.message_requests[-1].body["messages"])
+    assert "remember the number 7" in sent and "I will remember 7." in sent
+    assert of(TurnFinished, later)[0].session_id == conv.session_id  # type: ignore[union-attr]
+
+
+async def test_lost_transcript_falls_back_to_replaying_history(
+    engine_factory: Any, isolated: Path, project: Path
+) -> None:
+    first = await engine_factory([Turn(match="remember", text="Noted: 7.")])
+    events = await first.turn("remember the number 7")
+    await first.manager.close_all()
+    conv = await first.store.conversation_get(events[0].conversation_id)
+    assert conv is not None and conv.session_id
+    transcript_path(isolated / ".claude", project, conv.session_id).unlink()
+    second = await engine_factory([Turn(match="which number", text="It was 7.")])
+    later = await second.turn("which number?", conv)
+    assert [n.text for n in of(Notice, later)] == [
+        "The earlier session could not be resumed; recent messages were sent along instead."
+    ]
+    prompt = second.server.message_requests[-1].last_user_text()
+    assert "<earlier_conversation>" in prompt and "user: remember the number 7" in prompt
+    assert "assistant: Noted: 7." in prompt and prompt.rstrip().endswith("which number?")
+
+
+async def test_interrupt_keeps_the_partial_text(engine_factory: Any) -> None:
+    engine = await engine_factory([Turn(match="long", text="word " * 2000, pace=0.005)])
+    seen: list[Any] = []
+    enough = asyncio.Event()
+
+    async def consume() -> None:
+        async for event in engine.manager.run("a long answer please", None):
+            seen.append(event)
+            if len(of(TextDelta, seen)) == 20:
+                enough.set()
+
+    task = asyncio.create_task(consume())
+    await enough.wait()
+    await engine.manager.interrupt(seen[0].conversation_id)
+    await task
+    end = seen[-1]
+    assert isinstance(end, TurnFinished) and end.status is MessageStatus.INTERRUPTED
+    shown = "".join(d.text for d in of(TextDelta, seen))
+    messages = await engine.store.message_page(seen[0].conversation_id)
+    assert messages[1].status is MessageStatus.INTERRUPTED
+    assert messages[1].content == shown and 0 < len(shown) < len("word " * 2000)
+
+
+async def test_http_errors_end_with_one_sentence_and_keep_the_question(
+    engine_factory: Any,
+) -> None:
+    expected = {
+        400: "The API refused the request (400 Bad Request).",
+        401: "The API rejected the credentials (401); check ANTHROPIC_API_KEY or "
+        "ANTHROPIC_AUTH_TOKEN.",
+        429: "The API rate limit was hit (429) and retries ran out",
+        500: "The API had an internal error (500) and retries ran out",
+        529: "The API is overloaded (529) and retries ran out",
+    }
+    engine = await engine_factory([Turn(match=f"status {s}", status=s) for s in expected])
+    for status, sentence in expected.items():
+        events = await engine.turn(f"status {status}")
+        failures = of(TurnFailed, events)
+        assert len(failures) == 1 and failures[0].message.startswith(sentence), status
+        messages = await engine.store.message_page(events[0].conversation_id)
+        assert messages[0].content == f"status {status}"
+        assert messages[1].status is MessageStatus.ERROR
+        assert messages[1].error == failures[0].message
+
+
+async def test_dropped_stream_is_retried_without_duplicated_text(engine_factory: Any) -> None:
+    engine = await engine_factory(
+        [
+            Turn(match="story", text="first attempt " * 20, drop_after=60, times=1),
+            Turn(match="story", text="The complete story."),
+        ]
+    )
+    events = await engine.turn("tell the story")
+    assert of(TextReplaced, events) and isinstance(events[-1], TurnFinished)
+    messages = await engine.store.message_page(events[0].conversation_id)
+    assert messages[1].content == "The complete story."
+    assert messages[1].status is MessageStatus.COMPLETE
+
+
+async def test_missing_credentials_is_one_sentence(engine_factory: Any, monkeypatch: Any) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    engine = await engine_factory([Turn(text="never")])
+    events = await engine.turn("hello")
+    assert [e.message for e in of(TurnFailed, events)] == [
+        "No Claude credentials were found; set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, or "
+        "log in with `claude login`), or try `assistant-tui --demo`."
+    ]
+    assert engine.server.message_requests == []
+    assert (await engine.store.message_page(events[0].conversation_id))[0].content == "hello"
+
+
+async def test_missing_cli_is_one_sentence(engine_factory: Any, monkeypatch: Any) -> None:
+    engine = await engine_factory([Turn(text="never")])
+    runner = engine.manager.runner_for(None)
+    original = runner.session.options
+
+    def without_cli() -> Any:
+        options = original()
+        options.cli_path = "/nonexistent/claude"
+        return options
+
+    monkeypatch.setattr(runner.session, "options", without_cli)
+    events = await engine.turn("hello")
+    failures = of(TurnFailed, events)
+    assert len(failures) == 1 and failures[0].message.startswith(
+        "The Claude Code CLI was not found"
+    )
+
+
+async def test_prewarmed_session_and_clean_shutdown(engine_factory: Any) -> None:
+    engine = await engine_factory([Turn(text="warm answer")])
+    await engine.manager.prewarm(None)
+    assert children_of(os.getpid()), "prewarm should have started the CLI"
+    events = await engine.turn("hi")
+    assert "".join(d.text for d in of(TextDelta, events)) == "warm answer"
+    await engine.manager.close_all()
+    assert children_of(os.getpid()) == set()

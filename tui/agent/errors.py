@@ -1,0 +1,43 @@
+"""One clear sentence for each way a turn can fail (API statuses, missing CLI, credentials)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+RETRY = "press ctrl+r (or run the command again) to retry"
+
+_STATUS = {
+    400: "The API refused the request (400 Bad Request)",
+    401: "The API rejected the credentials (401); check ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN",
+    403: "The API key has no access to this model (403); check the key or choose --model",
+    404: "The model or endpoint was not found (404); check --model and ANTHROPIC_BASE_URL",
+    413: "The request was too large for the API (413); start a new conversation",
+    429: f"The API rate limit was hit (429) and retries ran out; wait a moment, then {RETRY}",
+    500: f"The API had an internal error (500) and retries ran out; {RETRY}",
+    529: f"The API is overloaded (529) and retries ran out; wait a moment, then {RETRY}",
+}
+
+
+def api_failure(status: int | None, result: str | None, errors: Sequence[str] | None) -> str:
+    """Explain a failed result from the CLI in one sentence."""
+    if status in _STATUS:
+        return _STATUS[status] + "."
+    detail = (result or "").strip() or "; ".join(errors or []) or "no detail was given"
+    detail = " ".join(detail.split())[:300].rstrip(".")
+    if status:
+        return f"The API answered with an error ({status}): {detail}; {RETRY}."
+    return f"The answer failed: {detail}; {RETRY}."
+
+
+def connection_failure(error: BaseException) -> str:
+    """Explain why the Claude CLI could not start or stopped talking."""
+    name = type(error).__name__
+    text = " ".join(str(error).split())[:300].rstrip(".")
+    if name == "CLINotFoundError":
+        return (
+            "The Claude Code CLI was not found; reinstall assistant-tui (claude-agent-sdk ships "
+            "it) or put `claude` on PATH."
+        )
+    if name in ("ProcessError", "CLIConnectionError"):
+        return f"The Claude CLI stopped unexpectedly ({text}); {RETRY}."
+    return f"The assistant failed ({name}: {text}); {RETRY}."

@@ -1,0 +1,80 @@
+"""What a turn tells the UI, as small typed records (the only shapes the screen ever sees)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tui.models import MessageStatus, ToolStatus, TurnUsage
+
+
+@dataclass(frozen=True)
+class TurnStarted:
+    """The user message is stored; ``conversation_id`` is new when the conversation is."""
+
+    conversation_id: int
+    user_message_id: int
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    """More answer text, in arrival order."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class TextReplaced:
+    """A retried stream started over: the answer so far is exactly ``text``."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ToolStarted:
+    id: str
+    name: str
+    input: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolFinished:
+    id: str
+    result: str
+    status: ToolStatus
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should know that is not an error (e.g. history replayed)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class TurnFinished:
+    """The answer ended: complete or interrupted (partial text kept)."""
+
+    status: MessageStatus
+    usage: TurnUsage
+    session_id: str | None
+
+
+@dataclass(frozen=True)
+class TurnFailed:
+    """The turn failed; ``message`` is one sentence saying what happened and what to do."""
+
+    message: str
+
+
+Event = (
+    TurnStarted
+    | TextDelta
+    | TextReplaced
+    | ToolStarted
+    | ToolFinished
+    | Notice
+    | TurnFinished
+    | TurnFailed
+)

@@ -1,0 +1,189 @@
+"""The read-only rules, enforced in code as a PreToolUse hook (prompt text is not security).
+
+Every tool call passes through ``Guard.decide`` before the CLI runs it:
+- only the read tools and our backlog tools are allowed; everything else is denied;
+- Read, Glob and Grep may only touch paths that resolve (symlinks followed) inside the project,
+  checked on the path as given and on its NFKC form (look-alike characters such as U+2024);
+- files that usually hold secrets (.env, keys, certificates...) are denied unless allowed.
+The model receives the denial reason as the tool's result and the turn goes on.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+READ_TOOLS = ("Read", "Glob", "Grep", "WebFetch", "WebSearch")
+BACKLOG_TOOLS = (
+    "feature_get_stats",
+    "feature_get_by_id",
+    "feature_get_ready",
+    "feature_get_blocked",
+    "feature_list",
+    "feature_get_graph",
+    "feature_create",
+    "feature_create_bulk",
+    "feature_skip",
+)
+MCP_PREFIX = "mcp__features__"
+ALLOWED_TOOLS = (*READ_TOOLS, *(MCP_PREFIX + t for t in BACKLOG_TOOLS))
+# Named so the CLI drops them from the model's tool list too (defence in depth).
+DISALLOWED_TOOLS = (
+    "Write",
+    "Edit",
+    "MultiEdit",
+    "NotebookEdit",
+    "Bash",
+    "BashOutput",
+    "KillShell",
+    "Task",
+    "Agent",
+    "Skill",
+    "SlashCommand",
+    "TodoWrite",
+    "ExitPlanMode",
+)
+SECRET_PATTERNS = (
+    ".env",
+    ".env.*",
+    "*.env",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.keystore",
+    "*.jks",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    ".netrc",
+    ".pgpass",
+    ".git-credentials",
+    ".npmrc",
+    ".pypirc",
+    "credentials.json",
+    "*.tfstate",
+)
+MAX_PATH = 4096
+
+
+@dataclass
+class Guard:
+    """Decides every tool call for one project; remembers which tool uses it denied."""
+
+    project: Path
+    allow_secrets: bool = False
+    denied: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.root = Path(os.path.realpath(self.project))
+
+    async def hook(self, data: dict[str, Any], tool_use_id: str | None, context: Any) -> Any:
+        """The PreToolUse hook callback handed to the SDK."""
+        reason = self.decide(str(data.get("tool_name", "")), data.get("tool_input") or {})
+        if reason is None:
+            return {}
+        self.denied.add(str(data.get("tool_use_id") or tool_use_id or ""))
+        return {
+            "hookSpecificOutput": {
+                "hookEventName": "PreToolUse",
+                "permissionDecision": "deny",
+                "permissionDecisionReason": reason,
+            }
+        }
+
+    def decide(self, tool: str, tool_input: dict[str, Any]) -> str | None:
+        """None to allow, else the reason for the denial (one sentence for the model)."""
+        if tool not in ALLOWED_TOOLS:
+            return f"{tool} is not available: this assistant is read-only and cannot change files."
+        if tool == "Read":
+            return self._check_path(tool_input.get("file_path"), "file_path", required=True)
+        if tool == "Glob":
+            return self._check_path(tool_input.get("path"), "path") or self._check_pattern(
+                tool_input.get("pattern"), "pattern"
+            )
+        if tool == "Grep":
+            return self._check_path(tool_input.get("path"), "path") or self._check_pattern(
+                tool_input.get("glob"), "glob"
+            )
+        return None
+
+    def _check_path(self, raw: Any, name: str, required: bool = False) -> str | None:
+        if raw is None or raw == "":
+            return f"{name} is required." if required else None
+        if not isinstance(raw, str):
+            return f"{name} must be a path string."
+        problem = _suspicious(raw)
+        if problem:
+            return f"Denied: {name} {problem}."
+        for form in _forms(raw):
+            target = self._resolve(form)
+            if not _inside(target, self.root):
+                return (
+                    f"Denied: {raw} is outside the project {self.root}; this assistant may only "
+                    "read files inside it."
+                )
+            if not self.allow_secrets and _is_secret(target):
+                return (
+                    f"Denied: {raw} may hold secrets (keys, passwords, tokens), so it is not read; "
+                    "the user can allow it with --allow-secrets."
+                )
+        return None
+
+    def _check_pattern(self, raw: Any, name: str) -> str | None:
+        """A glob pattern is relative to the searched folder; it must not climb out of it."""
+        if raw is None or raw == "":
+            return None
+        if not isinstance(raw, str):
+            return f"{name} must be a string."
+        problem = _suspicious(raw)
+        if problem:
+            return f"Denied: {name} {problem}."
+        for form in _forms(raw):
+            if form.startswith(("/", "~", "\\")) or ".." in PurePosixPath(form).parts:
+                return (
+                    f"Denied: the {name} {raw!r} reaches outside the project; use a pattern "
+                    "relative to the project."
+                )
+            if not self.allow_secrets and _is_secret(Path(form)):
+                return f"Denied: the {name} {raw!r} targets files that may hold secrets."
+        return None
+
+    def _resolve(self, raw: str) -> Path:
+        path = Path(os.path.expanduser(raw))
+        if not path.is_absolute():
+            path = self.root / path
+        return Path(os.path.realpath(path))
+
+
+def _forms(raw: str) -> Iterable[str]:
+    """The path as given and, when different, its NFKC form (look-alike characters folded)."""
+    yield raw
+    folded = unicodedata.normalize("NFKC", raw)
+    if folded != raw:
+        yield folded
+
+
+def _suspicious(raw: str) -> str | None:
+    if "\x00" in raw:
+        return "contains a NUL character"
+    if len(raw) > MAX_PATH:
+        return f"is longer than {MAX_PATH} characters"
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in raw):
+        return "contains control or invisible formatting characters"
+    return None
+
+
+def _inside(target: Path, root: Path) -> bool:
+    return target == root or root in target.parents
+
+
+def _is_secret(path: Path) -> bool:
+    name = path.name.lower()
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in SECRET_PATTERNS)

@@ -1,0 +1,86 @@
+"""Sessions per conversation: connect ahead of need, resume by stored id, close every process.
+
+A warm session answers as fast as the model, so the manager connects the session of the open
+conversation (or a spare one for a new conversation) before the user presses Enter. Sessions
+beyond a few are closed, oldest first, so CLI and MCP processes never pile up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from tui.agent.events import Event, TurnStarted
+from tui.agent.runner import TurnRunner
+from tui.agent.session import AgentSession, transcript_path
+from tui.config import Settings
+from tui.models import Conversation
+from tui.storage import Store
+
+MAX_WARM = 3
+
+
+class SessionManager:
+    """Owns every AgentSession of the app; asyncio only, no threads."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self._runners: dict[int | None, TurnRunner] = {}  # None: the spare for a new chat
+
+    def runner_for(self, conversation: Conversation | None) -> TurnRunner:
+        """The runner of a conversation, creating its session (resume or replay) on first use."""
+        key = conversation.id if conversation else None
+        runner = self._runners.pop(key, None)
+        if runner is None:
+            resume, replay = None, False
+            if conversation is not None and conversation.session_id:
+                found = transcript_path(
+                    self.settings.claude_config_dir(),
+                    self.settings.project,
+                    conversation.session_id,
+                ).is_file()
+                resume, replay = (conversation.session_id, False) if found else (None, True)
+            elif conversation is not None:
+                replay = conversation.message_count > 0
+            runner = TurnRunner(self.store, AgentSession(self.settings, resume))
+            runner.replay = replay
+        self._runners[key] = runner  # most recently used last
+        return runner
+
+    async def prewarm(self, conversation: Conversation | None) -> None:
+        """Connect ahead of the first question; failures surface when the user asks."""
+        runner = self.runner_for(conversation)
+        with contextlib.suppress(Exception):
+            await runner.session.connect()
+        await self._trim()
+
+    async def run(self, text: str, conversation: Conversation | None) -> AsyncIterator[Event]:
+        """Run one turn; a new conversation's spare session becomes that conversation's."""
+        runner = self.runner_for(conversation)
+        async for event in runner.run(text, conversation.id if conversation else None):
+            if isinstance(event, TurnStarted) and conversation is None:
+                self._runners.pop(None, None)
+                self._runners[event.conversation_id] = runner
+            yield event
+
+    async def interrupt(self, conversation_id: int | None) -> None:
+        runner = self._runners.get(conversation_id)
+        if runner is not None:
+            await runner.session.interrupt()
+
+    async def close(self, conversation_id: int | None) -> None:
+        runner = self._runners.pop(conversation_id, None)
+        if runner is not None:
+            await runner.session.close()
+
+    async def close_all(self) -> None:
+        """Stop every CLI and MCP process (on exit)."""
+        runners, self._runners = list(self._runners.values()), {}
+        await asyncio.gather(*(r.session.close() for r in runners), return_exceptions=True)
+
+    async def _trim(self) -> None:
+        while len(self._runners) > MAX_WARM:
+            oldest = next(iter(self._runners))
+            await self.close(oldest)

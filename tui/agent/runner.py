@@ -1,0 +1,201 @@
+"""One turn: store the user message, send it, stream events, and persist what streams.
+
+Promises kept here: the user's message is stored before anything is sent; the reply is stored
+while it streams (at most ~0.5 s behind); tool calls are stored as they start and finish; cancel
+and errors keep the text shown so far, marked interrupted or error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from tui.agent.errors import connection_failure
+from tui.agent.events import (
+    Event,
+    Notice,
+    TextDelta,
+    TextReplaced,
+    ToolFinished,
+    ToolStarted,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+)
+from tui.agent.session import AgentSession
+from tui.agent.translate import Translator
+from tui.clock import now
+from tui.models import Message, MessageStatus, Role, ToolStatus
+from tui.storage import Store
+
+FLUSH_INTERVAL = 0.5
+NO_CREDENTIALS = (
+    "No Claude credentials were found; set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, or log in "
+    "with `claude login`), or try `assistant-tui --demo`."
+)
+
+
+def replay_prompt(history: list[Message], text: str) -> str:
+    """The fallback when a session's transcript is gone: earlier turns pasted before the question.
+
+    The last 20 messages; the 5 newest up to 1,500 characters each, older ones up to 100.
+    """
+    recent = [m for m in history if m.role is not Role.SYSTEM and m.content][-20:]
+    lines = []
+    for index, message in enumerate(recent):
+        limit = 1500 if index >= len(recent) - 5 else 100
+        body = message.content if len(message.content) <= limit else message.content[:limit] + "…"
+        lines.append(f"{message.role.value}: {body}")
+    earlier = "\n\n".join(lines)
+    return (
+        "The earlier part of this conversation (the session could not be resumed):\n"
+        f"<earlier_conversation>\n{earlier}\n</earlier_conversation>\n\n{text}"
+    )
+
+
+class TurnRunner:
+    """Runs turns for one conversation's session and writes everything to the store."""
+
+    def __init__(self, store: Store, session: AgentSession) -> None:
+        self.store = store
+        self.session = session
+        self.replay = False  # set when resume was impossible: paste history into the next prompt
+
+    async def run(self, text: str, conversation_id: int | None) -> AsyncIterator[Event]:
+        """Yield the turn's events; the conversation is created with its first message."""
+        settings = self.session.settings
+        if conversation_id is None:
+            conv, user = await self.store.conversation_create(
+                settings.project, text, settings.model
+            )
+            conversation_id = conv.id
+        else:
+            user = await self.store.message_add(conversation_id, Role.USER, text)
+        yield TurnStarted(conversation_id, user.id)
+        turn = _Turn(self.store, conversation_id, self.session)
+        try:
+            if settings.credentials_missing():
+                yield await turn.fail(NO_CREDENTIALS)
+                return
+            prompt = text
+            if self.replay:
+                history = await self.store.message_page(
+                    conversation_id, before_id=user.id, limit=20
+                )
+                prompt = replay_prompt(history, text)
+                yield Notice(
+                    "The earlier session could not be resumed; recent messages were "
+                    "sent along instead."
+                )
+            async for event in turn.stream(prompt):
+                yield event
+            self.replay = False
+        finally:
+            await asyncio.shield(turn.close())
+
+
+class _Turn:
+    """The mutable state of one turn: the reply row, the translator, the flush clock."""
+
+    def __init__(self, store: Store, conversation_id: int, session: AgentSession) -> None:
+        self.store = store
+        self.conversation_id = conversation_id
+        self.session = session
+        self.translator = Translator(session.guard.denied)
+        self.reply_id: int | None = None
+        self.flushed_at = 0.0
+        self.done = False
+
+    async def _reply(self) -> int:
+        if self.reply_id is None:
+            reply = await self.store.message_add(
+                self.conversation_id, Role.ASSISTANT, "", MessageStatus.STREAMING
+            )
+            self.reply_id = reply.id
+        return self.reply_id
+
+    async def stream(self, prompt: str) -> AsyncIterator[Event]:
+        try:
+            async for message in self.session.ask(prompt):
+                for event in self.translator.feed(message):
+                    yield await self.persist(event)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # the SDK's errors: missing CLI, process died, bad JSON
+            await self.session.close()
+            yield await self.fail(connection_failure(error))
+            return
+        if not self.done:
+            await self.session.close()
+            yield await self.fail(
+                "The Claude CLI ended the answer without a result; press ctrl+r to retry."
+            )
+
+    async def persist(self, event: Event) -> Event:
+        """Store what the event changes, then hand it on."""
+        if isinstance(event, TextDelta | TextReplaced):
+            reply = await self._reply()
+            if time.monotonic() - self.flushed_at >= FLUSH_INTERVAL:
+                self.flushed_at = time.monotonic()
+                await self.store.message_update_text(reply, self.translator.text)
+        elif isinstance(event, ToolStarted):
+            await self.store.tool_event_upsert(
+                self.conversation_id,
+                event.id,
+                event.name,
+                event.input,
+                message_id=await self._reply(),
+            )
+        elif isinstance(event, ToolFinished):
+            finished = now()
+            await self.store.tool_event_upsert(
+                self.conversation_id,
+                event.id,
+                "",
+                {},
+                status=event.status,
+                result=event.result,
+                finished_at=finished,
+                started_at=finished - timedelta(seconds=event.duration_s),
+            )
+        elif isinstance(event, TurnFinished):
+            self.done = True
+            reply = await self._reply()
+            await self.store.message_finish(reply, self.translator.text, event.status, event.usage)
+            if event.session_id:
+                await self.store.conversation_set_session(
+                    self.conversation_id, event.session_id, self.session.settings.model
+                )
+        elif isinstance(event, TurnFailed):
+            return await self.fail(event.message)
+        return event
+
+    async def fail(self, message: str) -> TurnFailed:
+        """Keep what streamed so far with status error and the sentence explaining why."""
+        self.done = True
+        reply = await self._reply()
+        await self.store.message_finish(
+            reply, self.translator.text, MessageStatus.ERROR, error=message
+        )
+        return TurnFailed(message)
+
+    async def close(self) -> None:
+        """On cancel or an abandoned stream: keep the partial answer, marked interrupted."""
+        if self.done or self.reply_id is None:
+            return
+        self.done = True
+        await self.store.message_finish(
+            self.reply_id, self.translator.text, MessageStatus.INTERRUPTED
+        )
+        for tool_id in self.translator.running_tools:
+            await self.store.tool_event_upsert(
+                self.conversation_id,
+                tool_id,
+                "",
+                {},
+                status=ToolStatus.ERROR,
+                result="Interrupted before the tool finished.",
+                finished_at=now(),
+            )

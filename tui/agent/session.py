@@ -1,0 +1,98 @@
+"""One read-only Claude session over the project: options, the guard, resume, connect and close.
+
+claude_agent_sdk is imported here lazily (it costs ~0.5 s), so the first screen never waits for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from tui.agent.guard import ALLOWED_TOOLS, DISALLOWED_TOOLS, READ_TOOLS, Guard
+from tui.agent.prompt import write_prompt_file
+from tui.config import Settings
+
+
+def transcript_path(config_dir: Path, project: Path, session_id: str) -> Path:
+    """Where the CLI keeps a session's transcript (non-alphanumerics of the cwd become '-')."""
+    return (
+        config_dir / "projects" / re.sub(r"[^A-Za-z0-9]", "-", str(project)) / f"{session_id}.jsonl"
+    )
+
+
+class AgentSession:
+    """A connected ClaudeSDKClient with our options; one per open conversation."""
+
+    def __init__(self, settings: Settings, resume: str | None = None) -> None:
+        self.settings = settings
+        self.resume = resume
+        self.guard = Guard(settings.project, settings.allow_secrets)
+        self._client: Any = None
+        self.stderr_tail: list[str] = []
+
+    @property
+    def connected(self) -> bool:
+        return self._client is not None
+
+    def options(self) -> Any:
+        from claude_agent_sdk import ClaudeAgentOptions, HookMatcher
+
+        settings = self.settings
+        hook: Any = self.guard.hook
+        prompt = write_prompt_file(settings.project, settings.state_dir / "prompts")
+        mcp: Any = {
+            "type": "stdio",
+            "command": sys.executable,
+            "args": ["-m", "mcp_server", "--project", str(settings.project)],
+        }
+        return ClaudeAgentOptions(
+            cwd=str(settings.project),
+            tools=list(READ_TOOLS),
+            allowed_tools=list(ALLOWED_TOOLS),
+            disallowed_tools=list(DISALLOWED_TOOLS),
+            system_prompt={"type": "file", "path": str(prompt)},
+            mcp_servers={"features": mcp},
+            strict_mcp_config=True,
+            setting_sources=[],  # a project's .claude/settings.json must not run hooks here
+            include_partial_messages=True,
+            model=settings.model,
+            resume=self.resume,
+            env=settings.cli_env(),
+            hooks={"PreToolUse": [HookMatcher(hooks=[hook], on_failure="block")]},
+            stderr=self._keep_stderr,
+        )
+
+    def _keep_stderr(self, line: str) -> None:
+        self.stderr_tail = [*self.stderr_tail[-19:], line]
+
+    async def connect(self) -> None:
+        """Start the CLI and our MCP server; raises the SDK's errors for the runner to explain."""
+        if self._client is not None:
+            return
+        from claude_agent_sdk import ClaudeSDKClient
+
+        client = ClaudeSDKClient(self.options())
+        await client.connect()
+        self._client = client
+
+    async def ask(self, prompt: str) -> AsyncIterator[Any]:
+        """Send one user message and yield the SDK's messages until its result."""
+        await self.connect()
+        await self._client.query(prompt)
+        async for message in self._client.receive_response():
+            yield message
+
+    async def interrupt(self) -> None:
+        if self._client is not None:
+            await self._client.interrupt()
+
+    async def close(self) -> None:
+        """Stop the CLI and, with it, our MCP server; safe to call twice."""
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(Exception):  # closing must never raise into the caller
+                await client.disconnect()

@@ -1,0 +1,154 @@
+"""Turn the SDK's messages into events. The only module that knows the SDK's message shapes.
+
+Text arrives twice: as partial stream events and again in the final AssistantMessage. Only the
+stream events are used for text (no duplication); the final message supplies tool calls with
+their complete input. When a stream drops, the CLI closes the
+message itself and then reports an ``api_retry``: the text of that attempt is discarded and the
+answer restarts from what it was before (a ``TextReplaced`` event).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tui.agent.errors import api_failure
+from tui.agent.events import (
+    Event,
+    TextDelta,
+    TextReplaced,
+    ToolFinished,
+    ToolStarted,
+    TurnFailed,
+    TurnFinished,
+)
+from tui.agent.guard import ALLOWED_TOOLS
+from tui.models import MessageStatus, ToolStatus, TurnUsage
+
+INTERRUPTED = {"aborted_streaming", "aborted_tools"}
+
+
+class Translator:
+    """Stateful over one turn: tracks the answer text and the tools still running."""
+
+    def __init__(self, denied: set[str] | None = None) -> None:
+        self.committed = ""  # text of assistant messages that finished streaming
+        self.pending = ""  # text of the message streaming now
+        self.denied = denied if denied is not None else set()
+        self._tool_started: dict[str, tuple[float, str]] = {}
+        self._attempt_base = ""  # the answer before the message now streaming, for retries
+
+    @property
+    def text(self) -> str:
+        """The answer so far: finished messages, then the one streaming, a blank line apart."""
+        if self.committed and self.pending:
+            return f"{self.committed}\n\n{self.pending}"
+        return self.committed or self.pending
+
+    @property
+    def running_tools(self) -> list[str]:
+        """Ids of tool calls that started and have no result yet."""
+        return list(self._tool_started)
+
+    def feed(self, message: Any) -> list[Event]:
+        """Events for one SDK message (often none)."""
+        kind = type(message).__name__
+        if kind == "StreamEvent":
+            return self._stream(message.event)
+        if kind == "AssistantMessage":
+            return self._assistant(message)
+        if kind == "UserMessage":
+            return self._tool_results(message)
+        if kind == "ResultMessage":
+            return [self._result(message)]
+        if kind == "SystemMessage" and message.subtype == "api_retry":
+            return self._retry()
+        return []
+
+    def _retry(self) -> list[Event]:
+        """The CLI closed a dropped stream and will send the message again: forget its text."""
+        if self.text == self._attempt_base:
+            return []
+        self.committed, self.pending = self._attempt_base, ""
+        return [TextReplaced(self.text)]
+
+    def _stream(self, event: dict[str, Any]) -> list[Event]:
+        kind = event.get("type")
+        if kind == "message_start":
+            replaced = bool(self.pending)
+            self.pending = ""
+            self._attempt_base = self.committed
+            return [TextReplaced(self.text)] if replaced else []
+        if kind == "content_block_delta":
+            delta = event.get("delta", {})
+            if delta.get("type") == "text_delta" and delta.get("text"):
+                piece = delta["text"]
+                shown = "\n\n" + piece if self.committed and not self.pending else piece
+                self.pending += piece
+                return [TextDelta(shown)]
+        if kind == "message_stop" and self.pending:
+            self.committed, self.pending = self.text, ""
+        return []
+
+    def _assistant(self, message: Any) -> list[Event]:
+        events: list[Event] = []
+        for block in message.content:
+            if type(block).__name__ == "ToolUseBlock":
+                self._tool_started[block.id] = (time.monotonic(), block.name)
+                events.append(ToolStarted(block.id, block.name, dict(block.input or {})))
+        return events
+
+    def _tool_results(self, message: Any) -> list[Event]:
+        events: list[Event] = []
+        content = message.content if isinstance(message.content, list) else []
+        for block in content:
+            if type(block).__name__ != "ToolResultBlock":
+                continue
+            started, name = self._tool_started.pop(block.tool_use_id, (time.monotonic(), ""))
+            status = ToolStatus.ERROR if block.is_error else ToolStatus.OK
+            if block.tool_use_id in self.denied or (block.is_error and name not in ALLOWED_TOOLS):
+                status = ToolStatus.DENIED  # our guard said no, or the CLI has no such tool
+            events.append(
+                ToolFinished(
+                    block.tool_use_id,
+                    result_text(block.content),
+                    status,
+                    time.monotonic() - started,
+                )
+            )
+        return events
+
+    def _result(self, message: Any) -> Event:
+        usage = _usage(message)
+        if message.terminal_reason in INTERRUPTED:
+            return TurnFinished(MessageStatus.INTERRUPTED, usage, message.session_id)
+        if message.is_error:
+            return TurnFailed(api_failure(message.api_error_status, message.result, message.errors))
+        return TurnFinished(MessageStatus.COMPLETE, usage, message.session_id)
+
+
+def result_text(content: Any) -> str:
+    """A tool result's content as plain text (the SDK gives a string or a list of blocks)."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    parts = []
+    for block in content:
+        if isinstance(block, dict) and block.get("type") == "text":
+            parts.append(str(block.get("text", "")))
+        elif isinstance(block, dict):
+            parts.append(f"[{block.get('type', 'content')}]")
+    return "\n".join(parts)
+
+
+def _usage(message: Any) -> TurnUsage:
+    raw = message.usage or {}
+    return TurnUsage(
+        input_tokens=int(raw.get("input_tokens") or 0),
+        output_tokens=int(raw.get("output_tokens") or 0),
+        cache_read_tokens=int(raw.get("cache_read_input_tokens") or 0),
+        cache_write_tokens=int(raw.get("cache_creation_input_tokens") or 0),
+        cost_usd=float(message.total_cost_usd or 0.0),
+        duration_ms=int(message.duration_ms or 0),
+    )

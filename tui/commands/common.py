@@ -1,0 +1,41 @@
+"""Flags and setup shared by the headless commands."""
+
+from __future__ import annotations
+
+import argparse
+
+from tui.config import Settings
+from tui.storage import Store
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", help="project directory (default: the current directory)")
+    parser.add_argument("--db", help="history database (default: $ASSISTANT_TUI_DB or user data)")
+    parser.add_argument(
+        "--model",
+        help="model (default: $ASSISTANT_TUI_MODEL, $ANTHROPIC_DEFAULT_OPUS_MODEL, else opus)",
+    )
+    parser.add_argument(
+        "--env-file",
+        help="a .env file to load (default: the one in the user "
+        "config directory; never the project's)",
+    )
+    parser.add_argument(
+        "--allow-secrets",
+        action="store_true",
+        help="let the assistant read .env, key and certificate files",
+    )
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings.build(
+        project=getattr(args, "project", None),
+        db=getattr(args, "db", None),
+        model=getattr(args, "model", None),
+        env_file=getattr(args, "env_file", None),
+        allow_secrets=getattr(args, "allow_secrets", False),
+    )
+
+
+async def open_store(settings: Settings) -> Store:
+    return await Store.open(settings.db)

@@ -1,0 +1,26 @@
+"""Make untrusted text (model output, tool results) inert before it reaches a terminal."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab and newline, DEL, and C1 controls (which include CSI/OSC introducers).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def inert(text: str) -> str:
+    """Show escape and control characters as visible symbols so none of them acts.
+
+    ESC becomes "␛" and other controls their caret form (^G), which keeps OSC 52 clipboard
+    writes, title changes and cursor moves from ever reaching the terminal as commands.
+    """
+    return _CONTROLS.sub(_visible, text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code == 0x1B:
+        return "␛"
+    if code < 0x20:
+        return "^" + chr(code + 0x40)
+    return f"<{code:#04x}>"

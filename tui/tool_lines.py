@@ -1,0 +1,45 @@
+"""Friendly one-line descriptions of tool calls, for the tool log and `ask`'s stderr."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+_MCP = "mcp__features__"
+
+
+def describe(name: str, tool_input: dict[str, Any]) -> str:
+    """'Reading file: app.py', 'Creating feature: "X" in Auth', else 'Using tool: name'."""
+    short = name.removeprefix(_MCP)
+    if name == "Read":
+        return f"Reading file: {PurePath(str(tool_input.get('file_path', ''))).name}"
+    if name == "Glob":
+        return f"Searching for files: {tool_input.get('pattern', '')}"
+    if name == "Grep":
+        return f"Searching for: {tool_input.get('pattern', '')}"
+    if name == "WebFetch":
+        return f"Fetching: {tool_input.get('url', '')}"
+    if name == "WebSearch":
+        return f"Searching the web: {tool_input.get('query', '')}"
+    if short == "feature_create":
+        return (
+            f'Creating feature: "{tool_input.get("name", "")}" in {tool_input.get("category", "")}'
+        )
+    if short == "feature_create_bulk":
+        count = len(tool_input.get("features") or [])
+        return f"Creating {count} features"
+    if short == "feature_get_stats":
+        return "Checking project progress"
+    if short == "feature_get_ready":
+        return "Finding features ready to work on"
+    if short == "feature_get_blocked":
+        return "Finding blocked features"
+    if short == "feature_get_by_id":
+        return f"Reading feature #{tool_input.get('feature_id', '?')}"
+    if short == "feature_list":
+        return "Listing features"
+    if short == "feature_get_graph":
+        return "Reading the dependency graph"
+    if short == "feature_skip":
+        return f"Skipping feature #{tool_input.get('feature_id', '?')}"
+    return f"Using tool: {short}"
