@@ -85,6 +85,8 @@ class Session:
             return None  # a response to a request we never send, or junk: nothing to say
         has_id = "id" in message
         method, params = message["method"], message.get("params") or {}
+        if not isinstance(method, str):
+            return _error(message.get("id"), INVALID_REQUEST, "method must be a string.")
         try:
             handler = self.methods.get(method)
             if handler is None:
@@ -110,6 +112,8 @@ class Session:
         except ValueError:
             return _error(None, PARSE_ERROR, "The line is not valid JSON.")
         if isinstance(message, list):
+            if not message:
+                return _error(None, INVALID_REQUEST, "An empty batch is not a request.")
             replies = [r for r in (self.handle(m) for m in message) if r is not None]
             return replies or None
         return self.handle(message)
@@ -126,5 +130,6 @@ def serve(session: Session, reader: IO[bytes], writer: IO[bytes]) -> None:
             continue
         reply = session.handle_line(line)
         if reply is not None:
-            writer.write(json.dumps(reply, ensure_ascii=False).encode() + b"\n")
+            # ASCII escapes keep any odd string (a lone surrogate in an id) encodable.
+            writer.write(json.dumps(reply).encode() + b"\n")
             writer.flush()

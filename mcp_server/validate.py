@@ -77,6 +77,8 @@ def _check_integer(value: int, schema: dict[str, Any], where: str) -> int:
 def _check_string(value: str, schema: dict[str, Any], where: str) -> str:
     if "\x00" in value:
         raise ArgumentError(f"{where} must not contain NUL characters.")
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        raise ArgumentError(f"{where} must be valid Unicode text (it holds a lone surrogate).")
     length = len(value.strip())
     low, high = schema.get("minLength", 0), schema.get("maxLength")
     if length < low:

@@ -1,4 +1,7 @@
-"""Command line of assistant-tui: headless subcommands now, the full-screen app to come."""
+"""Command line of assistant-tui: the full-screen app by default, headless subcommands by name.
+
+Textual is imported only when the app runs, and claude_agent_sdk only after the first paint.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +11,74 @@ import sys
 
 from tui import __version__
 from tui.commands import ask, history, import_autocoder
+from tui.commands.common import add_common, settings_from
 from tui.config import ConfigError
 from tui.storage import StoreError
 
-SUBCOMMANDS = (ask, history, import_autocoder)
+SUBCOMMANDS = {"ask": ask, "history": history, "import-autocoder": import_autocoder}
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of the subcommands (ask, history, import-autocoder)."""
     parser = argparse.ArgumentParser(
         prog="assistant-tui", description="A read-only Claude assistant for a code project."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for command in SUBCOMMANDS:
+    for command in SUBCOMMANDS.values():
         command.add_parser(subparsers)
     return parser
 
 
+def app_parser() -> argparse.ArgumentParser:
+    """The parser of the app itself: ``assistant-tui [PROJECT_DIR] [flags]``."""
+    parser = argparse.ArgumentParser(
+        prog="assistant-tui",
+        description="A read-only Claude assistant for a code project, in the terminal. "
+        f"Commands: {', '.join(SUBCOMMANDS)} (see `assistant-tui COMMAND --help`).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "project_dir",
+        nargs="?",
+        metavar="PROJECT_DIR",
+        help="the project to work on (default: the current directory)",
+    )
+    add_common(parser)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a sample project with a scripted local model: no key, offline",
+    )
+    return parser
+
+
+def run_app(argv: list[str]) -> int:
+    args = app_parser().parse_args(argv)
+    if args.project_dir and args.project:
+        raise ConfigError("Give the project either as PROJECT_DIR or as --project, not both.")
+    args.project = args.project or args.project_dir
+    if args.demo:
+        from tui.config import data_dir
+        from tui.demo import prepare_project
+
+        args.project = str(prepare_project(data_dir()))
+        args.model = args.model or "demo"
+    settings = settings_from(args)
+    from tui.app import AssistantApp
+
+    AssistantApp(settings, demo=args.demo).run()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run a subcommand; failures print one sentence to stderr and exit 1."""
-    args = build_parser().parse_args(argv)
-    run = getattr(args, "run", None)
-    if run is None:
-        print(f"assistant-tui {__version__}: the terminal app is not built yet.")
-        return 0
+    """Run the app or a subcommand; failures print one sentence to stderr and exit 1."""
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        return int(asyncio.run(run(args)))
+        if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help")):
+            return run_app(argv)
+        args = build_parser().parse_args(argv)
+        return int(asyncio.run(args.run(args)))
     except (StoreError, ConfigError) as error:
         print(f"assistant-tui: {error}", file=sys.stderr)
         return 1

@@ -92,6 +92,7 @@ async def test_writes_commands_and_escapes_are_denied(
     (outside / "secret.txt").write_text("outside secret")
     (project / "link").symlink_to(outside / "secret.txt")
     (project / ".env").write_text("ANTHROPIC_API_KEY=sk-real\n")
+    (project / ".envrc").write_text("export TOKEN=sk-real-envrc\n")
     attacks = [
         ToolCall("Write", {"file_path": str(project / "new.py"), "content": "x"}),
         ToolCall(
@@ -103,6 +104,7 @@ async def test_writes_commands_and_escapes_are_denied(
         ToolCall("Read", {"file_path": str(project / "link")}),
         ToolCall("Glob", {"pattern": "/etc/*"}),
         ToolCall("Read", {"file_path": str(project / ".env")}),
+        ToolCall("Read", {"file_path": ".envrc"}),
     ]
     before = tree_hash(project)
     turns = [Turn(match="attack", tools=attacks), Turn(match="", text="I could not do that.")]
@@ -110,16 +112,18 @@ async def test_writes_commands_and_escapes_are_denied(
     events = await engine.turn("attack the project")
     finished = of(ToolFinished, events)
     assert len(finished) == len(attacks)
-    assert [f.status for f in finished] == [ToolStatus.DENIED] * len(attacks)
-    results = {
-        s.name + json.dumps(s.input): f
-        for s, f in zip(of(ToolStarted, events), finished, strict=True)
-    }
+    assert {f.status for f in finished} == {ToolStatus.DENIED}, [f.result[:120] for f in finished]
     assert sum("outside the project" in f.result for f in finished) == 4
-    assert sum("may hold secrets" in f.result for f in finished) == 1
-    for key, result in results.items():
-        assert "outside secret" not in result.result and "sk-real" not in result.result, key
-        assert "root:" not in result.result, key
+    assert (
+        sum(
+            "may hold secrets" in f.result or "denied by your permission" in f.result
+            for f in finished
+        )
+        == 2
+    )
+    for result in finished:
+        assert "outside secret" not in result.result and "sk-real" not in result.result
+        assert "root:" not in result.result
     assert tree_hash(project) == before
     assert not (project / "pwned").exists() and not (project / "new.py").exists()
     assert isinstance(events[-1], TurnFinished)
@@ -269,3 +273,75 @@ async def test_prewarmed_session_and_clean_shutdown(engine_factory: Any) -> None
     assert "".join(d.text for d in of(TextDelta, events)) == "warm answer"
     await engine.manager.close_all()
     assert children_of(os.getpid()) == set()
+
+
+async def test_recursive_search_never_returns_secret_files(
+    engine_factory: Any, project: Path
+) -> None:
+    (project / ".env").write_text("API_TOKEN=TOPSECRET-ENV\n")
+    (project / ".ssh").mkdir()
+    (project / ".ssh" / "id_rsa").write_text("TOPSECRET-KEY\n")
+    (project / "notes.txt").write_text("TOPSECRET is a word in a normal file\n")
+    searches = [
+        ToolCall("Grep", {"pattern": "TOPSECRET", "output_mode": "content"}),
+        ToolCall("Grep", {"pattern": "TOPSECRET", "output_mode": "files_with_matches"}),
+        ToolCall("Glob", {"pattern": "**/*"}),
+    ]
+    engine = await engine_factory([Turn(match="search", tools=searches), Turn(text="Done.")])
+    events = await engine.turn("search for secrets")
+    results = [f.result for f in of(ToolFinished, events)]
+    assert len(results) == 3
+    assert "notes.txt" in results[0] and "notes.txt" in results[2]
+    for result in results:
+        assert "TOPSECRET-ENV" not in result and "TOPSECRET-KEY" not in result
+        assert ".env" not in result and "id_rsa" not in result
+
+
+async def test_retry_of_a_later_request_keeps_earlier_text(
+    engine_factory: Any, project: Path
+) -> None:
+    engine = await engine_factory(
+        [
+            Turn(
+                match="readme",
+                text="Let me look at the readme.",
+                tools=[ToolCall("Read", {"file_path": "README.md"})],
+            ),
+            Turn(match="A tiny project", status=529, times=1),
+            Turn(match="A tiny project", text="It says hi."),
+        ]
+    )
+    events = await engine.turn("what does the readme say")
+    messages = await engine.store.message_page(events[0].conversation_id)
+    assert messages[1].content == "Let me look at the readme.\n\nIt says hi."
+    assert messages[1].status is MessageStatus.COMPLETE
+
+
+async def test_cancelled_turn_does_not_leak_into_the_next(engine_factory: Any) -> None:
+    engine = await engine_factory(
+        [Turn(match="long", text="old " * 3000, pace=0.003), Turn(match="next", text="Second.")]
+    )
+    seen: list[Any] = []
+
+    async def consume() -> None:
+        async for event in engine.manager.run("a long one", None):
+            seen.append(event)
+
+    task = asyncio.create_task(consume())
+    while len(of(TextDelta, seen)) < 10:
+        await asyncio.sleep(0.01)  # polling the consumer's progress, not waiting for work
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    conv = await engine.store.conversation_get(seen[0].conversation_id)
+    stored = await engine.store.message_page(conv.id)
+    assert stored[1].status is MessageStatus.INTERRUPTED and stored[1].content
+    events = await engine.turn("next please", conv)
+    assert "".join(d.text for d in of(TextDelta, events)) == "Second."
+
+
+async def test_prewarm_racing_a_question_leaks_no_process(engine_factory: Any) -> None:
+    engine = await engine_factory([Turn(text="raced")])
+    warming = asyncio.create_task(engine.manager.prewarm(None))
+    events = await engine.turn("hi")
+    await warming
+    assert "".join(d.text for d in of(TextDelta, events)) == "raced"

@@ -94,6 +94,10 @@ def test_stdout_carries_only_protocol_and_survives_junk(project: Path) -> None:
         json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": []}),
         json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
         json.dumps({"jsonrpc": "2.0", "id": 3, "method": "ping"}),
+        json.dumps({"jsonrpc": "2.0", "id": "\ud800", "method": "ping"}),
+        json.dumps({"jsonrpc": "2.0", "id": 4, "method": ["x"]}),
+        "[]",
+        json.dumps({"jsonrpc": "2.0", "id": 5, "method": "ping"}),
     ]
     done = subprocess.run(
         [sys.executable, "-m", "mcp_server", "--project", str(project)],
@@ -118,7 +122,10 @@ def test_stdout_carries_only_protocol_and_survives_junk(project: Path) -> None:
         * 2
     )
     assert replies[4] == {"jsonrpc": "2.0", "id": 3, "result": {}}
-    assert len(replies) == 5
+    assert replies[5]["result"] == {}
+    assert replies[6]["error"]["code"] == -32600 and replies[7]["error"]["code"] == -32600
+    assert replies[8] == {"jsonrpc": "2.0", "id": 5, "result": {}}  # still serving
+    assert len(replies) == 9
 
 
 def test_missing_project_is_one_sentence_on_stderr(tmp_path: Path) -> None:
@@ -154,3 +161,28 @@ def test_project_dir_from_environment(project: Path) -> None:
     )
     result = json.loads(done.stdout)["result"]
     assert json.loads(result["content"][0]["text"])["name"] == "from env"
+
+
+def test_lone_surrogate_in_arguments_is_a_tool_error_and_creates_nothing(project: Path) -> None:
+    """A JSON client may send "\\udc00"; it must become a tool error, not a crash or a file."""
+    arguments = {**FEATURE, "name": "bad \udc00 name"}
+    request = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": "feature_create", "arguments": arguments},
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "mcp_server", "--project", str(project)],
+        input=json.dumps(request) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    result = json.loads(done.stdout)["result"]
+    assert result["isError"] is True
+    assert result["content"][0]["text"] == (
+        "'name' must be valid Unicode text (it holds a lone surrogate)."
+    )
+    assert list(project.iterdir()) == []

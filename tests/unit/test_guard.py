@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.agent.guard import Guard
+from tui.agent.guard import SECRET_DIRS, SECRET_PATTERNS, Guard, secret_read_rules
 
 
 @pytest.fixture
@@ -55,6 +55,10 @@ def test_allows_reading_inside(guard: Guard, tool: str, tool_input: dict[str, st
         ("Read", {"file_path": ".env"}, "may hold secrets"),
         ("Read", {"file_path": "deploy/server.pem"}, "may hold secrets"),
         ("Read", {"file_path": "ID_RSA"}, "may hold secrets"),
+        ("Read", {"file_path": ".envrc"}, "may hold secrets"),
+        ("Read", {"file_path": "config/.env_prod"}, "may hold secrets"),
+        ("Read", {"file_path": ".aws/credentials"}, "may hold secrets"),
+        ("Read", {"file_path": "home/.ssh/known_hosts"}, "may hold secrets"),
         ("Read", {}, "file_path is required"),
         ("Glob", {"pattern": "/etc/*"}, "reaches outside"),
         ("Glob", {"pattern": "../*"}, "reaches outside"),
@@ -69,6 +73,12 @@ def test_allows_reading_inside(guard: Guard, tool: str, tool_input: dict[str, st
 def test_denies(guard: Guard, tool: str, tool_input: dict[str, object], reason: str) -> None:
     decision = guard.decide(tool, tool_input)
     assert decision is not None and reason in decision
+
+
+def test_cli_deny_rules_cover_every_secret_pattern() -> None:
+    rules = secret_read_rules()
+    assert "Read(**/.env*)" in rules and "Read(**/.ssh/**)" in rules
+    assert len(rules) == len(SECRET_PATTERNS) + len(SECRET_DIRS)
 
 
 def test_secrets_can_be_allowed(tmp_path: Path) -> None:

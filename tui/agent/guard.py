@@ -49,8 +49,7 @@ DISALLOWED_TOOLS = (
     "ExitPlanMode",
 )
 SECRET_PATTERNS = (
-    ".env",
-    ".env.*",
+    ".env*",
     "*.env",
     "*.pem",
     "*.key",
@@ -70,7 +69,15 @@ SECRET_PATTERNS = (
     "credentials.json",
     "*.tfstate",
 )
+SECRET_DIRS = (".ssh", ".aws", ".gnupg", ".kube", ".docker", ".azure", ".config/gcloud")
 MAX_PATH = 4096
+
+
+def secret_read_rules() -> list[str]:
+    """Deny rules for the CLI itself: it turns Read denials into exclusions for Grep and Glob,
+    so a recursive search never returns the contents or names of secret files."""
+    rules = [f"Read(**/{pattern})" for pattern in SECRET_PATTERNS]
+    return rules + [f"Read(**/{folder}/**)" for folder in SECRET_DIRS]
 
 
 @dataclass
@@ -186,4 +193,7 @@ def _inside(target: Path, root: Path) -> bool:
 
 def _is_secret(path: Path) -> bool:
     name = path.name.lower()
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in SECRET_PATTERNS)
+    if any(fnmatch.fnmatchcase(name, pattern) for pattern in SECRET_PATTERNS):
+        return True
+    text = "/" + "/".join(part.lower() for part in path.parts) + "/"
+    return any(f"/{folder}/" in text for folder in SECRET_DIRS)

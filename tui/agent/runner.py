@@ -162,6 +162,7 @@ class _Turn:
             )
         elif isinstance(event, TurnFinished):
             self.done = True
+            await self._end_running_tools("Interrupted before the tool finished.")
             reply = await self._reply()
             await self.store.message_finish(reply, self.translator.text, event.status, event.usage)
             if event.session_id:
@@ -179,16 +180,11 @@ class _Turn:
         await self.store.message_finish(
             reply, self.translator.text, MessageStatus.ERROR, error=message
         )
+        await self._end_running_tools("The turn failed before the tool finished.")
         return TurnFailed(message)
 
-    async def close(self) -> None:
-        """On cancel or an abandoned stream: keep the partial answer, marked interrupted."""
-        if self.done or self.reply_id is None:
-            return
-        self.done = True
-        await self.store.message_finish(
-            self.reply_id, self.translator.text, MessageStatus.INTERRUPTED
-        )
+    async def _end_running_tools(self, reason: str) -> None:
+        """Tools still running when a turn ends never finish: store them as errors."""
         for tool_id in self.translator.running_tools:
             await self.store.tool_event_upsert(
                 self.conversation_id,
@@ -196,6 +192,22 @@ class _Turn:
                 "",
                 {},
                 status=ToolStatus.ERROR,
-                result="Interrupted before the tool finished.",
+                result=reason,
                 finished_at=now(),
             )
+
+    async def close(self) -> None:
+        """On cancel or an abandoned stream: keep the partial answer, marked interrupted.
+
+        The CLI is still mid-answer then, and its leftover output would leak into the next
+        turn, so the session is closed; the next question reconnects and resumes.
+        """
+        if self.done:
+            return
+        self.done = True
+        await self.session.close()
+        if self.reply_id is not None:
+            await self.store.message_finish(
+                self.reply_id, self.translator.text, MessageStatus.INTERRUPTED
+            )
+        await self._end_running_tools("Interrupted before the tool finished.")

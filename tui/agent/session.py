@@ -5,6 +5,7 @@ claude_agent_sdk is imported here lazily (it costs ~0.5 s), so the first screen 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import sys
@@ -12,7 +13,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from tui.agent.guard import ALLOWED_TOOLS, DISALLOWED_TOOLS, READ_TOOLS, Guard
+from tui.agent.guard import (
+    ALLOWED_TOOLS,
+    DISALLOWED_TOOLS,
+    READ_TOOLS,
+    Guard,
+    secret_read_rules,
+)
 from tui.agent.prompt import write_prompt_file
 from tui.config import Settings
 
@@ -32,6 +39,7 @@ class AgentSession:
         self.resume = resume
         self.guard = Guard(settings.project, settings.allow_secrets)
         self._client: Any = None
+        self._connecting = asyncio.Lock()  # prewarm and a first question may race to connect
         self.stderr_tail: list[str] = []
 
     @property
@@ -53,7 +61,8 @@ class AgentSession:
             cwd=str(settings.project),
             tools=list(READ_TOOLS),
             allowed_tools=list(ALLOWED_TOOLS),
-            disallowed_tools=list(DISALLOWED_TOOLS),
+            disallowed_tools=list(DISALLOWED_TOOLS)
+            + ([] if settings.allow_secrets else secret_read_rules()),
             system_prompt={"type": "file", "path": str(prompt)},
             mcp_servers={"features": mcp},
             strict_mcp_config=True,
@@ -71,13 +80,14 @@ class AgentSession:
 
     async def connect(self) -> None:
         """Start the CLI and our MCP server; raises the SDK's errors for the runner to explain."""
-        if self._client is not None:
-            return
-        from claude_agent_sdk import ClaudeSDKClient
+        async with self._connecting:
+            if self._client is not None:
+                return
+            from claude_agent_sdk import ClaudeSDKClient
 
-        client = ClaudeSDKClient(self.options())
-        await client.connect()
-        self._client = client
+            client = ClaudeSDKClient(self.options())
+            await client.connect()
+            self._client = client
 
     async def ask(self, prompt: str) -> AsyncIterator[Any]:
         """Send one user message and yield the SDK's messages until its result."""

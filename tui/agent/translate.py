@@ -26,6 +26,8 @@ from tui.agent.guard import ALLOWED_TOOLS
 from tui.models import MessageStatus, ToolStatus, TurnUsage
 
 INTERRUPTED = {"aborted_streaming", "aborted_tools"}
+# How the CLI words a refusal by its own permission rules (our secret-file deny rules).
+CLI_DENIALS = ("denied by your permission settings", "No such tool available")
 
 
 class Translator:
@@ -99,6 +101,7 @@ class Translator:
         return events
 
     def _tool_results(self, message: Any) -> list[Event]:
+        self._attempt_base = self.text  # a retry of the next request must not erase this text
         events: list[Event] = []
         content = message.content if isinstance(message.content, list) else []
         for block in content:
@@ -106,12 +109,16 @@ class Translator:
                 continue
             started, name = self._tool_started.pop(block.tool_use_id, (time.monotonic(), ""))
             status = ToolStatus.ERROR if block.is_error else ToolStatus.OK
-            if block.tool_use_id in self.denied or (block.is_error and name not in ALLOWED_TOOLS):
-                status = ToolStatus.DENIED  # our guard said no, or the CLI has no such tool
+            text = result_text(block.content)
+            refused = block.is_error and (
+                name not in ALLOWED_TOOLS or any(m in text for m in CLI_DENIALS)
+            )
+            if block.tool_use_id in self.denied or refused:
+                status = ToolStatus.DENIED  # our guard, the CLI's deny rules, or no such tool
             events.append(
                 ToolFinished(
                     block.tool_use_id,
-                    result_text(block.content),
+                    text,
                     status,
                     time.monotonic() - started,
                 )

@@ -1,0 +1,91 @@
+"""The offline demo: a small sample project with a backlog, and the scripted model's script."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from mcp_server.backlog import Backlog, NewFeature
+from tui.demo.model_server import ToolCall, Turn
+
+CALC = '''"""A tiny calculator used by the demo project."""
+
+
+def add(a: float, b: float) -> float:
+    """Return the sum of a and b."""
+    return a + b
+
+
+def divide(a: float, b: float) -> float:
+    """Return a / b; raises ZeroDivisionError when b is 0."""
+    return a / b
+'''
+
+SPEC = "A command-line calculator with history, undo and unit conversion.\n"
+
+EXPLANATION = """Here is what `app/calc.py` does:
+
+## Functions
+
+| function | what it does | edge cases |
+|---|---|---|
+| `add(a, b)` | returns the sum | none |
+| `divide(a, b)` | returns `a / b` | raises `ZeroDivisionError` when `b` is 0 |
+
+```python
+def divide(a: float, b: float) -> float:
+    return a / b
+```
+
+A safer `divide` would check `b` first and raise a clear error. I can't edit files (this
+assistant is read-only), but I can add a backlog feature for it: ask me *"what's the progress?"*
+to see the backlog.
+"""
+
+PROGRESS = """The backlog has **4 features**: 1 passes (25%), 3 remain.
+
+- **Ready next:** unit conversion, then persistent history.
+- Blocked: the history view waits for persistent history.
+
+Ask me to create a feature and I'll add it with steps that verify it."""
+
+
+def demo_turns() -> list[Turn]:
+    """The demo's script: any question reads a file; 'progress' or 'backlog' asks the backlog."""
+    return [
+        Turn(match="def divide", text=EXPLANATION, chunk=6, pace=0.01),
+        Turn(match='"percentage"', text=PROGRESS, chunk=6, pace=0.01),
+        Turn(match="progress", tools=[ToolCall("mcp__features__feature_get_stats", {})]),
+        Turn(match="backlog", tools=[ToolCall("mcp__features__feature_get_stats", {})]),
+        Turn(
+            match="",
+            text="Let me read the code first.",
+            tools=[ToolCall("Read", {"file_path": "app/calc.py"})],
+        ),
+    ]
+
+
+def prepare_project(root: Path) -> Path:
+    """Create (once) the sample project the demo opens; returns its path."""
+    project = root / "demo-project"
+    if (project / "features.db").exists():
+        return project
+    (project / "app").mkdir(parents=True, exist_ok=True)
+    (project / "prompts").mkdir(exist_ok=True)
+    (project / "app" / "calc.py").write_text(CALC)
+    (project / "prompts" / "app_spec.txt").write_text(SPEC)
+    (project / "README.md").write_text("# Demo calculator\n\nA sample project for the demo.\n")
+    backlog = Backlog(project)
+    steps = ["Run the calculator", "Check the result"]
+    backlog.create_bulk(
+        [
+            NewFeature("Core", "Add and divide", "Basic arithmetic.", steps),
+            NewFeature("Core", "Unit conversion", "Convert between units.", steps),
+            NewFeature("Core", "Persistent history", "Keep past results.", steps),
+            NewFeature("UI", "History view", "Show past results.", steps, depends_on_indices=(2,)),
+        ]
+    )
+    backlog.close()
+    with sqlite3.connect(project / "features.db") as conn:  # the first feature is done
+        conn.execute("UPDATE features SET passes = 1 WHERE id = 1")
+    return project

@@ -1,0 +1,148 @@
+"""Pilot tests of the whole app: type, see the answer stream in, tools, keys, errors, reopen."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.conftest import children_of
+from tui.demo.model_server import ToolCall, Turn
+from tui.models import MessageStatus, ToolStatus
+from tui.widgets.chat_pane import AnswerView, ChatPane
+from tui.widgets.conversation_list import ConversationList
+from tui.widgets.prompt_input import PromptInput
+from tui.widgets.tool_log import ToolLog
+
+SIZE = (140, 40)
+
+
+async def ask(pilot: Any, text: str) -> None:
+    """Type a question and press Enter, then wait until every turn worker is done."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.click(PromptInput)
+    for char in text:
+        await pilot.press(char if char != " " else "space")
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def answers(app: Any) -> list[AnswerView]:
+    return list(app.screen.query_one(ChatPane).query(AnswerView))
+
+
+async def test_send_see_streamed_answer_and_tool_rows(app_factory: Any, project: Path) -> None:
+    turns = [
+        Turn(
+            match="what is in app",
+            tools=[ToolCall("Read", {"file_path": "app.py"}), ToolCall("Bash", {"command": "ls"})],
+        ),
+        Turn(match="return 42", text="`main` returns **42**.\n\n| a | b |\n|---|---|\n| 1 | 2 |"),
+    ]
+    async with app_factory(turns) as (app, _server), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "what is in app")
+        shown = answers(app)
+        assert len(shown) == 1 and shown[0].text.startswith("`main` returns **42**.")
+        tools = app.screen.query_one(ToolLog)
+        assert [r.status for r in tools.rows.values()] == [ToolStatus.OK, ToolStatus.DENIED]
+        assert tools.option_count == 2
+        tools.focus()
+        tools.highlighted = 1
+        await pilot.press("enter")
+        assert tools.rows[list(tools.rows)[1]].expanded
+        sidebar = app.screen.query_one(ConversationList)
+        assert [c.title for c in sidebar.conversations] == ["what is in app"]
+        stored = await app.store.message_page(sidebar.conversations[0].id)
+        assert stored[-1].status is MessageStatus.COMPLETE
+    assert children_of(os.getpid()) == set()
+
+
+async def test_error_is_shown_and_retry_works(app_factory: Any) -> None:
+    turns = [Turn(match="hello", status=529, times=2), Turn(match="hello", text="Hi!")]
+    async with app_factory(turns) as (app, _server), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "hello")
+        prompt = app.screen.query_one(PromptInput)
+        assert prompt.text == "hello"  # kept for a retry
+        assert answers(app)[0].border_subtitle.startswith("The API is overloaded (529)")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert answers(app)[-1].text == "Hi!"
+
+
+async def test_new_switch_rename_delete_undo_and_reopen(app_factory: Any) -> None:
+    async with app_factory([Turn(text="Answer.")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "first question")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await ask(pilot, "second question")
+        sidebar = app.screen.query_one(ConversationList)
+        assert [c.title for c in sidebar.conversations] == ["second question", "first question"]
+        await pilot.press("alt+down")
+        await pilot.pause()
+        assert app.screen.conversation.title == "first question"
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("ctrl+u")
+        for char in "renamed":
+            await pilot.press(char)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert sidebar.conversations[-1].title == "renamed"
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert [c.title for c in sidebar.conversations] == ["second question"]
+        await pilot.press("f9")
+        await pilot.pause()
+        assert len(sidebar.conversations) == 2
+        reopened = app.screen.conversation.id
+    async with app_factory([Turn(text="Answer.")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.conversation.id == reopened
+        assert answers(app)[0].text == "Answer."
+
+
+async def test_escape_cancels_and_keeps_the_partial_answer(app_factory: Any) -> None:
+    turns = [Turn(match="long", text="word " * 3000, pace=0.004)]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.click(PromptInput)
+        for char in "long":
+            await pilot.press(char)
+        await pilot.press("enter")
+        while not answers(app) or len(answers(app)[0].text) < 200:
+            await pilot.pause()
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        view = answers(app)[0]
+        assert view.border_subtitle == "interrupted"
+        conv = app.screen.conversation
+        stored = await app.store.message_page(conv.id)
+        assert stored[1].status is MessageStatus.INTERRUPTED
+        assert 200 <= len(stored[1].content) < len("word " * 3000)
+        assert stored[1].content == view.text
+
+
+async def test_filter_box_narrows_the_sidebar(app_factory: Any) -> None:
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        for question in ("alpha topic", "beta topic"):
+            await pilot.press("ctrl+n")
+            await ask(pilot, question)
+        sidebar = app.screen.query_one(ConversationList)
+        sidebar.focus()
+        await pilot.press("slash")
+        for char in "alp":
+            await pilot.press(char)
+        await pilot.pause()
+        assert [c.title for c in sidebar.conversations] == ["alpha topic"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(sidebar.conversations) == 2

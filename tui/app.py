@@ -1,0 +1,53 @@
+"""The Textual app: owns the Store and the SessionManager, and closes every process on exit."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.app import App
+
+from tui.agent.manager import SessionManager
+from tui.config import Settings
+from tui.demo import demo_turns
+from tui.demo.model_server import ModelServer
+from tui.screens.main import MainScreen
+from tui.storage import Store
+
+
+class AssistantApp(App[None]):
+    """Opens on the main screen at once; the store and the SDK come after the first paint."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "assistant-tui"
+
+    def __init__(self, settings: Settings, demo: bool = False) -> None:
+        super().__init__()
+        self.settings = settings
+        self.demo = demo
+        self.demo_server: ModelServer | None = None
+        self.store: Store | None = None
+        self.manager: SessionManager | None = None
+        self._opening = asyncio.Lock()
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen())
+
+    async def open_services(self) -> None:
+        """Open the history database (fast) and create the session manager (no SDK import)."""
+        async with self._opening:  # keys pressed during startup wait here instead of failing
+            if self.demo and self.demo_server is None:
+                self.demo_server = await ModelServer(demo_turns()).start()
+                self.settings.env.update(
+                    ANTHROPIC_BASE_URL=self.demo_server.url, ANTHROPIC_API_KEY="demo-key"
+                )
+            if self.store is None:
+                self.store = await Store.open(self.settings.db)
+                self.manager = SessionManager(self.settings, self.store)
+
+    async def on_unmount(self) -> None:
+        if self.manager is not None:
+            await self.manager.close_all()
+        if self.store is not None:
+            await self.store.close()
+        if self.demo_server is not None:
+            await self.demo_server.stop()

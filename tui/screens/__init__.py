@@ -1,0 +1,1 @@
+"""Screens: the main screen (the one coordinator) and modal dialogs."""

@@ -1,0 +1,348 @@
+"""The main screen: the one coordinator between widgets, the store and the session manager.
+
+Widgets get attributes and method calls; they post messages up. All I/O happens in workers here.
+An answer keeps running when the user switches conversation: it is stored as it streams, marked
+in the sidebar, and shown from the store when the user comes back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList
+from textual.worker import Worker, WorkerState
+
+from tui.agent.events import (
+    Notice,
+    TextDelta,
+    TextReplaced,
+    ToolFinished,
+    ToolStarted,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+)
+from tui.config import ConfigError
+from tui.models import Conversation, MessageStatus
+from tui.screens.dialogs import ConfirmDialog, HelpScreen, RenameDialog
+from tui.storage import StoreError
+from tui.widgets.chat_pane import ChatPane
+from tui.widgets.conversation_list import ConversationList
+from tui.widgets.prompt_input import PromptInput
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.tool_log import ToolLog, ToolRow
+
+PAGE = 50
+
+
+class MainScreen(Screen[None]):
+    """Sidebar, chat, tool log and prompt for one project."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "new", "New"),
+        Binding("alt+down,ctrl+pagedown", "next", "Next chat"),
+        Binding("alt+up,ctrl+pageup", "previous", "Prev chat"),
+        Binding("escape", "cancel", "Cancel answer"),
+        Binding("ctrl+r", "retry", "Retry"),
+        Binding("slash,ctrl+f", "filter", "Filter", show=False),
+        Binding("f2", "rename", "Rename"),
+        Binding("f8", "delete", "Delete"),
+        Binding("f9", "undo_delete", "Undo delete", show=False),
+        Binding("f7", "pin", "Pin", show=False),
+        Binding("f6", "copy_answer", "Copy answer", show=False),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False),
+        Binding("ctrl+t", "toggle_tools", "Tools", show=False),
+        Binding("f1,question_mark", "help", "Help"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conversation: Conversation | None = None
+        self.answering: dict[int | None, str] = {}  # conversation id -> the text being answered
+        self.failed_text = ""
+        self.trashed: list[int] = []
+        self.oldest_id: int | None = None
+
+    @property
+    def services(self) -> Any:
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield Input(placeholder="Filter conversations", id="filter", classes="-hidden")
+                yield ConversationList(id="conversations")
+            with Vertical(id="center"):
+                yield ChatPane(id="chat")
+                yield PromptInput(id="prompt")
+                yield StatusBar("starting", id="status")
+            yield ToolLog(id="tools")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        settings = self.services.settings
+        self.title = f"assistant-tui · {settings.project.name}"
+        self.sub_title = f"{settings.project} · {settings.model}"
+        self.query_one(PromptInput).focus()
+        self.startup()
+
+    @work(exclusive=True, group="startup", exit_on_error=False)
+    async def startup(self) -> None:
+        """After the first paint: open the store, reopen the last conversation, pre-warm."""
+        await self.services.open_services()
+        store, project = self.services.store, self.services.settings.project
+        last = await store.state_get(f"last:{project}")
+        conversation = await store.conversation_get(int(last)) if last else None
+        if conversation is not None and conversation.trashed:
+            conversation = None
+        await self.open_conversation(conversation)
+        self.status("ready")
+
+    # -- loading ------------------------------------------------------------------------------
+
+    async def reload_sidebar(self) -> None:
+        await self.services.open_services()
+        store, project = self.services.store, self.services.settings.project
+        text = self.query_one("#filter", Input).value.strip() or None
+        conversations = await store.conversation_list(project, title_filter=text, limit=10_000)
+        sidebar = self.query_one(ConversationList)
+        sidebar.answering = {k for k in self.answering if k is not None}
+        sidebar.show(conversations, self.conversation.id if self.conversation else None)
+
+    async def open_conversation(self, conversation: Conversation | None) -> None:
+        """Show a conversation from the store (or a new one) and pre-warm its session."""
+        await self.services.open_services()
+        store = self.services.store
+        self.conversation = conversation
+        chat, tools = self.query_one(ChatPane), self.query_one(ToolLog)
+        if conversation is None:
+            await chat.show([])
+            tools.show([])
+            self.oldest_id = None
+        else:
+            messages = await store.message_page(conversation.id, limit=PAGE)
+            self.oldest_id = messages[0].id if messages else None
+            await chat.show(messages)
+            events = await store.tool_event_list(conversation.id)
+            tools.show(
+                [
+                    ToolRow(e.tool_use_id, e.name, e.input, e.status, e.result or "", e.duration_s)
+                    for e in events
+                ]
+            )
+            await store.state_set(f"last:{self.services.settings.project}", str(conversation.id))
+        await self.reload_sidebar()
+        self.prewarm(conversation)
+
+    @work(group="prewarm", exclusive=True, exit_on_error=False)
+    async def prewarm(self, conversation: Conversation | None) -> None:
+        await self.services.manager.prewarm(conversation)
+
+    # -- sending ------------------------------------------------------------------------------
+
+    @on(PromptInput.Submitted)
+    async def submit(self, message: PromptInput.Submitted) -> None:
+        key = self.conversation.id if self.conversation else None
+        if key in self.answering:
+            self.notify("Still answering; press Esc to cancel it first.", severity="warning")
+            return
+        self.query_one(PromptInput).clear()
+        await self.query_one(ChatPane).add_user(message.text)
+        self.answering[key] = message.text
+        self.status("answering")
+        self.run_turn(message.text, self.conversation)
+
+    @work(group="turns", exit_on_error=False)
+    async def run_turn(self, text: str, conversation: Conversation | None) -> None:
+        await self.services.open_services()
+        key = conversation.id if conversation else None
+        shown = True
+        try:
+            async for event in self.services.manager.run(text, conversation):
+                if isinstance(event, TurnStarted):
+                    self.answering[event.conversation_id] = self.answering.pop(key, text)
+                    key = event.conversation_id
+                    if conversation is None and self.conversation is None:
+                        self.conversation = await self.services.store.conversation_get(key)
+                    await self.reload_sidebar()
+                    continue
+                shown = self.conversation is not None and self.conversation.id == key
+                if shown:
+                    await self.route(event, text)
+        finally:
+            self.answering.pop(key, None)
+            await self.after_turn(key, shown)
+
+    async def route(self, event: Any, text: str) -> None:
+        """Hand one event to the widget it concerns."""
+        chat, tools = self.query_one(ChatPane), self.query_one(ToolLog)
+        if isinstance(event, TextDelta):
+            await chat.stream(event.text)
+        elif isinstance(event, TextReplaced):
+            await chat.end(MessageStatus.STREAMING, event.text)
+            chat.answer = chat.children[-1] if chat.children else None  # type: ignore[assignment]
+        elif isinstance(event, ToolStarted):
+            tools.start(event.id, event.name, event.input)
+        elif isinstance(event, ToolFinished):
+            tools.finish(event.id, event.status, event.result, event.duration_s)
+        elif isinstance(event, Notice):
+            self.notify(event.text)
+        elif isinstance(event, TurnFinished):
+            await chat.end(event.status, None)
+            self.status("ready" if event.status is MessageStatus.COMPLETE else "interrupted", event)
+        elif isinstance(event, TurnFailed):
+            final = chat.answer.text if chat.answer else ""
+            await chat.end(MessageStatus.ERROR, final, event.message)
+            self.notify(event.message, severity="error", timeout=8)
+            self.failed_text = text
+            prompt = self.query_one(PromptInput)
+            if not prompt.text.strip():
+                prompt.load_text(text)
+            self.status("error")
+
+    async def after_turn(self, key: int | None, shown: bool) -> None:
+        if self.conversation is not None and self.conversation.id == key:
+            self.conversation = await self.services.store.conversation_get(key)
+        await self.reload_sidebar()
+        if not shown and key is not None:
+            self.notify("An answer finished in another conversation.")
+
+    def status(self, state: str, finished: TurnFinished | None = None) -> None:
+        usage = finished.usage if finished else None
+        self.query_one(StatusBar).show(state, usage)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One place where a failed worker becomes one sentence for the user."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        known = isinstance(error, StoreError | ConfigError)
+        message = str(error) if known else f"Unexpected error: {type(error).__name__}: {error}"
+        self.notify(message, severity="error", timeout=10)
+        self.status("error")
+
+    # -- actions ------------------------------------------------------------------------------
+
+    async def action_new(self) -> None:
+        await self.open_conversation(None)
+        self.query_one(PromptInput).focus()
+
+    async def _move(self, step: int) -> None:
+        sidebar = self.query_one(ConversationList)
+        if not sidebar.conversations:
+            return
+        current = sidebar.highlighted if sidebar.highlighted is not None else -step
+        index = max(0, min(len(sidebar.conversations) - 1, current + step))
+        await self.open_conversation(sidebar.conversations[index])
+
+    async def action_next(self) -> None:
+        await self._move(1)
+
+    async def action_previous(self) -> None:
+        await self._move(-1)
+
+    @on(OptionList.OptionSelected, "#conversations")
+    async def picked(self, event: OptionList.OptionSelected) -> None:
+        sidebar = self.query_one(ConversationList)
+        conversation = sidebar.conversations[event.option_index]
+        await self.open_conversation(conversation)
+        self.query_one(PromptInput).focus()
+
+    async def action_cancel(self) -> None:
+        filter_box = self.query_one("#filter", Input)
+        if filter_box.has_focus:
+            filter_box.value = ""
+            filter_box.add_class("-hidden")
+            self.query_one(ConversationList).focus()
+            return
+        key = self.conversation.id if self.conversation else None
+        if key in self.answering:
+            await self.services.manager.interrupt(key)
+
+    async def action_retry(self) -> None:
+        text = self.query_one(PromptInput).text or self.failed_text
+        if text.strip():
+            self.query_one(PromptInput).post_message(PromptInput.Submitted(text))
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("-hidden")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    async def filtered(self) -> None:
+        await self.reload_sidebar()
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.query_one(ConversationList).focus()
+
+    def _target(self) -> Conversation | None:
+        sidebar = self.query_one(ConversationList)
+        return sidebar.current if sidebar.has_focus else self.conversation
+
+    def action_rename(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+
+        async def done(title: str | None) -> None:
+            if title:
+                await self.services.store.conversation_rename(target.id, title)
+                await self.reload_sidebar()
+
+        self.app.push_screen(RenameDialog(target.title), done)
+
+    def action_delete(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+
+        async def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            await self.services.store.conversation_trash(target.id)
+            self.trashed.append(target.id)
+            if self.conversation and self.conversation.id == target.id:
+                await self.open_conversation(None)
+            await self.reload_sidebar()
+            self.notify(
+                f'Moved "{target.title}" to the trash; F9 (or u in the sidebar) restores it.'
+            )
+
+        self.app.push_screen(ConfirmDialog(f'Delete "{target.title}"?'), done)
+
+    async def action_undo_delete(self) -> None:
+        if self.trashed:
+            conversation_id = self.trashed.pop()
+            await self.services.store.conversation_restore(conversation_id)
+            await self.open_conversation(
+                await self.services.store.conversation_get(conversation_id)
+            )
+
+    async def action_pin(self) -> None:
+        target = self._target()
+        if target is not None:
+            await self.services.store.conversation_pin(target.id, not target.pinned)
+            await self.reload_sidebar()
+
+    def action_copy_answer(self) -> None:
+        answers = [a.text for a in self.query_one(ChatPane).query("AnswerView")]  # type: ignore[attr-defined]
+        if answers:
+            self.app.copy_to_clipboard(answers[-1])
+            self.notify("Copied the last answer.")
+
+    def action_toggle_sidebar(self) -> None:
+        self.query_one("#sidebar").toggle_class("-hidden")
+
+    def action_toggle_tools(self) -> None:
+        self.query_one(ToolLog).toggle_class("-hidden")
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.active_bindings))

@@ -1,0 +1,1 @@
+"""The app's widgets; none of them touches the store or the SDK (the main screen does)."""

@@ -1,0 +1,123 @@
+"""The chat pane: messages as blocks, the answer streaming in as Markdown, auto-scroll.
+
+Only the newest messages are mounted; older ones are loaded by the screen when the user scrolls to
+the top. The live answer uses Textual's MarkdownStream, which appends fragments instead of
+re-rendering the whole answer per chunk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Markdown, Static
+
+from tui.clock import local
+from tui.models import Message, MessageStatus, Role
+from tui.text import inert
+
+GREETING = (
+    "Hello! I can read and search this project and manage its feature backlog. "
+    "Ask me anything about the code."
+)
+
+
+class UserMessage(Static):
+    """What the user typed, shown as plain text (never interpreted)."""
+
+    def __init__(self, text: str, when: str = "") -> None:
+        label = Text(f"You {when}\n", style="bold")
+        label.append(inert(text))
+        super().__init__(label, classes="user-message")
+
+
+class AnswerView(Markdown):
+    """An assistant answer; streams while live, then stays as rendered Markdown."""
+
+    def __init__(self, text: str = "", status: MessageStatus = MessageStatus.COMPLETE) -> None:
+        super().__init__(inert(text), classes="answer")
+        self.text = text
+        self._stream: object | None = None
+        self.set_status(status)
+
+    def set_status(self, status: MessageStatus) -> None:
+        self.set_class(status is MessageStatus.INTERRUPTED, "-interrupted")
+        self.set_class(status is MessageStatus.ERROR, "-error")
+        self.border_subtitle = "" if status is MessageStatus.COMPLETE else status.value
+
+    async def add_fragment(self, fragment: str) -> None:
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self)
+            await asyncio.sleep(0)  # let the stream's task start before anything can stop it
+        self.text += fragment
+        await self._stream.write(inert(fragment))  # type: ignore[attr-defined]
+
+    async def finish(self, status: MessageStatus, final: str | None = None) -> None:
+        """Stop streaming; ``final`` replaces the text when the stream restarted or was cut."""
+        if self._stream is not None:
+            await self._stream.stop()  # type: ignore[attr-defined]
+            self._stream = None
+        if final is not None and final != self.text:
+            self.text = final
+            await self.update(inert(final))
+        self.set_status(status)
+
+
+class ChatPane(VerticalScroll):
+    """The conversation shown; the screen feeds it messages and stream events."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.answer: AnswerView | None = None
+
+    async def show(self, messages: list[Message]) -> None:
+        await self.remove_children()
+        self.answer = None
+        if not messages:
+            await self.mount(Static(GREETING, classes="greeting"))
+            return
+        await self.mount_all([self._view(m) for m in messages])
+        self.scroll_end(animate=False)
+
+    async def prepend(self, messages: list[Message]) -> None:
+        """Older messages above the ones shown (scrolled-up paging)."""
+        if messages and self.children:
+            await self.mount_all([self._view(m) for m in messages], before=0)
+
+    @staticmethod
+    def _view(message: Message) -> Widget:
+        when = local(message.created_at).strftime("%H:%M")
+        if message.role is Role.USER:
+            return UserMessage(message.content, when)
+        view = AnswerView(message.content, message.status)
+        if message.error:
+            view.border_subtitle = message.error
+        return view
+
+    async def add_user(self, text: str) -> None:
+        for greeting in self.query(".greeting"):
+            await greeting.remove()
+        await self.mount(UserMessage(text, "now"))
+        self.answer = AnswerView("", MessageStatus.STREAMING)
+        await self.mount(self.answer)
+        self.scroll_end(animate=False)
+
+    async def stream(self, fragment: str) -> None:
+        if self.answer is None:
+            return
+        following = self.is_vertical_scroll_end
+        await self.answer.add_fragment(fragment)
+        if following:
+            self.scroll_end(animate=False)
+
+    async def end(self, status: MessageStatus, final: str | None, error: str | None = None) -> None:
+        if self.answer is None:
+            return
+        await self.answer.finish(status, final)
+        if error:
+            self.answer.border_subtitle = error
+            await self.mount(Static(Text(f"⚠ {error}", style="bold red"), classes="error-line"))
+        self.answer = None
+        self.scroll_end(animate=False)

@@ -1,0 +1,87 @@
+"""The tool-activity log: a row per tool call that updates in place and expands on Enter."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.models import ToolStatus
+from tui.text import inert
+from tui.tool_lines import describe
+
+_MARK = {
+    ToolStatus.RUNNING: ("…", "yellow"),
+    ToolStatus.OK: ("✓", "green"),
+    ToolStatus.ERROR: ("✗", "red"),
+    ToolStatus.DENIED: ("⛔", "bold red"),
+}
+
+
+@dataclass
+class ToolRow:
+    id: str
+    name: str
+    input: dict[str, Any]
+    status: ToolStatus = ToolStatus.RUNNING
+    result: str = ""
+    duration_s: float | None = None
+    expanded: bool = field(default=False)
+
+
+class ToolLog(OptionList):
+    """Rows keyed by tool-use id; the screen calls ``start``, ``finish`` and ``show``."""
+
+    BINDINGS = [("enter", "expand", "Expand")]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.rows: dict[str, ToolRow] = {}
+
+    def show(self, rows: list[ToolRow]) -> None:
+        self.rows = {row.id: row for row in rows}
+        self.clear_options()
+        self.add_options(Option(self._label(row), id=row.id) for row in rows)
+
+    def start(self, tool_id: str, name: str, tool_input: dict[str, Any]) -> None:
+        row = ToolRow(tool_id, name, tool_input)
+        self.rows[tool_id] = row
+        self.add_option(Option(self._label(row), id=tool_id))
+        self.highlighted = self.option_count - 1
+
+    def finish(self, tool_id: str, status: ToolStatus, result: str, duration_s: float) -> None:
+        row = self.rows.get(tool_id)
+        if row is None:
+            return
+        row.status, row.result, row.duration_s = status, result, duration_s
+        self.replace_option_prompt(tool_id, self._label(row))
+
+    def action_expand(self) -> None:
+        if self.highlighted is None:
+            return
+        option = self.get_option_at_index(self.highlighted)
+        row = self.rows.get(option.id or "")
+        if row is not None:
+            row.expanded = not row.expanded
+            self.replace_option_prompt(row.id, self._label(row))
+
+    @staticmethod
+    def _label(row: ToolRow) -> Text:
+        mark, style = _MARK[row.status]
+        text = Text(f"{mark} ", style=style)
+        text.append(inert(describe(row.name, row.input)))
+        if row.status is not ToolStatus.RUNNING:
+            took = f" {row.duration_s:.1f}s" if row.duration_s is not None else ""
+            text.append(f"  {row.status.value}{took}", style=style)
+        if row.expanded:
+            text.append("\ninput: ", style="dim")
+            text.append(inert(json.dumps(row.input, ensure_ascii=False, indent=1)))
+            text.append("\nresult: ", style="dim")
+            text.append(inert(row.result[:4000] or "(none)"))
+            if len(row.result) > 4000:
+                text.append(f"\n… ({len(row.result):,} characters; first 4,000 shown)", style="dim")
+        return text
