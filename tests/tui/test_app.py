@@ -146,3 +146,45 @@ async def test_filter_box_narrows_the_sidebar(app_factory: Any) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert len(sidebar.conversations) == 2
+
+
+async def test_help_lists_the_keys(app_factory: Any) -> None:
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        shown = app.export_screenshot().replace("&#160;", " ")
+        for action in ("New", "Next chat", "Cancel answer", "Rename", "Delete", "Retry"):
+            assert action in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MainScreen"
+
+
+async def test_answer_goes_on_in_the_background_when_switching(app_factory: Any) -> None:
+    turns = [Turn(match="slow", text="part " * 400, pace=0.003), Turn(text="quick")]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "first")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.click(PromptInput)
+        for char in "slow":
+            await pilot.press(char)
+        await pilot.press("enter")
+        while not answers(app) or not answers(app)[0].text:
+            await pilot.pause()
+        sidebar = app.screen.query_one(ConversationList)
+        assert sidebar.answering  # the ● marker is on the answering conversation
+        await pilot.press("alt+down")  # switch to "first" while "slow" keeps answering
+        await pilot.pause()
+        assert app.screen.conversation.title == "first"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        slow = next(c for c in sidebar.conversations if c.title == "slow")
+        stored = await app.store.message_page(slow.id)
+        assert stored[1].content == "part " * 400
+        assert stored[1].status is MessageStatus.COMPLETE
+        await pilot.press("alt+up")
+        await pilot.pause()
+        assert answers(app)[0].text == "part " * 400

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -55,26 +53,27 @@ class RenameDialog(ModalScreen[str | None]):
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key of the main screen and the app, with what it does."""
+    """Every key of the app, grouped by where it works."""
 
     BINDINGS = [Binding("escape,f1,q,question_mark", "close", "Close")]
 
-    def __init__(self, bindings: Any) -> None:
+    def __init__(self, groups: dict[str, list[Binding]]) -> None:
         super().__init__(classes="dialog")
-        self.bindings_shown = bindings
+        self.groups = groups
 
     def compose(self) -> ComposeResult:
         table = Table("key", "action", box=None, padding=(0, 2))
-        seen = set()
-        for key, active in self.bindings_shown.items():
-            binding = active.binding
-            if binding.description and (binding.description, key) not in seen:
-                seen.add((binding.description, key))
-                table.add_row(self.app.get_key_display(binding), binding.description)
+        for title, bindings in self.groups.items():
+            table.add_row(f"[b]{title}[/b]", "")
+            for binding in bindings:
+                keys = ", ".join(
+                    self.app.get_key_display(Binding(k, "")) for k in binding.key.split(",")
+                )
+                table.add_row(keys, binding.description)
         with Vertical():
             yield Label("Keys")
             yield Static(table)
-            yield Label("Esc closes this help.", classes="hint")
+            yield Label("Esc closes this help. Ctrl+P opens the command palette.", classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -345,4 +345,16 @@ class MainScreen(Screen[None]):
         self.query_one(ToolLog).toggle_class("-hidden")
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.active_bindings))
+        as_bindings = [
+            b if isinstance(b, Binding) else Binding(*b) for b in ConversationList.BINDINGS
+        ]
+        groups = {
+            "Anywhere": [b for b in self.BINDINGS if isinstance(b, Binding)],
+            "In the sidebar": as_bindings,
+            "In the prompt": [
+                Binding("enter", "", "Send"),
+                Binding("shift+enter,ctrl+j", "", "New line"),
+            ],
+            "In the tool log": [Binding("enter", "", "Expand a row")],
+        }
+        self.app.push_screen(HelpScreen(groups))
