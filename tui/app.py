@@ -7,7 +7,7 @@ import asyncio
 from textual.app import App
 
 from tui.agent.manager import SessionManager
-from tui.config import Settings
+from tui.config import Settings, load_config
 from tui.demo import demo_turns
 from tui.demo.model_server import ModelServer
 from tui.screens.main import MainScreen
@@ -30,7 +30,19 @@ class AssistantApp(App[None]):
         self._opening = asyncio.Lock()
 
     def on_mount(self) -> None:
+        config = load_config()
+        if config.theme in self.available_themes:
+            self.theme = config.theme
         self.push_screen(MainScreen())
+        if config.keys:
+            self.set_keymap(config.keys)
+        for problem in config.problems:
+            self.notify(problem, severity="warning", timeout=10)
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme chosen (from the palette) for the next launch."""
+        if self.store is not None and not self.store.read_only:
+            self.run_worker(self.store.state_set("theme", theme), exit_on_error=False)
 
     async def open_services(self) -> None:
         """Open the history database (fast) and create the session manager (no SDK import)."""
@@ -43,6 +55,9 @@ class AssistantApp(App[None]):
             if self.store is None:
                 self.store = await Store.open(self.settings.db)
                 self.manager = SessionManager(self.settings, self.store)
+                saved = await self.store.state_get("theme")
+                if saved in self.available_themes:
+                    self.theme = saved
 
     async def on_unmount(self) -> None:
         if self.manager is not None:

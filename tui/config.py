@@ -123,3 +123,43 @@ class Settings:
     def claude_config_dir(self) -> Path:
         merged = {**self.env, **os.environ}
         return Path(merged.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude")
+
+
+@dataclass
+class AppConfig:
+    """What the user's config.toml sets: a default theme and rebound keys."""
+
+    theme: str | None = None
+    keys: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def load_config(path: Path | None = None) -> AppConfig:
+    """Read config.toml; a broken file is reported in one sentence and otherwise ignored.
+
+    ``theme = "nord"`` sets the starting theme; a ``[keys]`` table maps an action to keys,
+    e.g. ``new = "ctrl+n,f4"`` (the action names are listed in the README).
+    """
+    import tomllib
+
+    path = path or config_file()
+    if not path.is_file():
+        return AppConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        return AppConfig(problems=[f"{path} could not be read ({error}); using the defaults."])
+    config = AppConfig()
+    theme = data.get("theme")
+    if isinstance(theme, str):
+        config.theme = theme
+    keys = data.get("keys", {})
+    if isinstance(keys, dict):
+        config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
+    else:
+        config.problems.append(f'{path}: [keys] must be a table of action = "keys".')
+    return config

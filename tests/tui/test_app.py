@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.e2e.conftest import children_of
 from tui.demo.model_server import ToolCall, Turn
-from tui.models import MessageStatus, ToolStatus
+from tui.models import MessageStatus, Role, ToolStatus
 from tui.widgets.chat_pane import AnswerView, ChatPane
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.prompt_input import PromptInput
@@ -188,3 +188,68 @@ async def test_answer_goes_on_in_the_background_when_switching(app_factory: Any)
         await pilot.press("alt+up")
         await pilot.pause()
         assert answers(app)[0].text == "part " * 400
+
+
+async def test_long_conversation_loads_older_pages_on_scroll_up(
+    app_factory: Any, project: Path
+) -> None:
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.open_services()
+        conv, _first = await app.store.conversation_create(project, "message 0")
+        for i in range(1, 130):
+            await app.store.message_add(
+                conv.id, Role.USER if i % 2 == 0 else Role.ASSISTANT, f"message {i}"
+            )
+        await app.screen.open_conversation(await app.store.conversation_get(conv.id))
+        await pilot.pause()
+        chat = app.screen.query_one(ChatPane)
+        assert len(chat.children) == 50
+        assert "message 129" in answers(app)[-1].text
+        for expected in (100, 130):
+            chat.scroll_home(animate=False)
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert len(chat.children) == expected
+        first = chat.children[0]
+        assert "message 0" in str(first.render())
+
+
+async def test_theme_is_remembered_and_keys_rebind_from_config(
+    app_factory: Any, isolated: Path
+) -> None:
+    config = isolated / "config" / "assistant-tui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[keys]\nnew = "f4"\n')
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "first")
+        app.theme = "nord"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("f4")  # the rebound "new conversation"
+        await pilot.pause()
+        assert app.screen.conversation is None
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.theme == "nord"
+
+
+async def test_broken_config_is_one_warning(app_factory: Any, isolated: Path) -> None:
+    config = isolated / "config" / "assistant-tui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("theme = [broken\n")
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+        assert any("could not be read" in n and "using the defaults" in n for n in notes)
+
+
+async def test_narrow_terminal_hides_side_panels(app_factory: Any) -> None:
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#sidebar").has_class("-hidden")
+        assert app.screen.query_one(ToolLog).has_class("-hidden")
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert not app.screen.query_one("#sidebar").has_class("-hidden")

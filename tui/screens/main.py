@@ -38,26 +38,27 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets.tool_log import ToolLog, ToolRow
 
 PAGE = 50
+NARROW = 100
 
 
 class MainScreen(Screen[None]):
     """Sidebar, chat, tool log and prompt for one project."""
 
     BINDINGS = [
-        Binding("ctrl+n", "new", "New"),
-        Binding("alt+down,ctrl+pagedown", "next", "Next chat"),
-        Binding("alt+up,ctrl+pageup", "previous", "Prev chat"),
-        Binding("escape", "cancel", "Cancel answer"),
-        Binding("ctrl+r", "retry", "Retry"),
-        Binding("slash,ctrl+f", "filter", "Filter", show=False),
-        Binding("f2", "rename", "Rename"),
-        Binding("f8", "delete", "Delete"),
-        Binding("f9", "undo_delete", "Undo delete", show=False),
-        Binding("f7", "pin", "Pin", show=False),
-        Binding("f6", "copy_answer", "Copy answer", show=False),
-        Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False),
-        Binding("ctrl+t", "toggle_tools", "Tools", show=False),
-        Binding("f1,question_mark", "help", "Help"),
+        Binding("ctrl+n", "new", "New", id="new"),
+        Binding("alt+down,ctrl+pagedown", "next", "Next chat", id="next"),
+        Binding("alt+up,ctrl+pageup", "previous", "Prev chat", id="previous"),
+        Binding("escape", "cancel", "Cancel answer", id="cancel"),
+        Binding("ctrl+r", "retry", "Retry", id="retry"),
+        Binding("slash,ctrl+f", "filter", "Filter", show=False, id="filter"),
+        Binding("f2", "rename", "Rename", id="rename"),
+        Binding("f8", "delete", "Delete", id="delete"),
+        Binding("f9", "undo_delete", "Undo delete", show=False, id="undo_delete"),
+        Binding("f7", "pin", "Pin", show=False, id="pin"),
+        Binding("f6", "copy_answer", "Copy answer", show=False, id="copy_answer"),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="toggle_sidebar"),
+        Binding("ctrl+t", "toggle_tools", "Tools", show=False, id="toggle_tools"),
+        Binding("f1,question_mark", "help", "Help", id="help"),
     ]
 
     def __init__(self) -> None:
@@ -67,6 +68,7 @@ class MainScreen(Screen[None]):
         self.failed_text = ""
         self.trashed: list[int] = []
         self.oldest_id: int | None = None
+        self.narrow = False
 
     @property
     def services(self) -> Any:
@@ -84,6 +86,14 @@ class MainScreen(Screen[None]):
                 yield StatusBar("starting", id="status")
             yield ToolLog(id="tools")
         yield Footer()
+
+    def on_resize(self, event: Any) -> None:
+        """Below 100 columns the side panels start hidden (Ctrl+B / Ctrl+T bring them back)."""
+        narrow = event.size.width < NARROW
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.query_one("#sidebar").set_class(narrow, "-hidden")
+            self.query_one(ToolLog).set_class(narrow, "-hidden")
 
     async def on_mount(self) -> None:
         settings = self.services.settings
@@ -139,6 +149,18 @@ class MainScreen(Screen[None]):
             await store.state_set(f"last:{self.services.settings.project}", str(conversation.id))
         await self.reload_sidebar()
         self.prewarm(conversation)
+
+    @on(ChatPane.NearTop)
+    @work(group="older", exclusive=True, exit_on_error=False)
+    async def load_older(self) -> None:
+        """Mount the page of messages above the oldest one shown."""
+        if self.conversation is None or self.oldest_id is None:
+            return
+        older = await self.services.store.message_page(
+            self.conversation.id, before_id=self.oldest_id, limit=PAGE
+        )
+        self.oldest_id = older[0].id if older else None
+        await self.query_one(ChatPane).prepend(older)
 
     @work(group="prewarm", exclusive=True, exit_on_error=False)
     async def prewarm(self, conversation: Conversation | None) -> None:

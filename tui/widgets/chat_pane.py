@@ -11,6 +11,7 @@ import asyncio
 
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.message import Message as TextualMessage
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
@@ -68,9 +69,17 @@ class AnswerView(Markdown):
 class ChatPane(VerticalScroll):
     """The conversation shown; the screen feeds it messages and stream events."""
 
+    class NearTop(TextualMessage):
+        """The user scrolled to the top: time to load older messages."""
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.answer: AnswerView | None = None
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if new < 1 <= old or (new == 0 and old > 0):
+            self.post_message(self.NearTop())
 
     async def show(self, messages: list[Message]) -> None:
         await self.remove_children()
@@ -82,9 +91,12 @@ class ChatPane(VerticalScroll):
         self.scroll_end(animate=False)
 
     async def prepend(self, messages: list[Message]) -> None:
-        """Older messages above the ones shown (scrolled-up paging)."""
-        if messages and self.children:
-            await self.mount_all([self._view(m) for m in messages], before=0)
+        """Older messages above the ones shown, keeping what the user looks at in place."""
+        if not messages or not self.children:
+            return
+        anchor = self.children[0]
+        await self.mount_all([self._view(m) for m in messages], before=0)
+        self.scroll_to_widget(anchor, top=True, animate=False)
 
     @staticmethod
     def _view(message: Message) -> Widget:
