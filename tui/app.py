@@ -9,7 +9,7 @@ from textual.app import App
 from tui.agent.manager import SessionManager
 from tui.config import Settings, load_config
 from tui.demo import demo_turns
-from tui.demo.model_server import ModelServer
+from tui.demo.model_server import ModelServer, Turn
 from tui.screens.main import MainScreen
 from tui.storage import Store
 
@@ -20,10 +20,13 @@ class AssistantApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "assistant-tui"
 
-    def __init__(self, settings: Settings, demo: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, demo: bool = False, script: list[Turn] | None = None
+    ) -> None:
         super().__init__()
         self.settings = settings
-        self.demo = demo
+        # --demo (or a test) runs a scripted local model inside the app's own event loop.
+        self.script = script if script is not None else (demo_turns() if demo else None)
         self.demo_server: ModelServer | None = None
         self.store: Store | None = None
         self.manager: SessionManager | None = None
@@ -47,8 +50,8 @@ class AssistantApp(App[None]):
     async def open_services(self) -> None:
         """Open the history database (fast) and create the session manager (no SDK import)."""
         async with self._opening:  # keys pressed during startup wait here instead of failing
-            if self.demo and self.demo_server is None:
-                self.demo_server = await ModelServer(demo_turns()).start()
+            if self.script is not None and self.demo_server is None:
+                self.demo_server = await ModelServer(self.script).start()
                 self.settings.env.update(
                     ANTHROPIC_BASE_URL=self.demo_server.url, ANTHROPIC_API_KEY="demo-key"
                 )
