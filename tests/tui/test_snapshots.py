@@ -45,7 +45,9 @@ TURNS = [
 
 
 @pytest.fixture
-def make_app(isolated: Path, tmp_path: Path) -> Any:
+def make_app(isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    # Tool durations depend on the machine's load; the snapshot pins them.
+    monkeypatch.setattr("tui.widgets.tool_log.format_duration", lambda seconds: "0.1s")
     shutil.rmtree(PROJECT.parent, ignore_errors=True)
     PROJECT.mkdir(parents=True)
     (PROJECT / "app.py").write_text("def parse(tokens):\n    return expression(tokens)\n")
@@ -60,6 +62,8 @@ def make_app(isolated: Path, tmp_path: Path) -> Any:
 async def settle(pilot: Any) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
+    for widget in pilot.app.screen.query("TextArea, Input"):
+        widget.cursor_blink = False  # a blinking cursor would make two runs differ
     await pilot.pause()
 
 
@@ -83,7 +87,7 @@ def test_filter_in_use(snap_compare: Any, make_app: Any) -> None:
     async def run_before(pilot: Any) -> None:
         await asked(pilot)
         await pilot.press("ctrl+f", "p", "a", "r")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(140, 36), run_before=run_before)
 

@@ -22,6 +22,11 @@ _MARK = {
 }
 
 
+def format_duration(seconds: float) -> str:
+    """How long a tool took, as the log shows it."""
+    return f"{seconds:.1f}s" if seconds < 60 else f"{int(seconds // 60)}m{int(seconds % 60):02d}s"
+
+
 @dataclass
 class ToolRow:
     id: str
@@ -75,7 +80,7 @@ class ToolLog(OptionList):
         text = Text(f"{mark} ", style=style)
         text.append(inert(describe(row.name, row.input)))
         if row.status is not ToolStatus.RUNNING:
-            took = f" {row.duration_s:.1f}s" if row.duration_s is not None else ""
+            took = f" {format_duration(row.duration_s)}" if row.duration_s is not None else ""
             text.append(f"  {row.status.value}{took}", style=style)
         if row.expanded:
             text.append("\ninput: ", style="dim")
