@@ -253,3 +253,17 @@ async def test_narrow_terminal_hides_side_panels(app_factory: Any) -> None:
         await pilot.press("ctrl+b")
         await pilot.pause()
         assert not app.screen.query_one("#sidebar").has_class("-hidden")
+
+
+async def test_command_palette_runs_screen_actions(app_factory: Any) -> None:
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "first")
+        assert app.screen.conversation is not None
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for char in "Sidebar":
+            await pilot.press(char)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#sidebar").has_class("-hidden")

@@ -50,3 +50,11 @@ def test_mcp_server_never_imports_tui_or_heavy_packages(module: str) -> None:
 )
 def test_engine_and_storage_never_import_textual(module: str) -> None:
     assert "textual" not in imported_after(module)
+
+
+@pytest.mark.parametrize(
+    "module", ["tui.app", "tui.__main__", "tui.screens.main", "tui.agent.manager"]
+)
+def test_the_first_screen_does_not_wait_for_the_sdk(module: str) -> None:
+    """claude_agent_sdk (~0.5 s to import) loads only when a session connects."""
+    assert "claude_agent_sdk" not in imported_after(module)

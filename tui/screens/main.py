@@ -7,11 +7,13 @@ in the sidebar, and shown from the store when the user comes back.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
@@ -41,8 +43,41 @@ PAGE = 50
 NARROW = 100
 
 
+class ActionCommands(Provider):
+    """Every action of the main screen in the command palette (Ctrl+P), with its keys."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        screen = self.screen
+        found = []
+        for binding in MainScreen.BINDINGS:
+            if isinstance(binding, Binding) and binding.description:
+                keys = ", ".join(
+                    self.app.get_key_display(Binding(k, "")) for k in binding.key.split(",")
+                )
+                found.append((binding.description, binding.action, keys))
+        return found if isinstance(screen, MainScreen) else []
+
+    async def discover(self) -> Hits:
+        for title, action, keys in self._commands():
+            yield DiscoveryHit(title, partial(self.screen.run_action, action), help=keys)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, action, keys in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(self.screen.run_action, action),
+                    help=keys,
+                )
+
+
 class MainScreen(Screen[None]):
     """Sidebar, chat, tool log and prompt for one project."""
+
+    COMMANDS = Screen.COMMANDS | {ActionCommands}
 
     BINDINGS = [
         Binding("ctrl+n", "new", "New", id="new"),
