@@ -381,7 +381,7 @@ class Backlog:
             if name in CORE_COLUMNS or not notnull or default is not None:
                 continue
             literal = "0" if any(t in (kind or "").upper() for t in ("INT", "BOOL")) else "''"
-            names += f", {name}"
+            names += ', "' + name.replace('"', '""') + '"'  # quoted: any name is safe
             values += f", {literal}"
         return names, values
 

@@ -283,3 +283,20 @@ async def test_database_created_later_by_another_process_is_picked_up(project: P
         make_backlog(project / ".autoforge" / "features.db", [{"name": "late"}])
         stats = await call(client, "feature_get_stats")
     assert stats["total"] == 1
+
+
+async def test_extra_columns_with_keyword_names_are_filled(project: Path) -> None:
+    """A newer schema may add NOT NULL columns without defaults, even with awkward names."""
+    conn = sqlite3.connect(project / "features.db")
+    conn.execute(
+        "CREATE TABLE features (id INTEGER PRIMARY KEY, priority INTEGER NOT NULL DEFAULT 999,"
+        " category VARCHAR(100) NOT NULL, name VARCHAR(255) NOT NULL, description TEXT NOT NULL,"
+        " steps JSON NOT NULL, passes BOOLEAN NOT NULL DEFAULT 0, in_progress BOOLEAN NOT NULL"
+        ' DEFAULT 0, dependencies JSON, "order" INTEGER NOT NULL, "odd ""name""" TEXT NOT NULL)'
+    )
+    conn.commit()
+    conn.close()
+    async with backlog_client(project) as client:
+        created = await call(client, "feature_create", **FEATURE)
+        feature = await call(client, "feature_get_by_id", feature_id=created["id"])
+    assert feature["order"] == 0 and feature['odd "name"'] == "" and feature["name"] == "Login"

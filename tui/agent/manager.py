@@ -64,6 +64,7 @@ class SessionManager:
                 self._runners.pop(None, None)
                 self._runners[event.conversation_id] = runner
             yield event
+        await self._trim()
 
     async def interrupt(self, conversation_id: int | None) -> None:
         runner = self._runners.get(conversation_id)
@@ -81,6 +82,7 @@ class SessionManager:
         await asyncio.gather(*(r.session.close() for r in runners), return_exceptions=True)
 
     async def _trim(self) -> None:
-        while len(self._runners) > MAX_WARM:
-            oldest = next(iter(self._runners))
-            await self.close(oldest)
+        """Close the least recently used idle sessions beyond MAX_WARM (never one answering)."""
+        idle = [key for key, runner in self._runners.items() if not runner.busy]
+        while len(self._runners) > MAX_WARM and idle:
+            await self.close(idle.pop(0))

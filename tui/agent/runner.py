@@ -62,6 +62,7 @@ class TurnRunner:
         self.store = store
         self.session = session
         self.replay = False  # set when resume was impossible: paste history into the next prompt
+        self.busy = False  # a turn is running: the manager must not close this session
 
     async def run(self, text: str, conversation_id: int | None) -> AsyncIterator[Event]:
         """Yield the turn's events; the conversation is created with its first message."""
@@ -75,6 +76,7 @@ class TurnRunner:
             user = await self.store.message_add(conversation_id, Role.USER, text)
         yield TurnStarted(conversation_id, user.id)
         turn = _Turn(self.store, conversation_id, self.session)
+        self.busy = True
         try:
             if settings.credentials_missing():
                 yield await turn.fail(NO_CREDENTIALS)
@@ -93,6 +95,7 @@ class TurnRunner:
                 yield event
             self.replay = False
         finally:
+            self.busy = False
             await asyncio.shield(turn.close())
 
 
