@@ -9,7 +9,7 @@ from typing import Any
 from tests.e2e.conftest import children_of
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
-from tui.widgets.chat_pane import AnswerView, ChatPane
+from tui.widgets.chat_pane import ChatPane
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.tool_log import ToolLog
@@ -29,8 +29,9 @@ async def ask(pilot: Any, text: str) -> None:
     await pilot.pause()
 
 
-def answers(app: Any) -> list[AnswerView]:
-    return list(app.screen.query_one(ChatPane).query(AnswerView))
+def answers(app: Any) -> list[Any]:
+    """Every answer shown: live (AnswerView) or loaded from history (PastAnswer)."""
+    return list(app.screen.query_one(ChatPane).query(".answer"))
 
 
 async def test_send_see_streamed_answer_and_tool_rows(app_factory: Any, project: Path) -> None:
@@ -206,6 +207,10 @@ async def test_long_conversation_loads_older_pages_on_scroll_up(
         assert len(chat.children) == 50
         assert "message 129" in answers(app)[-1].text
         for expected in (100, 130):
+            for _ in range(20):  # the view is re-anchored after a page is added
+                if chat.scroll_y >= 1:
+                    break
+                await pilot.pause()
             chat.scroll_home(animate=False)
             await pilot.pause()
             await app.workers.wait_for_complete()

@@ -390,7 +390,7 @@ class MainScreen(Screen[None]):
             await self.reload_sidebar()
 
     def action_copy_answer(self) -> None:
-        answers = [a.text for a in self.query_one(ChatPane).query("AnswerView")]  # type: ignore[attr-defined]
+        answers = [a.text for a in self.query_one(ChatPane).query(".answer")]  # type: ignore[attr-defined]
         if answers:
             self.app.copy_to_clipboard(answers[-1])
             self.notify("Copied the last answer.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.message import Message as TextualMessage
@@ -66,6 +67,23 @@ class AnswerView(Markdown):
         self.set_status(status)
 
 
+class PastAnswer(Static):
+    """A finished answer loaded from history: Markdown rendered once into one widget.
+
+    A live Markdown widget is a tree of ~10 widgets per message that Textual lays out on every
+    change; history never changes, so one pre-rendered Static per answer keeps long
+    conversations cheap to open and to scroll.
+    """
+
+    def __init__(self, text: str, status: MessageStatus, error: str | None) -> None:
+        super().__init__(RichMarkdown(inert(text) or " "), classes="answer past")
+        self.text = text
+        self.set_class(status is MessageStatus.INTERRUPTED, "-interrupted")
+        self.set_class(status is MessageStatus.ERROR, "-error")
+        note = error or ("" if status is MessageStatus.COMPLETE else status.value)
+        self.border_subtitle = note
+
+
 class ChatPane(VerticalScroll):
     """The conversation shown; the screen feeds it messages and stream events."""
 
@@ -96,17 +114,15 @@ class ChatPane(VerticalScroll):
             return
         anchor = self.children[0]
         await self.mount_all([self._view(m) for m in messages], before=0)
-        self.scroll_to_widget(anchor, top=True, animate=False)
+        # After the new rows are laid out, put the message the user was reading back on top.
+        self.call_after_refresh(self.scroll_to_widget, anchor, top=True, animate=False)
 
     @staticmethod
     def _view(message: Message) -> Widget:
         when = local(message.created_at).strftime("%H:%M")
         if message.role is Role.USER:
             return UserMessage(message.content, when)
-        view = AnswerView(message.content, message.status)
-        if message.error:
-            view.border_subtitle = message.error
-        return view
+        return PastAnswer(message.content, message.status, message.error)
 
     async def add_user(self, text: str) -> None:
         for greeting in self.query(".greeting"):
