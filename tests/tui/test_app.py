@@ -272,3 +272,39 @@ async def test_command_palette_runs_screen_actions(app_factory: Any) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.query_one("#sidebar").has_class("-hidden")
+
+
+async def test_pin_inert_text_and_tool_log_restored_on_reopen(app_factory: Any) -> None:
+    hostile = "Title\x1b]0;pwned\x07 and \x1b]52;c;ZXZpbA==\x07 done"
+    turns = [
+        Turn(match="look", tools=[ToolCall("Read", {"file_path": "app.py"})]),
+        Turn(match="return 42", text=hostile),
+        Turn(text="plain"),
+    ]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "look at app.py")
+        await pilot.press("ctrl+n")
+        await ask(pilot, "second")
+        sidebar = app.screen.query_one(ConversationList)
+        sidebar.focus()
+        sidebar.highlighted = 1  # "look at app.py"
+        await pilot.press("p")
+        await pilot.pause()
+        assert [(c.title, c.pinned) for c in sidebar.conversations] == [
+            ("look at app.py", True),
+            ("second", False),
+        ]
+        await pilot.press("up", "enter")  # the highlight stays on the open conversation
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert app.screen.conversation.title == "look at app.py"
+        screen = app.export_screenshot()
+        assert "\x1b" not in screen
+        assert "␛]52;c;ZXZpbA==^G" in screen.replace("&#160;", " ")
+        first_id = app.screen.conversation.id
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.conversation.id == first_id
+        rows = list(app.screen.query_one(ToolLog).rows.values())
+        assert [(r.name, r.status) for r in rows] == [("Read", ToolStatus.OK)]
