@@ -24,3 +24,11 @@ def _visible(match: re.Match[str]) -> str:
     if code < 0x20:
         return "^" + chr(code + 0x40)
     return f"<{code:#04x}>"
+
+
+_FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1[ \t]*$", re.M | re.S)
+
+
+def code_blocks(markdown: str) -> list[str]:
+    """The fenced code blocks of a Markdown text, in order, without their fences."""
+    return [match.group(2).rstrip("\n") for match in _FENCE.finditer(markdown)]

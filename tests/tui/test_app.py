@@ -308,3 +308,22 @@ async def test_pin_inert_text_and_tool_log_restored_on_reopen(app_factory: Any) 
         assert app.screen.conversation.id == first_id
         rows = list(app.screen.query_one(ToolLog).rows.values())
         assert [(r.name, r.status) for r in rows] == [("Read", ToolStatus.OK)]
+
+
+async def test_copy_a_chosen_code_block_and_focus_order(app_factory: Any) -> None:
+    text = "First:\n```python\nfirst = 1\n```\nSecond:\n```sh\necho second\n```\n"
+    async with app_factory([Turn(text=text)]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "code please")
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # newest first: the second entry is `first = 1`
+        await pilot.pause()
+        assert app.clipboard == "first = 1"
+        app.screen.query_one(ConversationList).focus()
+        await pilot.pause()
+        order = []
+        for _ in range(4):
+            order.append(app.focused.id)
+            await pilot.press("tab")
+        assert order == ["conversations", "chat", "tools", "prompt"]
+        assert app.screen.sub_title.endswith("· scripted · ready")

@@ -57,3 +57,10 @@ def test_rejects_with_one_sentence(value: object, message: str) -> None:
 )
 def test_dependencies_are_read_leniently(raw: object, ids: list[int]) -> None:
     assert parse_dependencies(raw) == ids
+
+
+def test_code_blocks_are_found_without_fences() -> None:
+    from tui.text import code_blocks
+
+    text = "intro\n```python\nx = 1\ny = 2\n```\nmiddle\n~~~\nplain\n~~~\n```\nunclosed"
+    assert code_blocks(text) == ["x = 1\ny = 2", "plain"]

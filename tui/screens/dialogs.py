@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, OptionList, Static
+
+from tui.text import inert
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -76,4 +78,31 @@ class HelpScreen(ModalScreen[None]):
             yield Label("Esc closes this help. Ctrl+P opens the command palette.", classes="hint")
 
     def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class CodePicker(ModalScreen[str | None]):
+    """Choose a code block to copy: newest first, the first lines shown."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, blocks: list[str]) -> None:
+        super().__init__(classes="dialog")
+        self.blocks = blocks
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Copy which code block? (Enter copies, Esc cancels)")
+            yield OptionList(*(self._preview(b) for b in self.blocks), id="blocks")
+
+    @staticmethod
+    def _preview(block: str) -> str:
+        lines = block.splitlines() or [""]
+        more = f"  (+{len(lines) - 3} lines)" if len(lines) > 3 else ""
+        return inert("\n".join(lines[:3])) + more
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.blocks[event.option_index])
+
+    def action_cancel(self) -> None:
         self.dismiss(None)

@@ -31,8 +31,9 @@ from tui.agent.events import (
 )
 from tui.config import ConfigError
 from tui.models import Conversation, MessageStatus
-from tui.screens.dialogs import ConfirmDialog, HelpScreen, RenameDialog
+from tui.screens.dialogs import CodePicker, ConfirmDialog, HelpScreen, RenameDialog
 from tui.storage import StoreError
+from tui.text import code_blocks
 from tui.widgets.chat_pane import ChatPane
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.prompt_input import PromptInput
@@ -91,6 +92,7 @@ class MainScreen(Screen[None]):
         Binding("f9", "undo_delete", "Undo delete", show=False, id="undo_delete"),
         Binding("f7", "pin", "Pin", show=False, id="pin"),
         Binding("f6", "copy_answer", "Copy answer", show=False, id="copy_answer"),
+        Binding("f5", "copy_code", "Copy a code block", show=False, id="copy_code"),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="toggle_sidebar"),
         Binding("ctrl+t", "toggle_tools", "Tools", show=False, id="toggle_tools"),
         Binding("f1,question_mark", "help", "Help", id="help"),
@@ -147,7 +149,6 @@ class MainScreen(Screen[None]):
         if conversation is not None and conversation.trashed:
             conversation = None
         await self.open_conversation(conversation)
-        self.status("ready")
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -199,7 +200,11 @@ class MainScreen(Screen[None]):
 
     @work(group="prewarm", exclusive=True, exit_on_error=False)
     async def prewarm(self, conversation: Conversation | None) -> None:
+        if not self.answering:
+            self.status("connecting")
         await self.services.manager.prewarm(conversation)
+        if not self.answering:
+            self.status("ready")
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -271,8 +276,19 @@ class MainScreen(Screen[None]):
             self.notify("An answer finished in another conversation.")
 
     def status(self, state: str, finished: TurnFinished | None = None) -> None:
+        """Session state in the header and the status bar, with the last turn's usage."""
         usage = finished.usage if finished else None
         self.query_one(StatusBar).show(state, usage)
+        settings = self.services.settings
+        self.sub_title = f"{settings.project} · {settings.model} · {state}"
+
+    @property
+    def focus_chain(self) -> list[Any]:
+        """Tab order as the panes read: sidebar, chat, tool log, then the prompt."""
+        chain = super().focus_chain
+        order = ["filter", "conversations", "chat", "tools", "prompt"]
+        ranked = {name: index for index, name in enumerate(order)}
+        return sorted(chain, key=lambda w: ranked.get(w.id or "", len(order)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a failed worker becomes one sentence for the user."""
@@ -394,6 +410,21 @@ class MainScreen(Screen[None]):
         if answers:
             self.app.copy_to_clipboard(answers[-1])
             self.notify("Copied the last answer.")
+
+    def action_copy_code(self) -> None:
+        """Pick one of the conversation's code blocks (newest first) and copy it."""
+        texts = [a.text for a in self.query_one(ChatPane).query(".answer")]  # type: ignore[attr-defined]
+        blocks = [b for text in reversed(texts) for b in reversed(code_blocks(text))]
+        if not blocks:
+            self.notify("There is no code block in this conversation.")
+            return
+
+        def done(block: str | None) -> None:
+            if block is not None:
+                self.app.copy_to_clipboard(block)
+                self.notify(f"Copied a code block ({len(block.splitlines())} lines).")
+
+        self.app.push_screen(CodePicker(blocks), done)
 
     def action_toggle_sidebar(self) -> None:
         self.query_one("#sidebar").toggle_class("-hidden")
