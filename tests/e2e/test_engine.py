@@ -345,3 +345,14 @@ async def test_prewarm_racing_a_question_leaks_no_process(engine_factory: Any) -
     events = await engine.turn("hi")
     await warming
     assert "".join(d.text for d in of(TextDelta, events)) == "raced"
+
+
+async def test_cancelled_prewarm_leaves_no_half_started_cli(engine_factory: Any) -> None:
+    engine = await engine_factory([Turn(text="after")])
+    for _ in range(3):  # the user flips through conversations faster than the CLI starts
+        warming = asyncio.create_task(engine.manager.prewarm(None))
+        await asyncio.sleep(0.05)  # let the connect begin, then cancel it as a switch would
+        warming.cancel()
+        await asyncio.gather(warming, return_exceptions=True)
+    events = await engine.turn("hi")
+    assert "".join(d.text for d in of(TextDelta, events)) == "after"

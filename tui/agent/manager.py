@@ -50,11 +50,20 @@ class SessionManager:
         return runner
 
     async def prewarm(self, conversation: Conversation | None) -> None:
-        """Connect ahead of the first question; failures surface when the user asks."""
+        """Connect ahead of the first question; failures surface when the user asks.
+
+        The connect is shielded: when the caller is cancelled (the user switched on quickly),
+        the CLI still finishes starting and stays owned by this manager, which closes it later,
+        instead of being left half-started.
+        """
         runner = self.runner_for(conversation)
+        await asyncio.shield(asyncio.ensure_future(self._connect_quietly(runner)))
+        await self._trim()
+
+    @staticmethod
+    async def _connect_quietly(runner: TurnRunner) -> None:
         with contextlib.suppress(Exception):
             await runner.session.connect()
-        await self._trim()
 
     async def run(self, text: str, conversation: Conversation | None) -> AsyncIterator[Event]:
         """Run one turn; a new conversation's spare session becomes that conversation's."""

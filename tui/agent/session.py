@@ -101,8 +101,12 @@ class AgentSession:
             await self._client.interrupt()
 
     async def close(self) -> None:
-        """Stop the CLI and, with it, our MCP server; safe to call twice."""
-        client, self._client = self._client, None
-        if client is not None:
-            with contextlib.suppress(Exception):  # closing must never raise into the caller
-                await client.disconnect()
+        """Stop the CLI and, with it, our MCP server; safe to call twice.
+
+        Waits for a connect in flight (a shielded pre-warm) so it cannot finish after us.
+        """
+        async with self._connecting:
+            client, self._client = self._client, None
+            if client is not None:
+                with contextlib.suppress(Exception):  # closing must never raise into the caller
+                    await client.disconnect()
