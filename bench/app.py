@@ -52,7 +52,7 @@ async def settle(app: AssistantApp) -> None:
     """Wait for the app's workers; a pre-warm replaced by a newer one counts as done."""
     while True:
         try:
-            await settle(app)
+            await app.workers.wait_for_complete()
             return
         except WorkerCancelled:
             continue
