@@ -18,18 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from mcp_server.tools import TOOLS
+
 READ_TOOLS = ("Read", "Glob", "Grep", "WebFetch", "WebSearch")
-BACKLOG_TOOLS = (
-    "feature_get_stats",
-    "feature_get_by_id",
-    "feature_get_ready",
-    "feature_get_blocked",
-    "feature_list",
-    "feature_get_graph",
-    "feature_create",
-    "feature_create_bulk",
-    "feature_skip",
-)
+# The server's own registry, so a tool added there is offered here without a second list.
+BACKLOG_TOOLS = tuple(tool.name for tool in TOOLS)
 MCP_PREFIX = "mcp__features__"
 ALLOWED_TOOLS = (*READ_TOOLS, *(MCP_PREFIX + t for t in BACKLOG_TOOLS))
 # Named so the CLI drops them from the model's tool list too (defence in depth).
