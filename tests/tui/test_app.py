@@ -327,3 +327,29 @@ async def test_copy_a_chosen_code_block_and_focus_order(app_factory: Any) -> Non
             await pilot.press("tab")
         assert order == ["conversations", "chat", "tools", "prompt"]
         assert app.screen.sub_title.endswith("· scripted · ready")
+
+
+async def test_all_projects_toggle_and_conversation_cost(app_factory: Any, tmp_path: Path) -> None:
+    other = tmp_path / "other-project"
+    other.mkdir()
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "here")
+        status = str(app.screen.query_one("#status").render())
+        assert "last turn:" in status and "conversation: $" in status
+        elsewhere, _m = await app.store.conversation_create(other, "from elsewhere")
+        await app.screen.reload_sidebar()
+        sidebar = app.screen.query_one(ConversationList)
+        assert [c.title for c in sidebar.conversations] == ["here"]
+        await pilot.press("f3")
+        await pilot.pause()
+        assert {c.title for c in sidebar.conversations} == {"here", "from elsewhere"}
+        await app.screen.open_conversation(elsewhere)
+        await pilot.click(PromptInput)
+        for char in "more":
+            await pilot.press(char)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert len(await app.store.message_page(elsewhere.id)) == 1  # nothing sent from here
+        notes = [n.message for n in app._notifications]
+        assert any("belongs to" in n and str(other) in n for n in notes)

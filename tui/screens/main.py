@@ -95,6 +95,7 @@ class MainScreen(Screen[None]):
         Binding("f5", "copy_code", "Copy a code block", show=False, id="copy_code"),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="toggle_sidebar"),
         Binding("ctrl+t", "toggle_tools", "Tools", show=False, id="toggle_tools"),
+        Binding("f3", "all_projects", "All projects", show=False, id="all_projects"),
         Binding("f1,question_mark", "help", "Help", id="help"),
     ]
 
@@ -106,6 +107,9 @@ class MainScreen(Screen[None]):
         self.trashed: list[int] = []
         self.oldest_id: int | None = None
         self.narrow = False
+        self.all_projects = False
+        self.last_usage: Any = None
+        self.total_cost = 0.0
 
     @property
     def services(self) -> Any:
@@ -156,8 +160,10 @@ class MainScreen(Screen[None]):
         await self.services.open_services()
         store, project = self.services.store, self.services.settings.project
         text = self.query_one("#filter", Input).value.strip() or None
-        conversations = await store.conversation_list(project, title_filter=text, limit=10_000)
+        scope = None if self.all_projects else project
+        conversations = await store.conversation_list(scope, title_filter=text, limit=10_000)
         sidebar = self.query_one(ConversationList)
+        sidebar.show_project = self.all_projects
         sidebar.answering = {k for k in self.answering if k is not None}
         sidebar.show(conversations, self.conversation.id if self.conversation else None)
 
@@ -182,7 +188,13 @@ class MainScreen(Screen[None]):
                     for e in events
                 ]
             )
-            await store.state_set(f"last:{self.services.settings.project}", str(conversation.id))
+            if conversation.project_path == self.services.settings.project:
+                await store.state_set(
+                    f"last:{self.services.settings.project}", str(conversation.id)
+                )
+        self.last_usage = None
+        self.total_cost = await store.conversation_cost(conversation.id) if conversation else 0.0
+        self.status(self.query_one(StatusBar).state)
         await self.reload_sidebar()
         self.prewarm(conversation)
 
@@ -210,6 +222,15 @@ class MainScreen(Screen[None]):
 
     @on(PromptInput.Submitted)
     async def submit(self, message: PromptInput.Submitted) -> None:
+        here = self.services.settings.project
+        if self.conversation is not None and self.conversation.project_path != here:
+            self.notify(
+                f"This conversation belongs to {self.conversation.project_path}; run "
+                "assistant-tui there to continue it, or press Ctrl+N for a new one here.",
+                severity="warning",
+                timeout=8,
+            )
+            return
         key = self.conversation.id if self.conversation else None
         if key in self.answering:
             self.notify("Still answering; press Esc to cancel it first.", severity="warning")
@@ -271,14 +292,17 @@ class MainScreen(Screen[None]):
     async def after_turn(self, key: int | None, shown: bool) -> None:
         if self.conversation is not None and self.conversation.id == key:
             self.conversation = await self.services.store.conversation_get(key)
+            self.total_cost = await self.services.store.conversation_cost(key)
+            self.status(self.query_one(StatusBar).state)
         await self.reload_sidebar()
         if not shown and key is not None:
             self.notify("An answer finished in another conversation.")
 
     def status(self, state: str, finished: TurnFinished | None = None) -> None:
         """Session state in the header and the status bar, with the last turn's usage."""
-        usage = finished.usage if finished else None
-        self.query_one(StatusBar).show(state, usage)
+        if finished is not None:
+            self.last_usage = finished.usage
+        self.query_one(StatusBar).show(state, self.last_usage, self.total_cost)
         settings = self.services.settings
         self.sub_title = f"{settings.project} · {settings.model} · {state}"
 
@@ -425,6 +449,12 @@ class MainScreen(Screen[None]):
                 self.notify(f"Copied a code block ({len(block.splitlines())} lines).")
 
         self.app.push_screen(CodePicker(blocks), done)
+
+    async def action_all_projects(self) -> None:
+        """Show every project's conversations (browsable) or only this project's."""
+        self.all_projects = not self.all_projects
+        await self.reload_sidebar()
+        self.notify("Showing all projects." if self.all_projects else "Showing this project.")
 
     def action_toggle_sidebar(self) -> None:
         self.query_one("#sidebar").toggle_class("-hidden")

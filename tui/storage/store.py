@@ -288,6 +288,14 @@ class Store:
         assert message is not None
         return message
 
+    async def conversation_cost(self, conversation_id: int) -> float:
+        """What all of a conversation's turns cost, in USD."""
+        found = await self.db.fetch(
+            "SELECT COALESCE(SUM(cost_usd), 0) FROM messages WHERE conversation_id = ?",
+            (conversation_id,),
+        )
+        return float(found[0][0])
+
     async def message_get(self, message_id: int) -> Message | None:
         found = await self.db.fetch("SELECT * FROM messages WHERE id = ?", (message_id,))
         return rows.message(found[0]) if found else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
+from rich.console import Group
 from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -75,8 +76,10 @@ class PastAnswer(Static):
     conversations cheap to open and to scroll.
     """
 
-    def __init__(self, text: str, status: MessageStatus, error: str | None) -> None:
-        super().__init__(RichMarkdown(inert(text) or " "), classes="answer past")
+    def __init__(self, text: str, status: MessageStatus, error: str | None, when: str = "") -> None:
+        label = Text(f"Assistant {when}", style="bold")
+        body = Group(label, RichMarkdown(inert(text) or " "))
+        super().__init__(body, classes="answer past")
         self.text = text
         self.set_class(status is MessageStatus.INTERRUPTED, "-interrupted")
         self.set_class(status is MessageStatus.ERROR, "-error")
@@ -122,12 +125,13 @@ class ChatPane(VerticalScroll):
         when = local(message.created_at).strftime("%H:%M")
         if message.role is Role.USER:
             return UserMessage(message.content, when)
-        return PastAnswer(message.content, message.status, message.error)
+        return PastAnswer(message.content, message.status, message.error, when)
 
     async def add_user(self, text: str) -> None:
         for greeting in self.query(".greeting"):
             await greeting.remove()
         await self.mount(UserMessage(text, "now"))
+        await self.mount(Static(Text("Assistant now", style="bold"), classes="answer-label"))
         self.answer = AnswerView("", MessageStatus.STREAMING)
         await self.mount(self.answer)
         self.scroll_end(animate=False)

@@ -29,6 +29,7 @@ class ConversationList(OptionList):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.conversations: list[Conversation] = []
         self.answering: set[int] = set()
+        self.show_project = False  # all-projects mode names each conversation's project
 
     def show(self, conversations: Iterable[Conversation], selected: int | None) -> None:
         """Replace the rows, keeping the highlight on ``selected`` when it is listed."""
@@ -57,10 +58,9 @@ class ConversationList(OptionList):
         )
         label = Text(mark, style="bold" if conversation.id in self.answering else "")
         label.append(inert(conversation.title))
-        label.append(
-            f"\n  {relative(conversation.updated_at)} · {conversation.message_count} msgs",
-            style="dim",
-        )
+        where = f"{conversation.project_name} · " if self.show_project else ""
+        age = relative(conversation.updated_at)
+        label.append(f"\n  {where}{age} · {conversation.message_count} msgs", style="dim")
         return label
 
     @property

@@ -14,6 +14,7 @@ from tui.models import ToolStatus
 from tui.text import inert
 from tui.tool_lines import describe
 
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _MARK = {
     ToolStatus.RUNNING: ("…", "yellow"),
     ToolStatus.OK: ("✓", "green"),
@@ -46,6 +47,19 @@ class ToolLog(OptionList):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows: dict[str, ToolRow] = {}
+        self.frame = 0
+
+    def on_mount(self) -> None:
+        self.set_interval(0.12, self._spin)
+
+    def _spin(self) -> None:
+        """Advance the spinner of running rows (nothing to do, and no repaint, when none run)."""
+        running = [row for row in self.rows.values() if row.status is ToolStatus.RUNNING]
+        if not running:
+            return
+        self.frame += 1
+        for row in running:
+            self.replace_option_prompt(row.id, self._label(row, self.frame))
 
     def show(self, rows: list[ToolRow]) -> None:
         self.rows = {row.id: row for row in rows}
@@ -75,8 +89,10 @@ class ToolLog(OptionList):
             self.replace_option_prompt(row.id, self._label(row))
 
     @staticmethod
-    def _label(row: ToolRow) -> Text:
+    def _label(row: ToolRow, frame: int = 0) -> Text:
         mark, style = _MARK[row.status]
+        if row.status is ToolStatus.RUNNING:
+            mark = SPINNER[frame % len(SPINNER)]
         text = Text(f"{mark} ", style=style)
         text.append(inert(describe(row.name, row.input)))
         if row.status is not ToolStatus.RUNNING:
