@@ -58,6 +58,8 @@ class AssistantApp(App[None]):
             if self.store is None:
                 self.store = await Store.open(self.settings.db)
                 self.manager = SessionManager(self.settings, self.store)
+                if not self.store.read_only:
+                    await self.store.messages_orphaned()  # replies cut off by a crash
                 saved = await self.store.state_get("theme")
                 if saved in self.available_themes:
                     self.theme = saved

@@ -223,3 +223,21 @@ async def test_concurrent_coroutines_on_one_connection(store: Store, project: Pa
     )
     assert (await store.conversation_get(conv.id)).message_count == 51  # type: ignore[union-attr]
     assert len(await store.tool_event_list(conv.id)) == 50
+
+
+async def test_orphaned_streaming_replies_become_interrupted(store: Store, project: Path) -> None:
+    conv, _ = await store.conversation_create(project, "q")
+    stale = await store.message_add(conv.id, Role.ASSISTANT, "", MessageStatus.STREAMING)
+    await store.message_update_text(stale.id, "half an answ")
+    live = await store.message_add(conv.id, Role.ASSISTANT, "", MessageStatus.STREAMING)
+    await store.message_update_text(live.id, "still coming")
+    async with store.db.writing() as conn:
+        await conn.execute(
+            "UPDATE messages SET updated_at = '2020-01-01T00:00:00+00:00' WHERE id = ?",
+            (stale.id,),
+        )
+    assert await store.messages_orphaned() == 1
+    after = {m.id: m for m in await store.message_page(conv.id)}
+    assert after[stale.id].status is MessageStatus.INTERRUPTED
+    assert after[stale.id].content == "half an answ"
+    assert after[live.id].status is MessageStatus.STREAMING  # a live writer is left alone

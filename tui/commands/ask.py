@@ -52,6 +52,8 @@ async def run(args: argparse.Namespace) -> int:
         raise SystemExit("assistant-tui: the question is empty; give a PROMPT or pipe one to -.")
     settings = settings_from(args)
     store = await open_store(settings)
+    if not store.read_only:
+        await store.messages_orphaned()  # replies cut off by an earlier crash
     manager = SessionManager(settings, store)
     try:
         conversation = None

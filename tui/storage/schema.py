@@ -114,6 +114,10 @@ CREATE INDEX ix_conversations_listing ON conversations (project_path, pinned, up
 CREATE INDEX ix_conversations_listing_all ON conversations (pinned, updated_at, id);
 """
 
+MESSAGE_UPDATED = """
+ALTER TABLE messages ADD COLUMN updated_at TEXT;
+"""
+
 # Step N (1-based) brings a file from user_version N-1 to N.
-STEPS: tuple[str, ...] = (CORE, FULL_TEXT, MESSAGE_COUNTS, LISTING_ORDER)
+STEPS: tuple[str, ...] = (CORE, FULL_TEXT, MESSAGE_COUNTS, LISTING_ORDER, MESSAGE_UPDATED)
 LATEST = len(STEPS)

@@ -306,8 +306,9 @@ class Store:
         """Replace a streaming message's text (called at most every ~0.5 s while it streams)."""
         async with self.db.writing() as conn:
             await conn.execute(
-                "UPDATE messages SET content = ?, status = COALESCE(?, status) WHERE id = ?",
-                (content, status.value if status else None, message_id),
+                "UPDATE messages SET content = ?, status = COALESCE(?, status), updated_at = ?"
+                " WHERE id = ?",
+                (content, status.value if status else None, to_text(now()), message_id),
             )
 
     async def message_finish(
@@ -324,7 +325,7 @@ class Store:
             await conn.execute(
                 "UPDATE messages SET content = ?, status = ?, error = ?, input_tokens = ?,"
                 " output_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,"
-                " cost_usd = ?, duration_ms = ? WHERE id = ?",
+                " cost_usd = ?, duration_ms = ?, updated_at = ? WHERE id = ?",
                 (
                     content,
                     status.value,
@@ -341,9 +342,25 @@ class Store:
                             u.duration_ms,
                         )
                     ),
+                    to_text(now()),
                     message_id,
                 ),
             )
+
+    async def messages_orphaned(self, quiet_for: timedelta = timedelta(seconds=10)) -> int:
+        """Mark replies left 'streaming' by a crashed process as interrupted; returns how many.
+
+        A live writer (this app or another instance on the same file) stores its reply at least
+        every ~0.5 s while text arrives, so a reply unchanged for ``quiet_for`` has no writer.
+        """
+        cutoff = to_text(now() - quiet_for)
+        async with self.db.writing() as conn:
+            cursor = await conn.execute(
+                "UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'"
+                " AND COALESCE(updated_at, created_at) <= ?",
+                (cutoff,),
+            )
+            return cursor.rowcount
 
     async def message_page(
         self, conversation_id: int, before_id: int | None = None, limit: int = 50
