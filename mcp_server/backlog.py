@@ -99,10 +99,7 @@ class Backlog:
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection | None]:
         """A consistent snapshot for a read; errors become one-sentence BacklogErrors."""
-        try:
-            conn = self._connect(create=False)
-        except BacklogError:
-            raise
+        conn = self._connect(create=False)
         if conn is None:
             yield None
             return

@@ -117,10 +117,10 @@ class Settings:
         merged = {**self.env, **os.environ}
         if merged.get("ANTHROPIC_API_KEY") or merged.get("ANTHROPIC_AUTH_TOKEN"):
             return False
-        config = Path(merged.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude")
-        return not (config / ".credentials.json").is_file()
+        return not (self.claude_config_dir() / ".credentials.json").is_file()
 
     def claude_config_dir(self) -> Path:
+        """Where the CLI keeps its login and session transcripts."""
         merged = {**self.env, **os.environ}
         return Path(merged.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude")
 

@@ -353,3 +353,15 @@ async def test_all_projects_toggle_and_conversation_cost(app_factory: Any, tmp_p
         assert len(await app.store.message_page(elsewhere.id)) == 1  # nothing sent from here
         notes = [n.message for n in app._notifications]
         assert any("belongs to" in n and str(other) in n for n in notes)
+
+
+async def test_dropped_stream_restarts_the_shown_answer(app_factory: Any) -> None:
+    turns = [
+        Turn(match="story", text="first attempt " * 20, drop_after=60, times=1),
+        Turn(match="story", text="The complete story."),
+    ]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "tell the story")
+        shown = answers(app)
+        assert len(shown) == 1 and shown[0].text == "The complete story."
+        assert shown[0].border_subtitle == ""

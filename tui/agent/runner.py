@@ -124,8 +124,6 @@ class _Turn:
             async for message in self.session.ask(prompt):
                 for event in self.translator.feed(message):
                     yield await self.persist(event)
-        except asyncio.CancelledError:
-            raise
         except Exception as error:  # the SDK's errors: missing CLI, process died, bad JSON
             await self.session.close()
             yield await self.fail(connection_failure(error))

@@ -40,7 +40,6 @@ class AgentSession:
         self.guard = Guard(settings.project, settings.allow_secrets)
         self._client: Any = None
         self._connecting = asyncio.Lock()  # prewarm and a first question may race to connect
-        self.stderr_tail: list[str] = []
 
     @property
     def connected(self) -> bool:
@@ -76,7 +75,7 @@ class AgentSession:
         )
 
     def _keep_stderr(self, line: str) -> None:
-        self.stderr_tail = [*self.stderr_tail[-19:], line]
+        """Swallow the CLI's stderr: written to the terminal it would tear the full-screen UI."""
 
     async def connect(self) -> None:
         """Start the CLI and our MCP server; raises the SDK's errors for the runner to explain."""

@@ -268,8 +268,7 @@ class MainScreen(Screen[None]):
         if isinstance(event, TextDelta):
             await chat.stream(event.text)
         elif isinstance(event, TextReplaced):
-            await chat.end(MessageStatus.STREAMING, event.text)
-            chat.answer = chat.children[-1] if chat.children else None  # type: ignore[assignment]
+            await chat.restart(event.text)
         elif isinstance(event, ToolStarted):
             tools.start(event.id, event.name, event.input)
         elif isinstance(event, ToolFinished):

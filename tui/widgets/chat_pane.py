@@ -144,6 +144,11 @@ class ChatPane(VerticalScroll):
         if following:
             self.scroll_end(animate=False)
 
+    async def restart(self, text: str) -> None:
+        """A retried stream started over: show exactly ``text`` and keep streaming after it."""
+        if self.answer is not None:
+            await self.answer.finish(MessageStatus.STREAMING, text)
+
     async def end(self, status: MessageStatus, final: str | None, error: str | None = None) -> None:
         if self.answer is None:
             return

@@ -45,10 +45,6 @@ class ConversationList(OptionList):
                 return
         self.highlighted = None
 
-    def refresh_markers(self) -> None:
-        for index, conversation in enumerate(self.conversations):
-            self.replace_option_prompt_at_index(index, self._label(conversation))
-
     def _option(self, conversation: Conversation) -> Option:
         return Option(self._label(conversation), id=str(conversation.id))
 
