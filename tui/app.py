@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from textual.app import App
 
@@ -11,7 +12,7 @@ from tui.config import Settings, load_config
 from tui.demo import demo_turns
 from tui.demo.model_server import ModelServer, Turn
 from tui.screens.main import MainScreen
-from tui.storage import Store
+from tui.storage import Store, StoreError
 
 
 class AssistantApp(App[None]):
@@ -45,7 +46,13 @@ class AssistantApp(App[None]):
     def watch_theme(self, theme: str) -> None:
         """Remember the theme chosen (from the palette) for the next launch."""
         if self.store is not None and not self.store.read_only:
-            self.run_worker(self.store.state_set("theme", theme), exit_on_error=False)
+            self.run_worker(self._remember_theme(theme), exit_on_error=False)
+
+    async def _remember_theme(self, theme: str) -> None:
+        """Best effort, like every remembered UI fact: a locked or full file only forgets it."""
+        if self.store is not None:
+            with contextlib.suppress(StoreError):
+                await self.store.state_set("theme", theme)
 
     async def open_services(self) -> None:
         """Open the history database (fast) and create the session manager (no SDK import)."""
@@ -59,7 +66,8 @@ class AssistantApp(App[None]):
                 self.store = await Store.open(self.settings.db)
                 self.manager = SessionManager(self.settings, self.store)
                 if not self.store.read_only:
-                    await self.store.messages_orphaned()  # replies cut off by a crash
+                    with contextlib.suppress(StoreError):  # a locked file: the next start does it
+                        await self.store.messages_orphaned()  # replies cut off by a crash
                 saved = await self.store.state_get("theme")
                 if saved in self.available_themes:
                     self.theme = saved

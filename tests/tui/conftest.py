@@ -25,10 +25,13 @@ def app_factory(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Callable[..., object]:
     @asynccontextmanager
-    async def make(turns: list[Turn]) -> AsyncIterator[tuple[AssistantApp, ModelServer]]:
+    async def make(
+        turns: list[Turn], db: Path | None = None
+    ) -> AsyncIterator[tuple[AssistantApp, ModelServer]]:
         async with ModelServer(turns) as server:
             monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
-            settings = Settings.build(project=project, db=str(tmp_path / "h.db"), model="scripted")
+            where = str(db or tmp_path / "h.db")
+            settings = Settings.build(project=project, db=where, model="scripted")
             yield AssistantApp(settings), server
 
     return make

@@ -8,6 +8,7 @@ and errors keep the text shown so far, marked interrupted or error.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -28,7 +29,7 @@ from tui.agent.session import AgentSession
 from tui.agent.translate import Translator
 from tui.clock import now
 from tui.models import Message, MessageStatus, Role, ToolStatus
-from tui.storage import Store
+from tui.storage import Store, StoreError
 
 FLUSH_INTERVAL = 0.5
 NO_CREDENTIALS = (
@@ -140,7 +141,7 @@ class _Turn:
             reply = await self._reply()
             if time.monotonic() - self.flushed_at >= FLUSH_INTERVAL:
                 self.flushed_at = time.monotonic()
-                await self.store.message_update_text(reply, self.translator.text)
+                await self._flush(reply)
         elif isinstance(event, ToolStarted):
             await self.store.tool_event_upsert(
                 self.conversation_id,
@@ -173,6 +174,17 @@ class _Turn:
         elif isinstance(event, TurnFailed):
             return await self.fail(event.message)
         return event
+
+    async def _flush(self, reply: int) -> None:
+        """Save the reply so far; a locked or full database only delays it.
+
+        The whole text stays in the translator, so the next flush or the final write saves
+        everything; failing the turn here would stop an answer the user is reading.
+        """
+        try:
+            await self.store.message_update_text(reply, self.translator.text)
+        except StoreError:
+            self.flushed_at = time.monotonic()
 
     async def fail(self, message: str) -> TurnFailed:
         """Keep what streamed so far with status error and the sentence explaining why."""
@@ -207,8 +219,11 @@ class _Turn:
             return
         self.done = True
         await self.session.close()
-        if self.reply_id is not None:
-            await self.store.message_finish(
-                self.reply_id, self.translator.text, MessageStatus.INTERRUPTED
-            )
-        await self._end_running_tools("Interrupted before the tool finished.")
+        # Also reached when a store write failed mid-turn: that error is what the user must
+        # see, so a second failure here is not raised over it (the next start marks the reply).
+        with contextlib.suppress(StoreError):
+            if self.reply_id is not None:
+                await self.store.message_finish(
+                    self.reply_id, self.translator.text, MessageStatus.INTERRUPTED
+                )
+            await self._end_running_tools("Interrupted before the tool finished.")

@@ -7,6 +7,7 @@ in the sidebar, and shown from the store when the user comes back.
 
 from __future__ import annotations
 
+import contextlib
 from functools import partial
 from typing import Any
 
@@ -148,6 +149,13 @@ class MainScreen(Screen[None]):
         """After the first paint: open the store, reopen the last conversation, pre-warm."""
         await self.services.open_services()
         store, project = self.services.store, self.services.settings.project
+        if store.read_only:
+            self.notify(
+                f"The history database {store.path} is read-only: you can browse it, but new "
+                "messages will not be saved; make it writable or pass --db PATH.",
+                severity="warning",
+                timeout=10,
+            )
         last = await store.state_get(f"last:{project}")
         conversation = await store.conversation_get(int(last)) if last else None
         if conversation is not None and conversation.trashed:
@@ -155,6 +163,17 @@ class MainScreen(Screen[None]):
         await self.open_conversation(conversation)
 
     # -- loading ------------------------------------------------------------------------------
+
+    @work(group="remember", exit_on_error=False)
+    async def remember(self, key: str, value: str) -> None:
+        """Note a UI fact for the next launch, off the path of browsing.
+
+        Best effort: a read-only, locked or full history file must not stop the user reading it.
+        """
+        store = self.services.store
+        if not store.read_only:
+            with contextlib.suppress(StoreError):
+                await store.state_set(key, value)
 
     async def reload_sidebar(self) -> None:
         await self.services.open_services()
@@ -189,9 +208,7 @@ class MainScreen(Screen[None]):
                 ]
             )
             if conversation.project_path == self.services.settings.project:
-                await store.state_set(
-                    f"last:{self.services.settings.project}", str(conversation.id)
-                )
+                self.remember(f"last:{self.services.settings.project}", str(conversation.id))
         self.last_usage = None
         self.total_cost = await store.conversation_cost(conversation.id) if conversation else 0.0
         self.status(self.query_one(StatusBar).state)
@@ -243,24 +260,29 @@ class MainScreen(Screen[None]):
 
     @work(group="turns", exit_on_error=False)
     async def run_turn(self, text: str, conversation: Conversation | None) -> None:
-        await self.services.open_services()
         key = conversation.id if conversation else None
-        shown = True
+        shown, started = True, False
         try:
+            await self.services.open_services()
             async for event in self.services.manager.run(text, conversation):
                 if isinstance(event, TurnStarted):
+                    started = True
                     self.answering[event.conversation_id] = self.answering.pop(key, text)
                     key = event.conversation_id
                     if conversation is None and self.conversation is None:
                         self.conversation = await self.services.store.conversation_get(key)
+                        self.remember(f"last:{self.services.settings.project}", str(key))
                     await self.reload_sidebar()
                     continue
                 shown = self.conversation is not None and self.conversation.id == key
                 if shown:
                     await self.route(event, text)
+        except StoreError as error:
+            await self.store_failed(error, text, saved=started, shown=shown)
         finally:
             self.answering.pop(key, None)
-            await self.after_turn(key, shown)
+            if self.services.store is not None:  # None: the file could not be opened at all
+                await self.after_turn(key, shown)
 
     async def route(self, event: Any, text: str) -> None:
         """Hand one event to the widget it concerns."""
@@ -287,6 +309,20 @@ class MainScreen(Screen[None]):
             if not prompt.text.strip():
                 prompt.load_text(text)
             self.status("error")
+
+    async def store_failed(self, error: StoreError, text: str, saved: bool, shown: bool) -> None:
+        """The history file refused a write: say why, and keep an unsaved question in the box."""
+        message = str(error)
+        if not saved:
+            message += " Your message was not saved; it is back in the input box."
+            prompt = self.query_one(PromptInput)
+            if not prompt.text.strip():
+                prompt.load_text(text)
+        if shown:
+            chat = self.query_one(ChatPane)
+            await chat.end(MessageStatus.ERROR, chat.answer.text if chat.answer else "", message)
+        self.notify(message, severity="error", timeout=10)
+        self.status("error")
 
     async def after_turn(self, key: int | None, shown: bool) -> None:
         if self.conversation is not None and self.conversation.id == key:

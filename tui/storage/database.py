@@ -20,7 +20,9 @@ import aiosqlite
 from tui.storage.errors import FIX, StoreError, explain
 from tui.storage.schema import APPLICATION_ID, LATEST, STEPS
 
-BUSY_TIMEOUT_MS = 10_000
+# Long enough for another instance's write (milliseconds); short enough that a file held by a
+# sqlite3 shell or a backup tool is reported while the user still waits for an answer.
+BUSY_TIMEOUT_MS = 3_000
 
 
 class Database:

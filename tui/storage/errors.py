@@ -18,8 +18,8 @@ def explain(path: Path, error: BaseException) -> StoreError:
     if isinstance(error, sqlite3.Error):
         if "locked" in text or "busy" in text:
             return StoreError(
-                f"The history database {path} is busy with another assistant-tui; "
-                "try again in a moment."
+                f"The history database {path} is locked by another program (another "
+                "assistant-tui, a sqlite3 shell or a backup); try again when it lets go."
             )
         if "readonly" in text or "read-only" in text:
             return StoreError(
