@@ -23,7 +23,7 @@ from tui.app import AssistantApp
 from tui.config import Settings
 from tui.models import MessageStatus, Role
 from tui.storage import Store
-from tui.widgets.chat_pane import ChatPane
+from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.conversation_list import ConversationList
 
 RUNS = 7
@@ -148,11 +148,13 @@ async def streaming(size: int) -> tuple[float, float]:
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app)
         chat = app.screen.query_one(ChatPane)
-        await chat.add_user("stream please")
+        live = LiveText()
+        await chat.add_user("stream please", live)
         wall, cpu = time.perf_counter(), time.process_time()
         for start in range(0, len(text), 4):
-            await chat.stream(text[start : start + 4])
-        await chat.end(MessageStatus.COMPLETE, None)
+            live.add(text[start : start + 4])
+            await chat.follow(live)
+        await chat.end(live, MessageStatus.COMPLETE, None)
         await pilot.pause()
         return time.perf_counter() - wall, time.process_time() - cpu
 

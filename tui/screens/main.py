@@ -35,7 +35,7 @@ from tui.models import Conversation, MessageStatus
 from tui.screens.dialogs import CodePicker, ConfirmDialog, HelpScreen, RenameDialog
 from tui.storage import StoreError
 from tui.text import code_blocks
-from tui.widgets.chat_pane import ChatPane
+from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.status_bar import StatusBar
@@ -104,6 +104,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.conversation: Conversation | None = None
         self.answering: dict[int | None, str] = {}  # conversation id -> the text being answered
+        self.live: dict[int, LiveText] = {}  # conversation id -> its reply as it streams
         self.failed_text = ""
         self.trashed: list[int] = []
         self.oldest_id: int | None = None
@@ -199,7 +200,7 @@ class MainScreen(Screen[None]):
         else:
             messages = await store.message_page(conversation.id, limit=PAGE)
             self.oldest_id = messages[0].id if messages else None
-            await chat.show(messages)
+            await chat.show(messages, self.live.get(conversation.id))
             events = await store.tool_event_list(conversation.id)
             tools.show(
                 [
@@ -253,13 +254,15 @@ class MainScreen(Screen[None]):
             self.notify("Still answering; press Esc to cancel it first.", severity="warning")
             return
         self.query_one(PromptInput).clear()
-        await self.query_one(ChatPane).add_user(message.text)
+        live = LiveText()
+        await self.query_one(ChatPane).add_user(message.text, live)
         self.answering[key] = message.text
         self.status("answering")
-        self.run_turn(message.text, self.conversation)
+        self.run_turn(message.text, self.conversation, live)
 
     @work(group="turns", exit_on_error=False)
-    async def run_turn(self, text: str, conversation: Conversation | None) -> None:
+    async def run_turn(self, text: str, conversation: Conversation | None, live: LiveText) -> None:
+        """Run one turn; its reply text is kept in ``live`` so any view of it can catch up."""
         key = conversation.id if conversation else None
         shown, started = True, False
         try:
@@ -269,28 +272,33 @@ class MainScreen(Screen[None]):
                     started = True
                     self.answering[event.conversation_id] = self.answering.pop(key, text)
                     key = event.conversation_id
+                    self.live[key] = live
                     if conversation is None and self.conversation is None:
                         self.conversation = await self.services.store.conversation_get(key)
                         self.remember(f"last:{self.services.settings.project}", str(key))
                     await self.reload_sidebar()
                     continue
+                if isinstance(event, TextDelta):
+                    live.add(event.text)
+                elif isinstance(event, TextReplaced):
+                    live.replace(event.text)
                 shown = self.conversation is not None and self.conversation.id == key
                 if shown:
-                    await self.route(event, text)
+                    await self.route(event, text, live)
         except StoreError as error:
-            await self.store_failed(error, text, saved=started, shown=shown)
+            await self.store_failed(error, text, live, saved=started, shown=shown)
         finally:
             self.answering.pop(key, None)
+            if key is not None:
+                self.live.pop(key, None)
             if self.services.store is not None:  # None: the file could not be opened at all
                 await self.after_turn(key, shown)
 
-    async def route(self, event: Any, text: str) -> None:
-        """Hand one event to the widget it concerns."""
+    async def route(self, event: Any, text: str, live: LiveText) -> None:
+        """Hand one event of the conversation on screen to the widget it concerns."""
         chat, tools = self.query_one(ChatPane), self.query_one(ToolLog)
-        if isinstance(event, TextDelta):
-            await chat.stream(event.text)
-        elif isinstance(event, TextReplaced):
-            await chat.restart(event.text)
+        if isinstance(event, TextDelta | TextReplaced):
+            await chat.follow(live)
         elif isinstance(event, ToolStarted):
             tools.start(event.id, event.name, event.input)
         elif isinstance(event, ToolFinished):
@@ -298,11 +306,10 @@ class MainScreen(Screen[None]):
         elif isinstance(event, Notice):
             self.notify(event.text)
         elif isinstance(event, TurnFinished):
-            await chat.end(event.status, None)
+            await chat.end(live, event.status, None)
             self.status("ready" if event.status is MessageStatus.COMPLETE else "interrupted", event)
         elif isinstance(event, TurnFailed):
-            final = chat.answer.text if chat.answer else ""
-            await chat.end(MessageStatus.ERROR, final, event.message)
+            await chat.end(live, MessageStatus.ERROR, None, event.message)
             self.notify(event.message, severity="error", timeout=8)
             self.failed_text = text
             prompt = self.query_one(PromptInput)
@@ -310,7 +317,9 @@ class MainScreen(Screen[None]):
                 prompt.load_text(text)
             self.status("error")
 
-    async def store_failed(self, error: StoreError, text: str, saved: bool, shown: bool) -> None:
+    async def store_failed(
+        self, error: StoreError, text: str, live: LiveText, saved: bool, shown: bool
+    ) -> None:
         """The history file refused a write: say why, and keep an unsaved question in the box."""
         message = str(error)
         if not saved:
@@ -319,8 +328,7 @@ class MainScreen(Screen[None]):
             if not prompt.text.strip():
                 prompt.load_text(text)
         if shown:
-            chat = self.query_one(ChatPane)
-            await chat.end(MessageStatus.ERROR, chat.answer.text if chat.answer else "", message)
+            await self.query_one(ChatPane).end(live, MessageStatus.ERROR, None, message)
         self.notify(message, severity="error", timeout=10)
         self.status("error")
 
@@ -427,6 +435,9 @@ class MainScreen(Screen[None]):
         async def done(title: str | None) -> None:
             if title:
                 await self.services.store.conversation_rename(target.id, title)
+                if self.conversation is not None and self.conversation.id == target.id:
+                    # else F2 again would offer the old title
+                    self.conversation = await self.services.store.conversation_get(target.id)
                 await self.reload_sidebar()
 
         self.app.push_screen(RenameDialog(target.title), done)

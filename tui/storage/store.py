@@ -179,9 +179,10 @@ class Store:
             clauses.append("project_path = ?")
             params.append(str(project.resolve()))
         if title_filter:
-            escaped = title_filter.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            clauses.append("title LIKE ? ESCAPE '\\'")
-            params.append(f"%{escaped}%")
+            # instr, not LIKE: LIKE stops at a NUL character in the title or the filter.
+            # lower() folds ASCII only, as LIKE did; the filter is taken literally.
+            clauses.append("instr(lower(title), lower(?)) > 0")
+            params.append(title_filter)
         return " AND ".join(clauses), params
 
     async def _update_conversation(self, conversation_id: int, sql: str, *params: Any) -> None:

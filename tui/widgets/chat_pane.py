@@ -36,13 +36,43 @@ class UserMessage(Static):
         super().__init__(label, classes="user-message")
 
 
+class LiveText:
+    """The reply of one turn as it streams, kept by the screen whether or not it is shown.
+
+    Fragments are only appended (a retried stream replaces them all and bumps ``generation``),
+    so a view that fell behind, or that is opened mid-answer, catches up with what it lacks.
+    """
+
+    def __init__(self) -> None:
+        self.fragments: list[str] = []
+        self.generation = 0
+
+    def add(self, fragment: str) -> None:
+        self.fragments.append(fragment)
+
+    def replace(self, text: str) -> None:
+        self.fragments = [text]
+        self.generation += 1
+
+    def text(self) -> str:
+        return "".join(self.fragments)
+
+
 class AnswerView(Markdown):
     """An assistant answer; streams while live, then stays as rendered Markdown."""
 
-    def __init__(self, text: str = "", status: MessageStatus = MessageStatus.COMPLETE) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        status: MessageStatus = MessageStatus.COMPLETE,
+        live: LiveText | None = None,
+    ) -> None:
         super().__init__(inert(text), classes="answer")
         self.text = text
+        self.live = live
+        self._seen = (live.generation, len(live.fragments)) if live else (0, 0)
         self._stream: object | None = None
+        self._writing = asyncio.Lock()  # the turn and a reopened view may catch up at once
         self.set_status(status)
 
     def set_status(self, status: MessageStatus) -> None:
@@ -50,22 +80,42 @@ class AnswerView(Markdown):
         self.set_class(status is MessageStatus.ERROR, "-error")
         self.border_subtitle = "" if status is MessageStatus.COMPLETE else status.value
 
-    async def add_fragment(self, fragment: str) -> None:
+    async def catch_up(self) -> None:
+        """Show whatever the live text has that this view has not shown yet, in order."""
+        if self.live is None:
+            return
+        async with self._writing:
+            generation, count = self._seen
+            fragments = self.live.fragments
+            self._seen = (self.live.generation, len(fragments))
+            if generation != self.live.generation:  # the stream restarted: start over
+                await self._stop()
+                self.text = self.live.text()
+                await self.update(inert(self.text))
+            elif count < len(fragments):
+                await self._append("".join(fragments[count:]))
+
+    async def _append(self, fragment: str) -> None:
         if self._stream is None:
             self._stream = Markdown.get_stream(self)
             await asyncio.sleep(0)  # let the stream's task start before anything can stop it
         self.text += fragment
         await self._stream.write(inert(fragment))  # type: ignore[attr-defined]
 
-    async def finish(self, status: MessageStatus, final: str | None = None) -> None:
-        """Stop streaming; ``final`` replaces the text when the stream restarted or was cut."""
+    async def _stop(self) -> None:
         if self._stream is not None:
             await self._stream.stop()  # type: ignore[attr-defined]
             self._stream = None
-        if final is not None and final != self.text:
-            self.text = final
-            await self.update(inert(final))
-        self.set_status(status)
+
+    async def finish(self, status: MessageStatus, final: str | None = None) -> None:
+        """Stop streaming; ``final`` replaces the text when the stream restarted or was cut."""
+        async with self._writing:
+            await self._stop()
+            self.live = None
+            if final is not None and final != self.text:
+                self.text = final
+                await self.update(inert(final))
+            self.set_status(status)
 
 
 class PastAnswer(Static):
@@ -102,13 +152,18 @@ class ChatPane(VerticalScroll):
         if new < 1 <= old or (new == 0 and old > 0):
             self.post_message(self.NearTop())
 
-    async def show(self, messages: list[Message]) -> None:
+    async def show(self, messages: list[Message], live: LiveText | None = None) -> None:
+        """Show a conversation; ``live`` is its reply still streaming, shown as it goes on."""
         await self.remove_children()
         self.answer = None
-        if not messages:
+        if live is not None and messages and messages[-1].status is MessageStatus.STREAMING:
+            messages = messages[:-1]  # the stored copy lags behind the live text
+        if not messages and live is None:
             await self.mount(Static(GREETING, classes="greeting"))
             return
         await self.mount_all([self._view(m) for m in messages])
+        if live is not None:
+            await self._mount_answer(live)
         self.scroll_end(animate=False)
 
     async def prepend(self, messages: list[Message]) -> None:
@@ -127,31 +182,39 @@ class ChatPane(VerticalScroll):
             return UserMessage(message.content, when)
         return PastAnswer(message.content, message.status, message.error, when)
 
-    async def add_user(self, text: str) -> None:
+    async def add_user(self, text: str, live: LiveText) -> None:
         for greeting in self.query(".greeting"):
             await greeting.remove()
         await self.mount(UserMessage(text, "now"))
-        await self.mount(Static(Text("Assistant now", style="bold"), classes="answer-label"))
-        self.answer = AnswerView("", MessageStatus.STREAMING)
-        await self.mount(self.answer)
+        await self._mount_answer(live)
         self.scroll_end(animate=False)
 
-    async def stream(self, fragment: str) -> None:
-        if self.answer is None:
+    async def _mount_answer(self, live: LiveText) -> None:
+        await self.mount(Static(Text("Assistant now", style="bold"), classes="answer-label"))
+        self.answer = AnswerView("", MessageStatus.STREAMING, live)
+        await self.mount(self.answer)
+        await self.answer.catch_up()
+
+    async def follow(self, live: LiveText) -> None:
+        """The live text grew (or restarted): show it if it is the answer on screen."""
+        if self.answer is None or self.answer.live is not live:
             return
         following = self.is_vertical_scroll_end
-        await self.answer.add_fragment(fragment)
+        await self.answer.catch_up()
         if following:
             self.scroll_end(animate=False)
 
-    async def restart(self, text: str) -> None:
-        """A retried stream started over: show exactly ``text`` and keep streaming after it."""
-        if self.answer is not None:
-            await self.answer.finish(MessageStatus.STREAMING, text)
-
-    async def end(self, status: MessageStatus, final: str | None, error: str | None = None) -> None:
-        if self.answer is None:
+    async def end(
+        self,
+        live: LiveText,
+        status: MessageStatus,
+        final: str | None,
+        error: str | None = None,
+    ) -> None:
+        """The turn of ``live`` ended: finish its answer if it is the one on screen."""
+        if self.answer is None or self.answer.live is not live:
             return
+        await self.answer.catch_up()
         await self.answer.finish(status, final)
         if error:
             self.answer.border_subtitle = error

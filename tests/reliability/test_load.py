@@ -1,0 +1,154 @@
+"""Load: a 120 KB answer in 2-character deltas while the user works, and instances side by side.
+
+The stored reply must be byte-identical to what the scripted server sent, whatever the user does
+while it streams; two processes and the app writing one history file at once lose nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual import events
+
+from tests.reliability.conftest import Figures
+from tests.reliability.test_database_faults import notes, send, settle
+from tui.demo.model_server import Turn
+from tui.models import MessageStatus, Role
+from tui.widgets.chat_pane import ChatPane
+from tui.widgets.prompt_input import PromptInput
+
+SIZE = (140, 40)
+
+
+def long_answer(size: int, seed: str) -> str:
+    """Markdown with multi-byte text, every line numbered so a lost or moved delta shows."""
+    lines, total = [], 0
+    while total < size:
+        line = f"{len(lines):05d} {seed} — ünïcödé 中文 `code` **bold** 🙂\n"
+        if len(lines) % 40 == 0:
+            line = f"\n## Part {len(lines) // 40}\n\n"
+        lines.append(line)
+        total += len(line)
+    return "".join(lines)[:size]
+
+
+async def key(app: Any, done: Callable[[], bool], char: str = "", down: bool = False) -> float:
+    """Send a key as the terminal would (not waiting for an idle app, as Pilot does) and
+    return the seconds until its effect shows; polling here watches for that effect."""
+    name = ("alt+down" if down else "alt+up") if not char else ("space" if char == " " else char)
+    sent = time.monotonic()
+    app._driver.send_message(events.Key(name, char or None))
+    while not done():
+        await asyncio.sleep(0.002)
+        if time.monotonic() - sent > 10:
+            raise AssertionError(f"the {name} key had no effect within 10 s")
+    return time.monotonic() - sent
+
+
+def shown_answer(app: Any) -> str:
+    views = list(app.screen.query_one(ChatPane).query(".answer"))
+    return str(views[-1].text) if views else ""
+
+
+@pytest.mark.slow
+async def test_120kb_in_2_char_deltas_while_typing_and_switching(
+    app_factory: Any, figures: Figures
+) -> None:
+    answer = long_answer(120_000, "stream")
+    turns = [Turn(match="big", text=answer, chunk=2), Turn(text="Short answer.")]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await send(pilot, "first question")  # another conversation to switch to
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        prompt = app.screen.query_one(PromptInput)
+        prompt.load_text("big one while I type")
+        await pilot.press("enter")
+        while not shown_answer(app):
+            await pilot.pause()
+        typed, switches, worst = "", 0, 0.0
+        while app.screen.answering:
+            for char in "next question ":
+                typed += char
+                worst = max(worst, await key(app, lambda t=typed: prompt.text == t, char))
+            before = app.screen.conversation
+            down = switches % 2 == 0
+            worst = max(
+                worst, await key(app, lambda b=before: app.screen.conversation != b, down=down)
+            )
+            switches += 1
+        await settle(pilot)
+        assert switches >= 2, "the answer ended before the user could switch away and back"
+        assert prompt.text == typed, "keys typed while streaming were lost"
+        conversation = next(
+            c
+            for c in await app.store.conversation_list(app.settings.project)
+            if c.title == "big one while I type"
+        )
+        stored = await app.store.message_page(conversation.id)
+        assert stored[-1].status is MessageStatus.COMPLETE
+        assert stored[-1].content.encode() == answer.encode()
+        if app.screen.conversation.id != conversation.id:
+            await pilot.press("alt+up" if switches % 2 else "alt+down")
+            await settle(pilot)
+        assert app.screen.conversation.id == conversation.id
+        assert shown_answer(app) == answer
+    figures.record("load", "bytes compared, 120 KB in 2-char deltas", len(answer.encode()))
+    figures.record("load", "conversation switches while streaming", switches)
+    figures.record("load", "slowest key while streaming (s)", round(worst, 3))
+
+
+def ask_process(url: str, project: Path, db: Path, text: str) -> Any:
+    return asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tui",
+        "ask",
+        "--project",
+        str(project),
+        "--db",
+        str(db),
+        "--model",
+        "scripted",
+        text,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "ANTHROPIC_BASE_URL": url},
+    )
+
+
+@pytest.mark.slow
+async def test_two_instances_answering_at_once_lose_nothing(
+    app_factory: Any, project: Path, tmp_path: Path, figures: Figures
+) -> None:
+    db = tmp_path / "shared.db"
+    answers = {name: long_answer(20_000, name) for name in ("app", "one", "two")}
+    turns = [Turn(match=f"from {name}", text=text, chunk=2) for name, text in answers.items()]
+    async with app_factory(turns, db=db) as (app, server), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        others = [
+            await ask_process(server.url, project, db, f"from {name}") for name in ("one", "two")
+        ]
+        await send(pilot, "from app")
+        outputs = [await process.communicate() for process in others]
+        for process, (_out, err) in zip(others, outputs, strict=True):
+            assert process.returncode == 0, err.decode()
+            assert b"locked" not in err and b"busy" not in err
+        printed = [out.decode() for out, _ in outputs]
+        assert printed == [
+            answers[n] + ("" if answers[n].endswith("\n") else "\n") for n in ("one", "two")
+        ]
+        stored = {}
+        for conversation in await app.store.conversation_list(project):
+            messages = await app.store.message_page(conversation.id)
+            assert [m.role for m in messages] == [Role.USER, Role.ASSISTANT]
+            stored[messages[0].content] = messages[1].content
+        assert stored == {f"from {name}": text for name, text in answers.items()}
+        assert not notes(app), notes(app)
+    figures.record("faults", "two instances and the app answering into one file", 1, of=1)
