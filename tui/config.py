@@ -73,6 +73,7 @@ class Settings:
     env: dict[str, str] = field(default_factory=dict)
     allow_secrets: bool = False
     state_dir: Path = field(default_factory=data_dir)
+    stall_notice_s: float = 30.0  # silence from the model before the user is told
 
     @classmethod
     def build(
@@ -110,6 +111,17 @@ class Settings:
         if "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC" not in os.environ:
             env["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1"
         env.setdefault("DISABLE_AUTOUPDATER", "1")
+        defaults = {
+            # A backlog call takes milliseconds; a hung MCP server fails its call after this
+            # instead of holding the turn for the CLI's default of hours.
+            "MCP_TOOL_TIMEOUT": "60000",
+            # A stalled stream then fails (and the partial answer is kept for a retry) instead
+            # of being fetched again without streaming, which no event would ever show.
+            "CLAUDE_CODE_DISABLE_NONSTREAMING_FALLBACK": "1",
+        }
+        for name, value in defaults.items():
+            if name not in os.environ:
+                env.setdefault(name, value)
         return env
 
     def credentials_missing(self) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 
 from tui.agent.events import Event, TurnStarted
 from tui.agent.runner import TurnRunner
-from tui.agent.session import AgentSession, transcript_path
+from tui.agent.session import AgentSession
 from tui.config import Settings
 from tui.models import Conversation
 from tui.storage import Store
@@ -34,18 +34,12 @@ class SessionManager:
         key = conversation.id if conversation else None
         runner = self._runners.pop(key, None)
         if runner is None:
-            resume, replay = None, False
-            if conversation is not None and conversation.session_id:
-                found = transcript_path(
-                    self.settings.claude_config_dir(),
-                    self.settings.project,
-                    conversation.session_id,
-                ).is_file()
-                resume, replay = (conversation.session_id, False) if found else (None, True)
-            elif conversation is not None:
-                replay = conversation.message_count > 0
+            resume = conversation.session_id if conversation else None
             runner = TurnRunner(self.store, AgentSession(self.settings, resume))
-            runner.replay = replay
+            # Without a session to resume, earlier messages are pasted into the next prompt.
+            runner.replay = (
+                conversation is not None and not resume and conversation.message_count > 0
+            )
         self._runners[key] = runner  # most recently used last
         return runner
 

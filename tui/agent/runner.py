@@ -12,6 +12,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 from tui.agent.errors import connection_failure
 from tui.agent.events import (
@@ -56,6 +57,44 @@ def replay_prompt(history: list[Message], text: str) -> str:
     )
 
 
+STALLED = object()  # yielded by watched() when its source has been quiet too long
+_DONE = object()
+
+
+async def _next(source: AsyncIterator[Any]) -> Any:
+    try:
+        return await anext(source)
+    except StopAsyncIteration:  # cannot travel through a Task; a sentinel can
+        return _DONE
+
+
+async def watched(source: AsyncIterator[Any], quiet: float) -> AsyncIterator[Any]:
+    """Pass items on; yield STALLED once each time nothing came for ``quiet`` seconds.
+
+    The CLI only gives up on a stream that went silent after five minutes; the user should
+    hear of it long before. The pending read is never cancelled by the check, only on exit.
+    """
+    pending: asyncio.Future[Any] | None = None
+    try:
+        while True:
+            if pending is None:
+                pending = asyncio.ensure_future(_next(source))
+                told = False
+            done, _ = await asyncio.wait({pending}, timeout=None if told else quiet)
+            if not done:
+                told = True
+                yield STALLED
+                continue
+            item, pending = pending.result(), None
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        if pending is not None:
+            pending.cancel()
+            await asyncio.gather(pending, return_exceptions=True)
+
+
 class TurnRunner:
     """Runs turns for one conversation's session and writes everything to the store."""
 
@@ -82,6 +121,8 @@ class TurnRunner:
             if settings.credentials_missing():
                 yield await turn.fail(NO_CREDENTIALS)
                 return
+            if not self.session.connected and not self.session.resumable():
+                self.session.resume, self.replay = None, True  # its transcript is gone
             prompt = text
             if self.replay:
                 history = await self.store.message_page(
@@ -121,8 +162,16 @@ class _Turn:
         return self.reply_id
 
     async def stream(self, prompt: str) -> AsyncIterator[Event]:
+        quiet = self.session.settings.stall_notice_s
         try:
-            async for message in self.session.ask(prompt):
+            async for message in watched(self.session.ask(prompt), quiet):
+                if message is STALLED:
+                    if not self.translator.running_tools:  # a long tool call is not a stall
+                        yield Notice(
+                            f"The model has sent nothing for {quiet:g} s; press Esc (Ctrl+C in "
+                            "a shell) to stop waiting, then retry."
+                        )
+                    continue
                 for event in self.translator.feed(message):
                     yield await self.persist(event)
         except Exception as error:  # the SDK's errors: missing CLI, process died, bad JSON

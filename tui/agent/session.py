@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 import sys
 from collections.abc import AsyncIterator
@@ -31,12 +32,27 @@ def transcript_path(config_dir: Path, project: Path, session_id: str) -> Path:
     )
 
 
+MAX_LINE_BYTES = 64 * 1024 * 1024
+# The SDK logs a dying CLI with logger.error; with no handler Python prints it to stderr, which
+# tears the full-screen UI. The turn's own failure sentence already says it.
+logging.getLogger("claude_agent_sdk").addHandler(logging.NullHandler())
+
+
+def _session_of(message: Any) -> str | None:
+    """The session id a message carries (the first one, the CLI's init, has it in ``data``)."""
+    found = getattr(message, "session_id", None)
+    if found is None and isinstance(getattr(message, "data", None), dict):
+        found = message.data.get("session_id")
+    return str(found) if found else None
+
+
 class AgentSession:
     """A connected ClaudeSDKClient with our options; one per open conversation."""
 
     def __init__(self, settings: Settings, resume: str | None = None) -> None:
         self.settings = settings
         self.resume = resume
+        self.session_id: str | None = None  # the CLI's id for this session, once it said it
         self.guard = Guard(settings.project, settings.allow_secrets)
         self._client: Any = None
         self._connecting = asyncio.Lock()  # prewarm and a first question may race to connect
@@ -72,7 +88,17 @@ class AgentSession:
             env=settings.cli_env(),
             hooks={"PreToolUse": [HookMatcher(hooks=[hook], on_failure="block")]},
             stderr=self._keep_stderr,
+            # One JSON line carries a whole tool result; a recursive Grep can pass 1 MB (the
+            # SDK's default), which would end the turn with a decode error.
+            max_buffer_size=MAX_LINE_BYTES,
         )
+
+    def resumable(self) -> bool:
+        """Whether the session to resume still has its transcript on disk (the CLI needs it)."""
+        if self.resume is None:
+            return True
+        config = self.settings.claude_config_dir()
+        return transcript_path(config, self.settings.project, self.resume).is_file()
 
     def _keep_stderr(self, line: str) -> None:
         """Swallow the CLI's stderr: written to the terminal it would tear the full-screen UI."""
@@ -93,6 +119,8 @@ class AgentSession:
         await self.connect()
         await self._client.query(prompt)
         async for message in self._client.receive_response():
+            if self.session_id is None:
+                self.session_id = _session_of(message)
             yield message
 
     async def interrupt(self) -> None:
@@ -106,6 +134,8 @@ class AgentSession:
         """
         async with self._connecting:
             client, self._client = self._client, None
+            if self.session_id is not None:  # a crash or a cancel: the next connect resumes it
+                self.resume, self.session_id = self.session_id, None
             if client is not None:
                 with contextlib.suppress(Exception):  # closing must never raise into the caller
                     await client.disconnect()

@@ -46,6 +46,8 @@ class Turn:
         tools: tool_use blocks sent after the text (the stop reason becomes tool_use).
         status: an HTTP error status to answer with instead (400, 401, 429, 500, 529...).
         drop_after: close the connection after this many characters of text, mid-stream.
+        stall_after: go silent after this many characters of text, keeping the connection open
+            until the server stops (0: after the stream's first event).
         first_byte_delay: seconds to wait before the response starts.
         times: how often this turn may be played (None: always); later ones then match.
     """
@@ -55,6 +57,7 @@ class Turn:
     tools: Sequence[ToolCall] = ()
     status: int | None = None
     drop_after: int | None = None
+    stall_after: int | None = None
     first_byte_delay: float = 0.0
     chunk: int = 4
     pace: float = 0.0
@@ -113,6 +116,7 @@ class ModelServer:
         self.requests: list[Recorded] = []
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._closing = asyncio.Event()
         self.port = 0
 
     @property
@@ -136,6 +140,7 @@ class ModelServer:
         return self
 
     async def stop(self) -> None:
+        self._closing.set()
         if self._server is not None:
             self._server.close()
             for writer in list(self._writers):
@@ -198,7 +203,10 @@ class ModelServer:
 
     async def _answer(self, writer: asyncio.StreamWriter, body: dict[str, Any], turn: Turn) -> bool:
         if turn.first_byte_delay:
-            await asyncio.sleep(turn.first_byte_delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), turn.first_byte_delay)
+            if self._closing.is_set():
+                return False
         model = str(body.get("model", "scripted-model"))
         if turn.status is not None:
             kind, message = _ERRORS.get(turn.status, ("api_error", "Error."))
@@ -229,6 +237,9 @@ class ModelServer:
             for start in range(0, len(turn.text), turn.chunk):
                 if turn.drop_after is not None and start >= turn.drop_after:
                     writer.transport.abort()
+                    return
+                if turn.stall_after is not None and start >= turn.stall_after:
+                    await self._closing.wait()
                     return
                 piece = turn.text[start : start + turn.chunk]
                 await _event(

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 
 from tui.text import inert
+from tui.widgets.inert_input import InertInput
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -26,7 +27,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question)
+            yield Label(inert(self.question), markup=False)  # it quotes a stored title
             yield Label("[b]y[/b] / Enter: yes    [b]n[/b] / Esc: no", classes="hint")
 
     def action_answer(self, yes: bool) -> None:
@@ -45,7 +46,8 @@ class RenameDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Rename conversation")
-            yield Input(self.old, id="title", max_length=200)
+            # A stored title may come from an import or a first message: shown inert, never raw.
+            yield InertInput(inert(self.old), id="title", max_length=200)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)

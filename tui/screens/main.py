@@ -37,6 +37,7 @@ from tui.storage import StoreError
 from tui.text import code_blocks
 from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.conversation_list import ConversationList
+from tui.widgets.inert_input import InertInput
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.tool_log import ToolLog, ToolRow
@@ -121,7 +122,7 @@ class MainScreen(Screen[None]):
         yield Header()
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
-                yield Input(placeholder="Filter conversations", id="filter", classes="-hidden")
+                yield InertInput(placeholder="Filter conversations", id="filter", classes="-hidden")
                 yield ConversationList(id="conversations")
             with Vertical(id="center"):
                 yield ChatPane(id="chat")
