@@ -19,10 +19,12 @@ from textual import events
 
 from tests.reliability.conftest import Figures
 from tests.reliability.test_database_faults import notes, send, settle
-from tui.demo.model_server import Turn
-from tui.models import MessageStatus, Role
+from tui.demo.model_server import ToolCall, Turn
+from tui.models import MessageStatus, Role, ToolStatus
+from tui.storage import RESULT_CAP
 from tui.widgets.chat_pane import ChatPane
 from tui.widgets.prompt_input import PromptInput
+from tui.widgets.tool_log import ToolLog
 
 SIZE = (140, 40)
 
@@ -152,3 +154,55 @@ async def test_two_instances_answering_at_once_lose_nothing(
         assert stored == {f"from {name}": text for name, text in answers.items()}
         assert not notes(app), notes(app)
     figures.record("faults", "two instances and the app answering into one file", 1, of=1)
+
+
+@pytest.mark.slow
+async def test_200_tool_calls_and_a_5_mb_result_in_one_turn(
+    app_factory: Any, project: Path, figures: Figures
+) -> None:
+    for i in range(200):
+        (project / f"s{i:03d}.txt").write_text(f"small file {i}\n")
+    line = "needle " + "x" * 90 + "\n"
+    (project / "big.log").write_text(line * (5_000_000 // len(line)))
+    reads = [ToolCall("Read", {"file_path": f"s{i:03d}.txt"}) for i in range(200)]
+    grep = ToolCall("Grep", {"pattern": "needle", "output_mode": "content", "head_limit": 0})
+    turns = [
+        Turn(match="small file 199", text="Now the log.", tools=[grep]),
+        Turn(match="read everything", text="Reading all of them.", tools=reads),
+        Turn(text="Done."),
+    ]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await send(pilot, "read everything")
+        tools = app.screen.query_one(ToolLog)
+        rows = list(tools.rows.values())
+        assert len(rows) == 201 and tools.option_count == 201
+        assert {row.status for row in rows} == {ToolStatus.OK}, [r.result[:80] for r in rows]
+        assert rows[-1].name == "Grep" and rows[-1].result
+        conversation = app.screen.conversation
+        stored = await app.store.tool_event_list(conversation.id)
+        assert len(stored) == 201 and all(e.status is ToolStatus.OK for e in stored)
+        assert shown_answer(app).endswith("Done.")
+        # A 5 MB result reaching the app (the CLI itself hands the model a preview of the Grep):
+        await app.store.tool_event_upsert(
+            conversation.id, "big", "Read", {"file_path": "big.log"}, message_id=None
+        )
+        huge = (project / "big.log").read_text()
+        await app.store.tool_event_upsert(
+            conversation.id, "big", "", {}, status=ToolStatus.OK, result=huge
+        )
+        kept = (await app.store.tool_event_list(conversation.id))[-1]
+        assert kept.result_size == len(huge) and len(kept.result or "") == RESULT_CAP
+        await app.screen.open_conversation(app.screen.conversation)
+        await settle(pilot)
+        tools.focus()
+        tools.highlighted = tools.option_count - 1
+        await pilot.press("enter")
+        label = str(tools.get_option_at_index(tools.option_count - 1).prompt)
+        assert f"({len(huge):,} characters; first 4,000 shown)" in label
+        assert len(label) < 5_000
+        prompt = app.screen.query_one(PromptInput)
+        prompt.focus()
+        latency = await key(app, lambda: prompt.text.endswith("z"), "z")
+    figures.record("load", "tool calls in one turn, all shown and stored", 200, of=200)
+    figures.record("load", "characters of a tool result stored (of 5 MB)", RESULT_CAP)
+    figures.record("load", "key after a 5 MB result is shown (s)", round(latency, 3))

@@ -22,6 +22,11 @@ def api_failure(status: int | None, result: str | None, errors: Sequence[str] | 
     """Explain a failed result from the CLI in one sentence."""
     if status in _STATUS:
         return _STATUS[status] + "."
+    if "not logged in" in (result or "").lower():
+        return (
+            "The Claude CLI found no credentials; set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, "
+            f"or run `claude login`), then {RETRY}."
+        )
     detail = (result or "").strip() or "; ".join(errors or []) or "no detail was given"
     detail = " ".join(detail.split())[:300].rstrip(".")
     if status:

@@ -119,6 +119,7 @@ class TurnRunner:
         self.busy = True
         try:
             if settings.credentials_missing():
+                await self.session.close()  # a CLI started without them would never see a login
                 yield await turn.fail(NO_CREDENTIALS)
                 return
             if not self.session.connected and not self.session.resumable():

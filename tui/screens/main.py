@@ -205,7 +205,15 @@ class MainScreen(Screen[None]):
             events = await store.tool_event_list(conversation.id)
             tools.show(
                 [
-                    ToolRow(e.tool_use_id, e.name, e.input, e.status, e.result or "", e.duration_s)
+                    ToolRow(
+                        e.tool_use_id,
+                        e.name,
+                        e.input,
+                        e.status,
+                        e.result or "",
+                        e.duration_s,
+                        e.result_size,
+                    )
                     for e in events
                 ]
             )

@@ -14,6 +14,7 @@ from tui.models import ToolStatus
 from tui.text import inert
 from tui.tool_lines import describe
 
+SHOWN = 4000  # characters of a result drawn when a row is expanded; a row stays light
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _MARK = {
     ToolStatus.RUNNING: ("…", "yellow"),
@@ -36,6 +37,7 @@ class ToolRow:
     status: ToolStatus = ToolStatus.RUNNING
     result: str = ""
     duration_s: float | None = None
+    size: int | None = None  # the full result's length when ``result`` is a stored, capped copy
     expanded: bool = field(default=False)
 
 
@@ -102,7 +104,8 @@ class ToolLog(OptionList):
             text.append("\ninput: ", style="dim")
             text.append(inert(json.dumps(row.input, ensure_ascii=False, indent=1)))
             text.append("\nresult: ", style="dim")
-            text.append(inert(row.result[:4000] or "(none)"))
-            if len(row.result) > 4000:
-                text.append(f"\n… ({len(row.result):,} characters; first 4,000 shown)", style="dim")
+            text.append(inert(row.result[:SHOWN] or "(none)"))
+            size = max(row.size or 0, len(row.result))
+            if size > SHOWN:
+                text.append(f"\n… ({size:,} characters; first {SHOWN:,} shown)", style="dim")
         return text

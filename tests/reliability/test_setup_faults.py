@@ -1,0 +1,63 @@
+"""What is missing before a turn can start: credentials, the CLI. The app says which and how to
+fix it, keeps the question stored, and answers once the cause is gone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.reliability.conftest import Figures
+from tests.reliability.test_database_faults import notes, send
+from tui.agent.session import AgentSession
+from tui.demo.model_server import Turn
+from tui.models import MessageStatus, Role
+
+SIZE = (140, 40)
+
+
+async def stored(app: Any) -> list[tuple[Role, str, MessageStatus]]:
+    conversation = app.screen.conversation
+    return [(m.role, m.content, m.status) for m in await app.store.message_page(conversation.id)]
+
+
+async def test_no_credentials_then_a_key(
+    app_factory: Any, monkeypatch: pytest.MonkeyPatch, figures: Figures
+) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    async with (
+        app_factory([Turn(text="Hello.")]) as (app, server),
+        app.run_test(size=SIZE) as pilot,
+    ):
+        await send(pilot, "hello")
+        assert notes(app)[-1].startswith("No Claude credentials were found; set ANTHROPIC_API_KEY")
+        assert server.message_requests == []
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-0000-FAKEKEY")
+        await send(pilot)  # the question was put back in the box
+        assert await stored(app) == [
+            (Role.USER, "hello", MessageStatus.COMPLETE),
+            (Role.ASSISTANT, "", MessageStatus.ERROR),
+            (Role.USER, "hello", MessageStatus.COMPLETE),
+            (Role.ASSISTANT, "Hello.", MessageStatus.COMPLETE),
+        ]
+    figures.record("faults", "no credentials", 1, of=1)
+
+
+async def test_missing_cli_then_found(
+    app_factory: Any, monkeypatch: pytest.MonkeyPatch, figures: Figures
+) -> None:
+    original = AgentSession.options
+
+    def without_cli(self: AgentSession) -> Any:
+        options = original(self)
+        options.cli_path = "/nonexistent/claude"
+        return options
+
+    monkeypatch.setattr(AgentSession, "options", without_cli)
+    async with app_factory([Turn(text="Hello.")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await send(pilot, "hello")
+        assert notes(app)[-1].startswith("The Claude Code CLI was not found; reinstall")
+        monkeypatch.setattr(AgentSession, "options", original)
+        await send(pilot)
+        assert [m for _, m, _ in await stored(app)] == ["hello", "", "hello", "Hello."]
+    figures.record("faults", "no Claude CLI binary", 1, of=1)
