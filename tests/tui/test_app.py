@@ -365,3 +365,16 @@ async def test_dropped_stream_restarts_the_shown_answer(app_factory: Any) -> Non
         shown = answers(app)
         assert len(shown) == 1 and shown[0].text == "The complete story."
         assert shown[0].border_subtitle == ""
+
+
+async def test_f_keys_work_while_typing_and_pin_toggles_each_time(app_factory: Any) -> None:
+    """The prompt's TextArea binds F6/F7 itself; the screen's F-keys must win while typing."""
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "one")
+        await pilot.press("a", "slash", "b")
+        assert app.screen.query_one(PromptInput).text == "a/b"  # "/" opens no filter here
+        for expected in (True, False, True):
+            await pilot.press("f7")
+            await pilot.pause()
+            stored = await app.store.conversation_get(app.screen.conversation.id)
+            assert stored.pinned is expected

@@ -82,6 +82,8 @@ class MainScreen(Screen[None]):
 
     COMMANDS = Screen.COMMANDS | {ActionCommands}
 
+    # F-keys are priority bindings: the prompt's TextArea binds F6 and F7 (select line, select
+    # all) and would otherwise swallow them while the user types.
     BINDINGS = [
         Binding("ctrl+n", "new", "New", id="new"),
         Binding("alt+down,ctrl+pagedown", "next", "Next chat", id="next"),
@@ -89,15 +91,15 @@ class MainScreen(Screen[None]):
         Binding("escape", "cancel", "Cancel answer", id="cancel"),
         Binding("ctrl+r", "retry", "Retry", id="retry"),
         Binding("slash,ctrl+f", "filter", "Filter", show=False, id="filter"),
-        Binding("f2", "rename", "Rename", id="rename"),
-        Binding("f8", "delete", "Delete", id="delete"),
-        Binding("f9", "undo_delete", "Undo delete", show=False, id="undo_delete"),
-        Binding("f7", "pin", "Pin", show=False, id="pin"),
-        Binding("f6", "copy_answer", "Copy answer", show=False, id="copy_answer"),
-        Binding("f5", "copy_code", "Copy a code block", show=False, id="copy_code"),
+        Binding("f2", "rename", "Rename", id="rename", priority=True),
+        Binding("f8", "delete", "Delete", id="delete", priority=True),
+        Binding("f9", "undo_delete", "Undo delete", show=False, id="undo_delete", priority=True),
+        Binding("f7", "pin", "Pin", show=False, id="pin", priority=True),
+        Binding("f6", "copy_answer", "Copy answer", show=False, id="copy_answer", priority=True),
+        Binding("f5", "copy_code", "Copy a code block", show=False, id="copy_code", priority=True),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="toggle_sidebar"),
         Binding("ctrl+t", "toggle_tools", "Tools", show=False, id="toggle_tools"),
-        Binding("f3", "all_projects", "All projects", show=False, id="all_projects"),
+        Binding("f3", "all_projects", "All projects", show=False, id="all_projects", priority=True),
         Binding("f1,question_mark", "help", "Help", id="help"),
     ]
 
@@ -444,12 +446,15 @@ class MainScreen(Screen[None]):
         async def done(title: str | None) -> None:
             if title:
                 await self.services.store.conversation_rename(target.id, title)
-                if self.conversation is not None and self.conversation.id == target.id:
-                    # else F2 again would offer the old title
-                    self.conversation = await self.services.store.conversation_get(target.id)
+                await self.refresh_current(target.id)
                 await self.reload_sidebar()
 
         self.app.push_screen(RenameDialog(target.title), done)
+
+    async def refresh_current(self, changed: int) -> None:
+        """Re-read the open conversation after a change, so the next F2 or F7 sees it."""
+        if self.conversation is not None and self.conversation.id == changed:
+            self.conversation = await self.services.store.conversation_get(changed)
 
     def action_delete(self) -> None:
         target = self._target()
@@ -482,6 +487,7 @@ class MainScreen(Screen[None]):
         target = self._target()
         if target is not None:
             await self.services.store.conversation_pin(target.id, not target.pinned)
+            await self.refresh_current(target.id)
             await self.reload_sidebar()
 
     def action_copy_answer(self) -> None:
