@@ -1,11 +1,13 @@
-"""Benchmark the app: launch in tmux next to a bare Textual app, streaming, size, memory.
+"""Benchmark the app: launch in tmux next to a bare Textual app, long conversations, a big
+sidebar and a busy tool log.
 
-Run: python -m bench.app   (prints tables; nothing is asserted)
+Run: python -m bench.app   (prints a table; nothing is asserted). Part of bench/run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import os
 import shlex
@@ -16,15 +18,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
 from bench.table import median_ms, print_table
 from tui.app import AssistantApp
 from tui.config import Settings
-from tui.models import MessageStatus, Role
+from tui.models import Role, ToolStatus
 from tui.storage import Store
-from tui.widgets.chat_pane import ChatPane, LiveText
+from tui.widgets.chat_pane import ChatPane
 from tui.widgets.conversation_list import ConversationList
+from tui.widgets.tool_log import ToolLog, ToolRow
 
 RUNS = 7
 _sockets = itertools.count()
@@ -117,7 +121,8 @@ def tmux_launch(command: str, marker: str, env: dict[str, str]) -> float:
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
 
 
-def launch_table(root: Path) -> None:
+def launch_rows(root: Path) -> list[list[str]]:
+    """Launch to first screen in tmux, ours against a bare Textual app, interleaved."""
     env = {
         "HOME": str(root),
         "ASSISTANT_TUI_DB": str(root / "launch.db"),
@@ -131,32 +136,15 @@ def launch_table(root: Path) -> None:
         ours.append(tmux_launch(ours_cmd, "Help", env))
         bare.append(tmux_launch(bare_cmd, "bare-ready", {}))
     ratio = statistics.median(ours) / statistics.median(bare)
-    print_table(
-        f"Launch to first screen in tmux 160x48 (median of {RUNS})",
-        ["app", "ms", "x bare", "target"],
+    return [
         [
-            ["assistant-tui", f"{median_ms(ours):.0f}", f"{ratio:.2f}", "< 1.2x"],
-            ["bare Textual app", f"{median_ms(bare):.0f}", "1.00", ""],
-        ],
-    )
-
-
-async def streaming(size: int) -> tuple[float, float]:
-    """Wall and CPU seconds to stream ``size`` characters of Markdown in 4-character chunks."""
-    text = (MARKDOWN_BLOCK * (size // len(MARKDOWN_BLOCK) + 1))[:size]
-    app = _headless_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(app)
-        chat = app.screen.query_one(ChatPane)
-        live = LiveText()
-        await chat.add_user("stream please", live)
-        wall, cpu = time.perf_counter(), time.process_time()
-        for start in range(0, len(text), 4):
-            live.add(text[start : start + 4])
-            await chat.follow(live)
-        await chat.end(live, MessageStatus.COMPLETE, None)
-        await pilot.pause()
-        return time.perf_counter() - wall, time.process_time() - cpu
+            f"launch to first screen, tmux 160x48, median of {RUNS} (ms)",
+            f"{median_ms(ours):.0f}",
+            f"{median_ms(bare):.0f} (bare Textual app)",
+            f"{ratio:.2f}x",
+            "< 1.2x",
+        ]
+    ]
 
 
 def _headless_app(db: Path | None = None, project: Path | None = None) -> AssistantApp:
@@ -166,31 +154,52 @@ def _headless_app(db: Path | None = None, project: Path | None = None) -> Assist
     return AssistantApp(settings)
 
 
-async def big_conversation(root: Path) -> tuple[float, float, float]:
-    """Open a 5,000-message conversation: seconds to last screen, RSS before and after (MB)."""
-    db = root / "big.db"
+async def conversation_of(root: Path, size: int) -> tuple[Path, int]:
+    """A history file with one conversation of ``size`` messages, a tool call every tenth."""
+    db = root / f"conversation-{size}.db"
     store = await Store.open(db)
     conv, _ = await store.conversation_create(root, "big")
-    for i in range(4999):
-        await store.message_add(
-            conv.id, Role.ASSISTANT if i % 2 == 0 else Role.USER, MARKDOWN_BLOCK[: 300 + i % 200]
-        )
+    for i in range(size - 1):
+        role = Role.ASSISTANT if i % 2 == 0 else Role.USER
+        message = await store.message_add(conv.id, role, MARKDOWN_BLOCK[: 300 + i % 200])
+        if i % 10 == 0:
+            await store.tool_event_upsert(
+                conv.id, f"t{i}", "Read", {"file_path": "app.py"}, message_id=message.id
+            )
     await store.close()
+    return db, conv.id
+
+
+async def open_conversation(root: Path, size: int) -> dict[str, float]:
+    """Open a conversation to its last screen, then scroll to its top page by page."""
+    db, conv_id = await conversation_of(root, size)
     app = _headless_app(db, root)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app)
+        gc.collect()
         before = rss_mb()
-        loaded = await app.store.conversation_get(conv.id)  # type: ignore[union-attr]
+        loaded = await app.store.conversation_get(conv_id)  # type: ignore[union-attr]
         start = time.perf_counter()
         await app.screen.open_conversation(loaded)
         await pilot.pause()
-        took = time.perf_counter() - start
+        opened = time.perf_counter() - start
         await settle(app)
-        return took, before, rss_mb()
+        after_open = rss_mb()
+        chat = app.screen.query_one(ChatPane)
+        steps, pages = [], 0
+        while app.screen.oldest_id is not None and pages < 10:  # ten pages up is enough to see
+            start = time.perf_counter()
+            chat.scroll_home(animate=False)
+            await pilot.pause()
+            await settle(app)
+            await pilot.pause()
+            steps.append(time.perf_counter() - start)
+            pages += 1
+        return {"open": opened, "rss": after_open - before, "scroll": max(steps or [0.0])}
 
 
-async def sidebar(root: Path) -> tuple[float, float]:
-    """10,000 conversations: seconds to fill the sidebar, and median seconds per down key."""
+async def sidebar(root: Path) -> dict[str, float]:
+    """10,000 conversations: first paint, a key press down, a filter keystroke."""
     db = root / "many.db"
     store = await Store.open(db)
     for i in range(10_000):
@@ -199,56 +208,103 @@ async def sidebar(root: Path) -> tuple[float, float]:
     app = _headless_app(db, root)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app)
-        start = time.perf_counter()
-        await app.screen.reload_sidebar()
-        await pilot.pause()
-        fill = time.perf_counter() - start
+        paints = []
+        for _ in range(5):
+            start = time.perf_counter()
+            await app.screen.reload_sidebar()
+            await pilot.pause()
+            paints.append(time.perf_counter() - start)
         app.screen.query_one(ConversationList).focus()
         keys = []
         for _ in range(100):
-            t = time.perf_counter()
+            start = time.perf_counter()
             await pilot.press("down")
-            keys.append(time.perf_counter() - t)
-        return fill, statistics.median(keys)
+            keys.append(time.perf_counter() - start)
+        box = app.screen.query_one("#filter", Input)
+        filters = []
+        for typed in ("n", "nu", "num", "numb", "number", "number 9", "number 99"):
+            start = time.perf_counter()
+            box.value = typed
+            await app.screen.reload_sidebar()
+            await pilot.pause()
+            filters.append(time.perf_counter() - start)
+        return {
+            "paint": statistics.median(paints),
+            "key": statistics.median(keys),
+            "filter": statistics.median(filters),
+        }
 
 
-async def main_async(root: Path) -> None:
-    rows = []
-    for size in (30_000, 60_000, 120_000):
-        wall, cpu = await streaming(size)
-        rows.append(
+async def tool_log(rows: int = 1_000) -> float:
+    """Median seconds for one update (a call starting, then finishing) of a 1,000-row tool log."""
+    app = _headless_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app)
+        log = app.screen.query_one(ToolLog)
+        log.show(
             [
-                f"{size // 1000} KB",
-                f"{wall:.2f}",
-                f"{cpu:.2f}",
-                f"{size / wall:,.0f}",
-                f"{cpu / (size / 4) * 1e6:.0f}",
+                ToolRow(f"t{i}", "Read", {"file_path": f"f{i}.py"}, ToolStatus.OK, "x", 0.1)
+                for i in range(rows)
             ]
         )
-    print_table(
-        "Streaming Markdown in 4-character chunks as fast as it renders (stock MarkdownStream)",
-        ["answer", "wall s", "CPU s", "chars/s", "CPU µs/chunk"],
-        rows,
-    )
-    took, before, after = await big_conversation(root)
-    fill, per_key = await sidebar(root)
-    print_table(
-        "Size",
-        ["measure", "result"],
+        await pilot.pause()
+        samples = []
+        for i in range(30):
+            start = time.perf_counter()
+            log.start(f"n{i}", "Grep", {"pattern": "x"})
+            log.finish(f"n{i}", ToolStatus.OK, "found", 0.2)
+            await pilot.pause()
+            samples.append(time.perf_counter() - start)
+        return statistics.median(samples)
+
+
+async def size_rows(root: Path) -> list[list[str]]:
+    """Every size figure of the app, as rows of the shared table."""
+    opened = {n: await open_conversation(root, n) for n in (100, 1_000, 5_000)}
+    bar = await sidebar(root)
+    log = await tool_log()
+    rss = " / ".join(f"{opened[n]['rss']:.0f}" for n in (100, 1_000, 5_000))
+    return [
         [
-            ["open a 5,000-message conversation (newest 50 mounted)", f"{took * 1000:.0f} ms"],
-            ["RSS before / after opening it", f"{before:.0f} MB / {after:.0f} MB"],
-            ["fill the sidebar with 10,000 conversations", f"{fill * 1000:.0f} ms"],
-            ["move down one row in it (median of 100 presses)", f"{per_key * 1000:.1f} ms"],
+            "open 5,000 messages to the last screen (ms)",
+            f"{opened[5_000]['open'] * 1000:.0f}",
+            "",
+            "",
+            "< 200",
         ],
-    )
+        [
+            "  slowest page while scrolling to its top (ms)",
+            f"{opened[5_000]['scroll'] * 1000:.0f}",
+            "",
+            "",
+            "< 100",
+        ],
+        ["  RSS growth opening 100 / 1,000 / 5,000 messages (MB)", rss, "", "", "flat"],
+        ["sidebar of 10,000: first paint (ms)", f"{bar['paint'] * 1000:.1f}", "", "", "< 100"],
+        [
+            "  one row down (ms, median of 100)",
+            f"{bar['key'] * 1000:.1f}",
+            "",
+            "",
+            "< 33 (key repeat)",
+        ],
+        ["  filter, per keystroke (ms)", f"{bar['filter'] * 1000:.1f}", "", "", "< 50"],
+        ["tool log of 1,000 rows: one update (ms)", f"{log * 1000:.1f}", "", "", "< 16"],
+    ]
+
+
+async def main_async(root: Path) -> list[list[str]]:
+    return await size_rows(root)
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        launch_table(root)
-        asyncio.run(main_async(root))
+        rows = launch_rows(root) + asyncio.run(main_async(root))
+    print_table("The app", HEADER, rows)
+
+
+HEADER = ["figure", "ours", "baseline", "ratio", "target"]
 
 
 if __name__ == "__main__":

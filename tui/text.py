@@ -32,3 +32,29 @@ _FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1[ \t]*$", re.M | re.S)
 def code_blocks(markdown: str) -> list[str]:
     """The fenced code blocks of a Markdown text, in order, without their fences."""
     return [match.group(2).rstrip("\n") for match in _FENCE.finditer(markdown)]
+
+
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def settled_prefix(markdown: str) -> int:
+    """Length of the longest prefix that ends with a blank line outside a fenced code block.
+
+    Text after such a line can only add blocks, never change how the prefix renders, so a
+    streaming view may render the prefix once and keep it while the rest grows.
+    """
+    fence = ""  # the fence that opened the code block we are in, or "" outside one
+    settled = position = 0
+    for line in markdown.splitlines(keepends=True):
+        position += len(line)
+        if not line.endswith("\n"):
+            break  # an unfinished last line settles nothing
+        stripped = line.strip()
+        if fence:
+            if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
+                fence = ""
+        elif (opened := _FENCE_OPEN.match(line)) is not None:
+            fence = opened.group(1)
+        elif not stripped:
+            settled = position
+    return settled

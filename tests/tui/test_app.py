@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+from rich.markdown import Markdown as RichMarkdown
+
 from tests.e2e.conftest import children_of
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
-from tui.widgets.chat_pane import ChatPane
+from tui.screens.main import PAGE
+from tui.widgets.chat_pane import AnswerView, ChatPane
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.tool_log import ToolLog
@@ -204,9 +209,9 @@ async def test_long_conversation_loads_older_pages_on_scroll_up(
         await app.screen.open_conversation(await app.store.conversation_get(conv.id))
         await pilot.pause()
         chat = app.screen.query_one(ChatPane)
-        assert len(chat.children) == 50
+        assert len(chat.children) == PAGE
         assert "message 129" in answers(app)[-1].text
-        for expected in (100, 130):
+        for expected in [*range(2 * PAGE, 130, PAGE), 130]:
             for _ in range(20):  # the view is re-anchored after a page is added
                 if chat.scroll_y >= 1:
                     break
@@ -378,3 +383,55 @@ async def test_f_keys_work_while_typing_and_pin_toggles_each_time(app_factory: A
             await pilot.pause()
             stored = await app.store.conversation_get(app.screen.conversation.id)
             assert stored.pinned is expected
+
+
+async def test_sidebar_lists_a_page_and_loads_more_near_the_end(
+    app_factory: Any, project: Path
+) -> None:
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.open_services()
+        for i in range(450):
+            await app.store.conversation_create(project, f"conversation {i:03d}")
+        await app.screen.reload_sidebar()
+        sidebar = app.screen.query_one(ConversationList)
+        assert len(sidebar.conversations) == 200 and sidebar.more
+        sidebar.focus()
+        for expected in (400, 450):
+            await pilot.press("end")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert len(sidebar.conversations) == expected
+        assert not sidebar.more
+        titles = [c.title for c in sidebar.conversations]
+        assert titles == [f"conversation {i:03d}" for i in reversed(range(450))]
+        await app.screen.reload_sidebar()  # e.g. after a new answer: the pages seen stay listed
+        assert len(sidebar.conversations) == 450
+
+
+def rendered(parts: list[str]) -> str:
+    """Plain text of Markdown parts rendered one after another, blank lines dropped."""
+    console = Console(width=100, record=True, file=io.StringIO(), color_system=None)
+    for part in parts:
+        console.print(RichMarkdown(part))
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines() if line.strip())
+
+
+async def test_long_answer_streams_in_frozen_segments_that_render_like_one(
+    app_factory: Any,
+) -> None:
+    block = (
+        "## Step {n}\n\nSome **bold** text and `code` that wraps across the pane width, "
+        "more words here.\n\n```python\ndef f(x):\n\n    return x  # a blank line inside\n```\n\n"
+        "- item one\n- item two\n\n"
+    )
+    text = "".join(block.format(n=n) for n in range(60))  # ~9 KB
+    turns = [Turn(match="long", text=text, chunk=7, pace=0.001)]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "a long answer")
+        view = list(app.screen.query_one(ChatPane).query(AnswerView))[-1]
+        segments = view.segments()
+        assert view.text == text and "".join(segments) == text
+        assert len(segments) > 3, "the settled part should have been frozen as it streamed"
+        assert all(s.count("```") % 2 == 0 for s in segments), "a segment split a code block"
+        assert rendered(segments) == rendered([text])

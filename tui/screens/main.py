@@ -42,7 +42,8 @@ from tui.widgets.prompt_input import PromptInput
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.tool_log import ToolLog, ToolRow
 
-PAGE = 50
+PAGE = 20  # messages mounted when a conversation opens; older ones on scrolling up
+SIDEBAR_PAGE = 200  # conversations listed at first; the next page near the end
 NARROW = 100
 
 
@@ -184,11 +185,24 @@ class MainScreen(Screen[None]):
         store, project = self.services.store, self.services.settings.project
         text = self.query_one("#filter", Input).value.strip() or None
         scope = None if self.all_projects else project
-        conversations = await store.conversation_list(scope, title_filter=text, limit=10_000)
         sidebar = self.query_one(ConversationList)
+        wanted = max(SIDEBAR_PAGE, len(sidebar.conversations))  # keep the pages already seen
+        found = await store.conversation_list(scope, title_filter=text, limit=wanted + 1)
         sidebar.show_project = self.all_projects
         sidebar.answering = {k for k in self.answering if k is not None}
-        sidebar.show(conversations, self.conversation.id if self.conversation else None)
+        selected = self.conversation.id if self.conversation else None
+        sidebar.show(found[:wanted], selected, more=len(found) > wanted)
+
+    @on(ConversationList.NearEnd)
+    async def sidebar_next_page(self) -> None:
+        """The user scrolled near the end of the listed conversations: list the next page."""
+        store, sidebar = self.services.store, self.query_one(ConversationList)
+        text = self.query_one("#filter", Input).value.strip() or None
+        scope = None if self.all_projects else self.services.settings.project
+        found = await store.conversation_list(
+            scope, title_filter=text, limit=SIDEBAR_PAGE + 1, offset=len(sidebar.conversations)
+        )
+        sidebar.extend(found[:SIDEBAR_PAGE], more=len(found) > SIDEBAR_PAGE)
 
     async def open_conversation(self, conversation: Conversation | None) -> None:
         """Show a conversation from the store (or a new one) and pre-warm its session."""

@@ -1,25 +1,31 @@
 """The chat pane: messages as blocks, the answer streaming in as Markdown, auto-scroll.
 
 Only the newest messages are mounted; older ones are loaded by the screen when the user scrolls to
-the top. The live answer uses Textual's MarkdownStream, which appends fragments instead of
-re-rendering the whole answer per chunk.
+the top. Every answer is Rich Markdown rendered into Static widgets (one per past answer, a few
+segments for the streaming one), never a live Textual Markdown tree, which Textual would lay out
+again on every change.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
-from textual.containers import VerticalScroll
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message as TextualMessage
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from tui.clock import local
 from tui.models import Message, MessageStatus, Role
-from tui.text import inert
+from tui.text import inert, settled_prefix
+
+REFRESH_S = 0.1  # at most 10 redraws a second of the streaming answer
+SEGMENT = 1_000  # characters of live tail before its settled part is frozen
 
 GREETING = (
     "Hello! I can read and search this project and manage its feature backlog. "
@@ -58,8 +64,15 @@ class LiveText:
         return "".join(self.fragments)
 
 
-class AnswerView(Markdown):
-    """An assistant answer; streams while live, then stays as rendered Markdown."""
+class AnswerView(Vertical):
+    """The answer streaming now: settled Markdown frozen in segments, a short live tail.
+
+    Rendering the whole answer per chunk costs more the longer it gets, and a live Textual
+    Markdown widget is a tree of widgets laid out on every change. Here the live text is drawn
+    at most REFRESH_S apart: the part that can no longer change (up to a blank line outside a
+    code fence, past SEGMENT characters) is rendered once into a Static and kept, and only the
+    short tail after it is rendered again. Finished, it looks exactly like a PastAnswer.
+    """
 
     def __init__(
         self,
@@ -67,55 +80,81 @@ class AnswerView(Markdown):
         status: MessageStatus = MessageStatus.COMPLETE,
         live: LiveText | None = None,
     ) -> None:
-        super().__init__(inert(text), classes="answer")
+        super().__init__(classes="answer live")
         self.text = text
         self.live = live
         self._seen = (live.generation, len(live.fragments)) if live else (0, 0)
-        self._stream: object | None = None
-        self._writing = asyncio.Lock()  # the turn and a reopened view may catch up at once
+        self._cuts: list[int] = []  # where each frozen segment of self.text ends
+        self._tail = Static(_render(text), classes="tail")
+        self._scheduled = False
+        self._writing = asyncio.Lock()  # a flush and finish must not interleave
         self.set_status(status)
+
+    def compose(self) -> ComposeResult:
+        yield self._tail
 
     def set_status(self, status: MessageStatus) -> None:
         self.set_class(status is MessageStatus.INTERRUPTED, "-interrupted")
         self.set_class(status is MessageStatus.ERROR, "-error")
         self.border_subtitle = "" if status is MessageStatus.COMPLETE else status.value
 
+    def segments(self) -> list[str]:
+        """The text drawn by each Static, in order: the frozen segments, then the tail."""
+        bounds = [0, *self._cuts, len(self.text)]
+        return [self.text[a:b] for a, b in itertools.pairwise(bounds)]
+
     async def catch_up(self) -> None:
-        """Show whatever the live text has that this view has not shown yet, in order."""
-        if self.live is None:
-            return
+        """The live text grew: draw it with the next refresh (at most one per REFRESH_S)."""
+        if self.live is not None and not self._scheduled:
+            self._scheduled = True
+            self.set_timer(REFRESH_S, self._flush)
+
+    async def _flush(self) -> None:
+        self._scheduled = False
         async with self._writing:
-            generation, count = self._seen
-            fragments = self.live.fragments
-            self._seen = (self.live.generation, len(fragments))
-            if generation != self.live.generation:  # the stream restarted: start over
-                await self._stop()
-                self.text = self.live.text()
-                await self.update(inert(self.text))
-            elif count < len(fragments):
-                await self._append("".join(fragments[count:]))
+            await self._draw()
 
-    async def _append(self, fragment: str) -> None:
-        if self._stream is None:
-            self._stream = Markdown.get_stream(self)
-            await asyncio.sleep(0)  # let the stream's task start before anything can stop it
-        self.text += fragment
-        await self._stream.write(inert(fragment))  # type: ignore[attr-defined]
-
-    async def _stop(self) -> None:
-        if self._stream is not None:
-            await self._stream.stop()  # type: ignore[attr-defined]
-            self._stream = None
+    async def _draw(self) -> None:
+        """Bring the view up to the live text: freeze what settled, render the tail."""
+        live = self.live
+        if live is None:
+            return
+        generation, count = self._seen
+        fragments = live.fragments
+        self._seen = (live.generation, len(fragments))
+        if generation != live.generation:  # the stream restarted: start over
+            await self.remove_children(".frozen")
+            self.text, self._cuts = live.text(), []
+        elif count < len(fragments):
+            self.text += "".join(fragments[count:])
+        else:
+            return
+        pane = self.parent
+        following = isinstance(pane, VerticalScroll) and pane.is_vertical_scroll_end
+        frozen = self._cuts[-1] if self._cuts else 0
+        tail = self.text[frozen:]
+        if len(tail) > SEGMENT and (cut := settled_prefix(tail)):
+            await self.mount(Static(_render(tail[:cut]), classes="frozen"), before=self._tail)
+            self._cuts.append(frozen + cut)
+            tail = tail[cut:]
+        self._tail.update(_render(tail))
+        if following and isinstance(pane, VerticalScroll):
+            pane.scroll_end(animate=False)
 
     async def finish(self, status: MessageStatus, final: str | None = None) -> None:
         """Stop streaming; ``final`` replaces the text when the stream restarted or was cut."""
         async with self._writing:
-            await self._stop()
+            await self._draw()
             self.live = None
             if final is not None and final != self.text:
-                self.text = final
-                await self.update(inert(final))
+                await self.remove_children(".frozen")
+                self.text, self._cuts = final, []
+                self._tail.update(_render(final))
             self.set_status(status)
+
+
+def _render(markdown: str) -> RenderableType:
+    return RichMarkdown(inert(markdown)) if markdown else Text("")
 
 
 class PastAnswer(Static):

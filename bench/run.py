@@ -1,0 +1,45 @@
+"""Every performance figure of issue 7 in one table: ours, the baseline measured in the same
+run, the ratio and the target. Nothing is asserted; the machine is noisy, so each figure is a
+median of several runs.
+
+Run: bench/run   (or python -m bench.run; about eight minutes)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import tempfile
+from pathlib import Path
+
+from bench.app import HEADER, launch_rows, size_rows
+from bench.engine import engine_rows
+from bench.streaming import main_async as streaming_rows
+from bench.table import print_table
+
+
+def machine() -> str:
+    memory = Path("/proc/meminfo").read_text().split()[1]
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"{int(memory) // 1024 // 1024} GiB, Python {platform.python_version()}"
+    )
+
+
+async def measured(root: Path) -> list[list[str]]:
+    rows = await streaming_rows(root)
+    rows += await size_rows(root)
+    rows += await engine_rows()
+    return rows
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        rows = launch_rows(root) + asyncio.run(measured(root))
+    print_table(f"assistant-tui performance ({machine()})", HEADER, rows)
+
+
+if __name__ == "__main__":
+    main()
