@@ -238,12 +238,18 @@ async def open_conversation(root: Path, size: int) -> dict[str, float]:
         gc.collect()
         before = rss_mb()
         loaded = await app.store.conversation_get(conv_id)  # type: ignore[union-attr]
-        start = time.perf_counter()
+        opens = []
+        for _ in range(5):  # the first open also pays one-time costs; reported separately
+            start = time.perf_counter()
+            await app.screen.open_conversation(loaded)
+            await drawn(app)
+            opens.append(time.perf_counter() - start)
+            await settle(app)
+            after_open = rss_mb()
+            await app.screen.open_conversation(None)
+            await settle(app)
         await app.screen.open_conversation(loaded)
-        await drawn(app)
-        opened = time.perf_counter() - start
         await settle(app)
-        after_open = rss_mb()
         chat = app.screen.query_one(ChatPane)
         steps, pages = [], 0
         while app.screen.oldest_id is not None and pages < 10:  # ten pages up is enough to see
@@ -254,7 +260,12 @@ async def open_conversation(root: Path, size: int) -> dict[str, float]:
             await drawn(app)
             steps.append(time.perf_counter() - start)
             pages += 1
-        return {"open": opened, "rss": after_open - before, "scroll": max(steps or [0.0])}
+        return {
+            "open": statistics.median(opens),
+            "first": opens[0],
+            "rss": after_open - before,
+            "scroll": max(steps or [0.0]),
+        }
 
 
 async def sidebar(root: Path) -> dict[str, float]:
@@ -328,8 +339,8 @@ async def size_rows(root: Path) -> list[list[str]]:
     rss = " / ".join(f"{opened[n]['rss']:.0f}" for n in (100, 1_000, 5_000))
     return [
         [
-            "open 5,000 messages to the last screen (ms)",
-            f"{opened[5_000]['open'] * 1000:.0f}",
+            "open 5,000 messages to the last screen, median of 5 (ms)",
+            f"{opened[5_000]['open'] * 1000:.0f} (first {opened[5_000]['first'] * 1000:.0f})",
             "",
             "",
             "< 200",

@@ -28,6 +28,21 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(10_000, 50, 1_000)
 
 
+def warm_markdown() -> None:
+    """Render a little Markdown off the UI thread after the first screen.
+
+    The first answer shown would otherwise pay for importing the Markdown parser and the
+    syntax highlighter's lexers (tens of milliseconds) on the UI's event loop.
+    """
+    import io
+
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    sample = "# a\n\n**b** `c`\n\n```python\nx = 1\n```\n\n```sh\nls\n```\n\n| a |\n|---|\n| 1 |\n"
+    Console(file=io.StringIO(), width=80).print(Markdown(sample))
+
+
 class AssistantApp(App[None]):
     """Opens on the main screen at once; the store and the SDK come after the first paint."""
 
@@ -56,6 +71,9 @@ class AssistantApp(App[None]):
         for problem in config.problems:
             self.notify(problem, severity="warning", timeout=10)
         self.call_after_refresh(tune_garbage_collector)
+        self.call_after_refresh(
+            lambda: self.run_worker(warm_markdown, thread=True, exit_on_error=False)
+        )
 
     def watch_theme(self, theme: str) -> None:
         """Remember the theme chosen (from the palette) for the next launch."""

@@ -13,7 +13,7 @@ from rich.markdown import Markdown as RichMarkdown
 from tests.e2e.conftest import children_of
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
-from tui.screens.main import PAGE
+from tui.screens.main import OLDER_PAGE, PAGE
 from tui.widgets.chat_pane import AnswerView, ChatPane
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.prompt_input import PromptInput
@@ -211,7 +211,7 @@ async def test_long_conversation_loads_older_pages_on_scroll_up(
         chat = app.screen.query_one(ChatPane)
         assert len(chat.children) == PAGE
         assert "message 129" in answers(app)[-1].text
-        for expected in [*range(2 * PAGE, 130, PAGE), 130]:
+        for expected in [*range(PAGE + OLDER_PAGE, 130, OLDER_PAGE), 130]:
             for _ in range(20):  # the view is re-anchored after a page is added
                 if chat.scroll_y >= 1:
                     break

@@ -43,6 +43,8 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets.tool_log import ToolLog, ToolRow
 
 PAGE = 20  # messages mounted when a conversation opens; older ones on scrolling up
+OLDER_PAGE = 10  # messages added per step when scrolling up: each step stays one short frame
+TOOL_ROWS = 200  # newest tool calls listed when a conversation opens
 SIDEBAR_PAGE = 200  # conversations listed at first; the next page near the end
 NARROW = 100
 
@@ -215,10 +217,12 @@ class MainScreen(Screen[None]):
             tools.show([])
             self.oldest_id = None
         else:
+            # Every read first, then the widgets change together: one layout instead of several.
             messages = await store.message_page(conversation.id, limit=PAGE)
+            events = await store.tool_event_list(conversation.id, newest=TOOL_ROWS)
+            self.total_cost = await store.conversation_cost(conversation.id)
             self.oldest_id = messages[0].id if messages else None
             await chat.show(messages, self.live.get(conversation.id))
-            events = await store.tool_event_list(conversation.id)
             tools.show(
                 [
                     ToolRow(
@@ -236,7 +240,8 @@ class MainScreen(Screen[None]):
             if conversation.project_path == self.services.settings.project:
                 self.remember(f"last:{self.services.settings.project}", str(conversation.id))
         self.last_usage = None
-        self.total_cost = await store.conversation_cost(conversation.id) if conversation else 0.0
+        if conversation is None:
+            self.total_cost = 0.0
         self.status(self.query_one(StatusBar).state)
         await self.reload_sidebar()
         self.prewarm(conversation)
@@ -248,7 +253,7 @@ class MainScreen(Screen[None]):
         if self.conversation is None or self.oldest_id is None:
             return
         older = await self.services.store.message_page(
-            self.conversation.id, before_id=self.oldest_id, limit=PAGE
+            self.conversation.id, before_id=self.oldest_id, limit=OLDER_PAGE
         )
         self.oldest_id = older[0].id if older else None
         await self.query_one(ChatPane).prepend(older)

@@ -415,16 +415,24 @@ class Store:
             )
 
     async def tool_event_list(
-        self, conversation_id: int, message_ids: Sequence[int] | None = None
+        self,
+        conversation_id: int,
+        message_ids: Sequence[int] | None = None,
+        newest: int | None = None,
     ) -> list[ToolEvent]:
-        """A conversation's tool calls in order, or only those of the given messages."""
+        """A conversation's tool calls in order, or only those of the given messages, or only
+        its ``newest`` ones (a long conversation can hold thousands, results and all)."""
         sql, params = "SELECT * FROM tool_events WHERE conversation_id = ?", [conversation_id]
         if message_ids is not None:
             if not message_ids:
                 return []
             sql += f" AND message_id IN ({','.join('?' * len(message_ids))})"
             params += list(message_ids)
-        found = await self.db.fetch(sql + " ORDER BY id", params)
+        if newest is None:
+            found = await self.db.fetch(sql + " ORDER BY id", params)
+        else:
+            found = await self.db.fetch(sql + " ORDER BY id DESC LIMIT ?", [*params, newest])
+            found.reverse()
         return [rows.tool_event(r) for r in found]
 
     # -- search and state --------------------------------------------------------------------
