@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import sys
 
 from tui import __version__
-from tui.commands import ask, history, import_autocoder
 from tui.commands.common import add_common, settings_from
 from tui.config import ConfigError
 from tui.storage import StoreError
 
-SUBCOMMANDS = {"ask": ask, "history": history, "import-autocoder": import_autocoder}
+# Modules by command name, imported only for a subcommand: the app's launch must not pay for
+# the engine that `ask` loads.
+SUBCOMMANDS = {
+    "ask": "tui.commands.ask",
+    "history": "tui.commands.history",
+    "import-autocoder": "tui.commands.import_autocoder",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,8 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for command in SUBCOMMANDS.values():
-        command.add_parser(subparsers)
+    for module in SUBCOMMANDS.values():
+        importlib.import_module(module).add_parser(subparsers)
     return parser
 
 

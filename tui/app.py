@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from tui.agent.manager import SessionManager
 from tui.config import Settings, load_config
-from tui.demo import demo_turns
-from tui.demo.model_server import ModelServer, Turn
 from tui.screens.main import MainScreen
 from tui.storage import Store, StoreError
+
+if TYPE_CHECKING:  # the engine and the demo server load after the first screen
+    from tui.agent.manager import SessionManager
+    from tui.demo.model_server import ModelServer, Turn
 
 
 def tune_garbage_collector() -> None:
@@ -55,7 +57,11 @@ class AssistantApp(App[None]):
         super().__init__()
         self.settings = settings
         # --demo (or a test) runs a scripted local model inside the app's own event loop.
-        self.script = script if script is not None else (demo_turns() if demo else None)
+        self.script = script
+        if script is None and demo:
+            from tui.demo import demo_turns
+
+            self.script = demo_turns()
         self.demo_server: ModelServer | None = None
         self.store: Store | None = None
         self.manager: SessionManager | None = None
@@ -90,12 +96,16 @@ class AssistantApp(App[None]):
         """Open the history database (fast) and create the session manager (no SDK import)."""
         async with self._opening:  # keys pressed during startup wait here instead of failing
             if self.script is not None and self.demo_server is None:
+                from tui.demo.model_server import ModelServer
+
                 self.demo_server = await ModelServer(self.script).start()
                 self.settings.env.update(
                     ANTHROPIC_BASE_URL=self.demo_server.url, ANTHROPIC_API_KEY="demo-key"
                 )
             if self.store is None:
                 self.store = await Store.open(self.settings.db)
+                from tui.agent.manager import SessionManager
+
                 self.manager = SessionManager(self.settings, self.store)
                 if not self.store.read_only:
                     with contextlib.suppress(StoreError):  # a locked file: the next start does it

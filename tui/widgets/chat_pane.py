@@ -12,7 +12,6 @@ import asyncio
 import itertools
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -153,8 +152,16 @@ class AnswerView(Vertical):
             self.set_status(status)
 
 
+def markdown_of(text: str) -> RenderableType:
+    """Rich Markdown of untrusted text, made inert. Imported on first use: the parser is not
+    needed for the first screen, and loading it there would delay it."""
+    from rich.markdown import Markdown
+
+    return Markdown(inert(text))
+
+
 def _render(markdown: str) -> RenderableType:
-    return RichMarkdown(inert(markdown)) if markdown else Text("")
+    return markdown_of(markdown) if markdown else Text("")
 
 
 class PastAnswer(Static):
@@ -167,7 +174,7 @@ class PastAnswer(Static):
 
     def __init__(self, text: str, status: MessageStatus, error: str | None, when: str = "") -> None:
         label = Text(f"Assistant {when}", style="bold")
-        body = Group(label, RichMarkdown(inert(text) or " "))
+        body = Group(label, markdown_of(text or " "))
         super().__init__(body, classes="answer past")
         self.text = text
         self.set_class(status is MessageStatus.INTERRUPTED, "-interrupted")
