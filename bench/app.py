@@ -25,7 +25,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import WorkerCancelled
 
-from bench.table import median_ms, print_table
+from bench.table import HEADER, median_ms, print_table
 from tui.app import AssistantApp
 from tui.config import Settings
 from tui.models import Role, ToolStatus
@@ -381,9 +381,6 @@ def main() -> None:
         root = Path(tmp)
         rows = launch_rows(root) + asyncio.run(main_async(root))
     print_table("The app", HEADER, rows)
-
-
-HEADER = ["figure", "ours", "baseline", "ratio", "target"]
 
 
 if __name__ == "__main__":

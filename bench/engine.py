@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.table import median_ms, print_table
+from bench.table import HEADER, median_ms, print_table
 from tui.agent.events import TextDelta, TurnFinished
 from tui.agent.manager import SessionManager
 from tui.agent.translate import Translator
@@ -95,8 +95,9 @@ def delta_overhead() -> tuple[float, float]:
     return ours, base
 
 
-async def engine_rows() -> list[list[str]]:
-    """Latency rows of the shared table (an isolated HOME, the scripted server)."""
+async def measured() -> dict[str, list[float]]:
+    """Engine latencies in an isolated HOME against the scripted server; the environment is
+    put back afterwards (bench/run goes on in the same process)."""
     saved = dict(os.environ)
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -105,10 +106,15 @@ async def engine_rows() -> list[list[str]]:
             isolate(root)
             async with ModelServer([Turn(text="Hi! " * 50)]) as server:
                 os.environ["ANTHROPIC_BASE_URL"] = server.url
-                results = await latency(root, server)
+                return await latency(root, server)
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+async def engine_rows(results: dict[str, list[float]] | None = None) -> list[list[str]]:
+    """Latency rows of the shared table."""
+    results = results or await measured()
     return [
         [
             "cold start: CLI + MCP server, ask, first token (ms)",
@@ -135,36 +141,13 @@ async def engine_rows() -> list[list[str]]:
 
 
 async def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        (root / "project").mkdir()
-        isolate(root)
-        async with ModelServer([Turn(text="Hi! " * 50)]) as server:
-            os.environ["ANTHROPIC_BASE_URL"] = server.url
-            results = await latency(root, server)
+    results = await measured()
     ours, base = delta_overhead()
-    rows = [
-        [
-            "cold: connect CLI + MCP server, ask, first token",
-            f"{median_ms(results['cold']):.0f}",
-            "",
-        ],
-        [
-            "warm: question on a connected session to first token",
-            f"{median_ms(results['warm']):.0f}",
-            "< 150",
-        ],
-        [
-            "new conversation on a pre-warmed spare session",
-            f"{median_ms(results['prewarmed new chat']):.0f}",
-            "< 150",
-        ],
-    ]
     print_table(
         f"Engine latency, scripted server answering instantly (median of "
         f"{len(results['warm'])} warm, {RUNS} cold)",
-        ["measure", "ms", "target"],
-        rows,
+        HEADER,
+        await engine_rows(results),
     )
     print_table(
         "Engine overhead per streamed delta (translation only)",

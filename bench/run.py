@@ -13,10 +13,10 @@ import platform
 import tempfile
 from pathlib import Path
 
-from bench.app import HEADER, launch_rows, size_rows
+from bench.app import launch_rows, size_rows
 from bench.engine import engine_rows
 from bench.streaming import main_async as streaming_rows
-from bench.table import print_table
+from bench.table import HEADER, print_table
 
 
 def machine() -> str:

@@ -23,7 +23,7 @@ from rich.markdown import Markdown as RichMarkdown
 from textual.widgets import Markdown
 
 from bench.app import MARKDOWN_BLOCK, _headless_app, settle
-from bench.table import print_table
+from bench.table import HEADER, print_table
 from tui.models import MessageStatus, Role
 from tui.storage import Store
 from tui.widgets.chat_pane import AnswerView, ChatPane, LiveText
@@ -196,9 +196,6 @@ async def main_async(root: Path) -> list[list[str]]:
         ]
     )
     return rows
-
-
-HEADER = ["streaming", "ours", "baseline", "ratio", "target"]
 
 
 def main() -> None:

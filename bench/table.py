@@ -5,6 +5,8 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 
+HEADER = ["figure", "ours", "baseline", "ratio", "target"]  # the columns of bench/run's table
+
 
 def median_ms(samples: Sequence[float]) -> float:
     """Median of samples given in seconds, in milliseconds."""

@@ -7,8 +7,11 @@ appended to it as JSON lines for ``python -m bench.reliability`` to tabulate.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import sys
+from collections.abc import Awaitable
 from pathlib import Path
 
 import pytest
@@ -38,6 +41,28 @@ class Figures:
         if self.target:
             with Path(self.target).open("a", encoding="utf-8") as file:
                 file.write(json.dumps(row) + "\n")
+
+
+def ask_process(
+    url: str, project: Path, db: Path, text: str, stderr: int = asyncio.subprocess.PIPE
+) -> Awaitable[asyncio.subprocess.Process]:
+    """Start `assistant-tui ask` on a history file against the scripted server at ``url``."""
+    return asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tui",
+        "ask",
+        "--project",
+        str(project),
+        "--db",
+        str(db),
+        "--model",
+        "scripted",
+        text,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=stderr,
+        env={**os.environ, "ANTHROPIC_BASE_URL": url},
+    )
 
 
 @pytest.fixture

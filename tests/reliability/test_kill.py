@@ -9,17 +9,15 @@ next start recovers it.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
 import sqlite3
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import Figures
+from tests.reliability.conftest import Figures, ask_process
 from tui.demo.model_server import ModelServer, Turn
 from tui.models import MessageStatus, Role
 from tui.storage import Store
@@ -33,22 +31,7 @@ AT_ONCE = 4
 
 async def kill_once(url: str, project: Path, db: Path, wanted: int) -> int:
     """Start `ask`, kill it after `wanted` characters are shown, check the file; chars lost."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tui",
-        "ask",
-        "--project",
-        str(project),
-        "--db",
-        str(db),
-        "--model",
-        "scripted",
-        "count for me",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-        env={**os.environ, "ANTHROPIC_BASE_URL": url},
-    )
+    process = await ask_process(url, project, db, "count for me", asyncio.subprocess.DEVNULL)
     assert process.stdout is not None
     shown = b""
     while len(shown) < wanted:

@@ -7,8 +7,6 @@ while it streams; two processes and the app writing one history file at once los
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +15,7 @@ from typing import Any
 import pytest
 from textual import events
 
-from tests.reliability.conftest import Figures
+from tests.reliability.conftest import Figures, ask_process
 from tests.reliability.test_database_faults import notes, send, settle
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
@@ -104,25 +102,6 @@ async def test_120kb_in_2_char_deltas_while_typing_and_switching(
     figures.record("load", "bytes compared, 120 KB in 2-char deltas", len(answer.encode()))
     figures.record("load", "conversation switches while streaming", switches)
     figures.record("load", "slowest key while streaming (s)", round(worst, 3))
-
-
-def ask_process(url: str, project: Path, db: Path, text: str) -> Any:
-    return asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tui",
-        "ask",
-        "--project",
-        str(project),
-        "--db",
-        str(db),
-        "--model",
-        "scripted",
-        text,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "ANTHROPIC_BASE_URL": url},
-    )
 
 
 @pytest.mark.slow
