@@ -75,6 +75,10 @@ def assert_inert_frame(app: Any) -> str:
     return visible
 
 
+def all_samples_in(visible: str) -> bool:
+    return all(f"{name}: {inert(sample)} end" in visible for name, sample in SAMPLES.items())
+
+
 def assert_samples_visible(visible: str) -> int:
     """Every sample is shown as visible symbols (␛, ^G, <0x9b>); returns how many were checked."""
     for name, sample in SAMPLES.items():
@@ -109,9 +113,10 @@ async def test_live_answer_tool_log_and_history_are_inert(
         for char in "inspect":
             await pilot.press(char)
         await pilot.press("enter")
-        # Every frame drawn while the answer streams, until the hostile part is on screen.
+        # Every frame drawn while the answer streams, until the hostile part is on screen
+        # (the view redraws the answer in steps, so a frame can hold only part of it).
         live_frames, visible = 0, ""
-        while "link: " not in visible or answers(app)[0].border_subtitle != "streaming":
+        while not all_samples_in(visible) or answers(app)[0].border_subtitle != "streaming":
             await pilot.pause()
             visible = assert_inert_frame(app)
             live_frames += 1
