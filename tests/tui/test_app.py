@@ -432,6 +432,6 @@ async def test_long_answer_streams_in_frozen_segments_that_render_like_one(
         view = list(app.screen.query_one(ChatPane).query(AnswerView))[-1]
         segments = view.segments()
         assert view.text == text and "".join(segments) == text
-        assert len(segments) > 3, "the settled part should have been frozen as it streamed"
+        assert len(segments) >= 2, "the settled part should have been frozen as it streamed"
         assert all(s.count("```") % 2 == 0 for s in segments), "a segment split a code block"
         assert rendered(segments) == rendered([text])
