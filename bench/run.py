@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bench.app import launch_rows, size_rows
 from bench.engine import engine_rows
+from bench.latency import latency_rows
 from bench.streaming import main_async as streaming_rows
 from bench.table import HEADER, print_table
 
@@ -31,6 +32,7 @@ async def measured(root: Path) -> list[list[str]]:
     rows = await streaming_rows(root)
     rows += await size_rows(root)
     rows += await engine_rows()
+    rows += await latency_rows(root)
     return rows
 
 

@@ -103,10 +103,15 @@ class AnswerView(Vertical):
         return [self.text[a:b] for a, b in itertools.pairwise(bounds)]
 
     async def catch_up(self) -> None:
-        """The live text grew: draw it with the next refresh (at most one per REFRESH_S)."""
+        """The live text grew: draw it with the next refresh (at most one per REFRESH_S).
+
+        The first words are drawn at once: that wait is the one the user feels most."""
         if self.live is not None and not self._scheduled:
             self._scheduled = True
-            self.set_timer(REFRESH_S, self._flush)
+            if self.text:
+                self.set_timer(REFRESH_S, self._flush)
+            else:
+                self.call_later(self._flush)
 
     async def _flush(self) -> None:
         self._scheduled = False
