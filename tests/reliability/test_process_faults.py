@@ -35,8 +35,8 @@ def of(kind: type, events: list[Any]) -> list[Any]:
     return [e for e in events if isinstance(e, kind)]
 
 
-def child(marker: Callable[[str], bool]) -> int:
-    """The pid of our one child process whose command line matches."""
+def children(marker: Callable[[str], bool]) -> list[int]:
+    """The pids of our child processes whose command line matches (at least one)."""
     found = []
     for pid in children_of(os.getpid()):
         try:
@@ -45,6 +45,13 @@ def child(marker: Callable[[str], bool]) -> int:
             continue
         if marker(" ".join(part.decode() for part in command)):
             found.append(pid)
+    assert found, "no matching process"
+    return found
+
+
+def child(marker: Callable[[str], bool]) -> int:
+    """The pid of our one child process whose command line matches."""
+    found = children(marker)
     assert len(found) == 1, f"expected one matching process, found {found}"
     return found[0]
 
@@ -151,12 +158,13 @@ async def test_mcp_server_killed_mid_call(
     )
     first = await engine.turn("what is the progress?")  # the server is up and answering
     conversation = await engine.store.conversation_get(first[0].conversation_id)
-    server = child(the_mcp_server)
-    os.kill(server, signal.SIGSTOP)  # the call will be in flight, unanswered, when it dies
+    for server in children(the_mcp_server):
+        os.kill(server, signal.SIGSTOP)  # the call will be in flight, unanswered, when it dies
     task, seen = await consume_until(
         engine, "what is the progress now?", conversation, lambda s: bool(of(ToolStarted, s))
     )
-    os.kill(server, signal.SIGKILL)
+    for server in children(the_mcp_server):  # any the CLI may have started since, too
+        os.kill(server, signal.SIGKILL)
     await task
     tool = of(ToolFinished, seen)
     assert [(t.status, t.result) for t in tool] == [(ToolStatus.ERROR, "Connection closed")]
