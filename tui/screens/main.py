@@ -184,27 +184,29 @@ class MainScreen(Screen[None]):
 
     async def reload_sidebar(self) -> None:
         await self.services.open_services()
-        store, project = self.services.store, self.services.settings.project
-        text = self.query_one("#filter", Input).value.strip() or None
-        scope = None if self.all_projects else project
         sidebar = self.query_one(ConversationList)
         wanted = max(SIDEBAR_PAGE, len(sidebar.conversations))  # keep the pages already seen
-        found = await store.conversation_list(scope, title_filter=text, limit=wanted + 1)
+        found, more = await self.sidebar_page(wanted)
         sidebar.show_project = self.all_projects
         sidebar.answering = {k for k in self.answering if k is not None}
         selected = self.conversation.id if self.conversation else None
-        sidebar.show(found[:wanted], selected, more=len(found) > wanted)
+        sidebar.show(found, selected, more=more)
+
+    async def sidebar_page(self, limit: int, offset: int = 0) -> tuple[list[Conversation], bool]:
+        """A page of the sidebar as scoped and filtered now, and whether more rows follow it."""
+        text = self.query_one("#filter", Input).value.strip() or None
+        scope = None if self.all_projects else self.services.settings.project
+        found = await self.services.store.conversation_list(
+            scope, title_filter=text, limit=limit + 1, offset=offset
+        )
+        return found[:limit], len(found) > limit
 
     @on(ConversationList.NearEnd)
     async def sidebar_next_page(self) -> None:
         """The user scrolled near the end of the listed conversations: list the next page."""
-        store, sidebar = self.services.store, self.query_one(ConversationList)
-        text = self.query_one("#filter", Input).value.strip() or None
-        scope = None if self.all_projects else self.services.settings.project
-        found = await store.conversation_list(
-            scope, title_filter=text, limit=SIDEBAR_PAGE + 1, offset=len(sidebar.conversations)
-        )
-        sidebar.extend(found[:SIDEBAR_PAGE], more=len(found) > SIDEBAR_PAGE)
+        sidebar = self.query_one(ConversationList)
+        found, more = await self.sidebar_page(SIDEBAR_PAGE, offset=len(sidebar.conversations))
+        sidebar.extend(found, more=more)
 
     async def open_conversation(self, conversation: Conversation | None) -> None:
         """Show a conversation from the store (or a new one) and pre-warm its session."""
