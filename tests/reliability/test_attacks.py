@@ -9,6 +9,7 @@ One CLI session serves the whole module, as it would serve a long conversation.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,8 +187,15 @@ def kept(scene: Scene, path: Path) -> bool:
 
 
 def files_outside(scene: Scene) -> set[Path]:
-    """Every path under the scene's root, less the places the app and the CLI keep data."""
-    return {path for path in scene.root.rglob("*") if not kept(scene, path)}
+    """Every path under the scene's root, less the places the app and the CLI keep data.
+
+    ``os.walk`` rather than ``rglob``: the CLI of the shared session creates and removes its own
+    lock directories while this walks, and a walk skips what vanished instead of failing.
+    """
+    found: set[Path] = set()
+    for top, dirs, files in os.walk(scene.root):
+        found.update(Path(top, name) for name in dirs + files)
+    return {path for path in found if not kept(scene, path)}
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))

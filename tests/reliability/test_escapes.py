@@ -41,6 +41,7 @@ SAMPLES = {
 # One sample per paragraph, each followed by a word, so Markdown keeps every character visible.
 HOSTILE = "\n\n".join(f"{name}: {sample} end" for name, sample in SAMPLES.items())
 ANSWER = "Here is the file.\n\n" + HOSTILE + "\n\n" + "tail " * 400
+HOLD_AT = len("Here is the file.\n\n" + HOSTILE)
 FILE_MARK = "hostile-file-marker"
 GREP_PATTERN = "\x1b]0;pwned\x07"
 # Controls that must never be drawn: C0 except tab/newline, DEL, and C1 (0x80-0x9f).
@@ -104,10 +105,11 @@ async def test_live_answer_tool_log_and_history_are_inert(
                 ToolCall("Grep", {"pattern": GREP_PATTERN}),
             ],
         ),
-        Turn(match=FILE_MARK, text=ANSWER, chunk=4, pace=0.004),
+        # The stream holds after the hostile part until the test has looked at it live.
+        Turn(match=FILE_MARK, text=ANSWER, chunk=4, pace=0.004, hold_after=HOLD_AT),
     ]
     checked = 0
-    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.click("#prompt")
         for char in "inspect":
@@ -122,6 +124,7 @@ async def test_live_answer_tool_log_and_history_are_inert(
             live_frames += 1
             assert live_frames < 2000, "the hostile part of the answer never appeared"
         checked += assert_samples_visible(visible)
+        server.release()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert answers(app)[0].border_subtitle == ""  # the answer completed

@@ -48,6 +48,8 @@ class Turn:
         drop_after: close the connection after this many characters of text, mid-stream.
         stall_after: go silent after this many characters of text, keeping the connection open
             until the server stops (0: after the stream's first event).
+        hold_after: pause after this many characters of text until ``ModelServer.release()``,
+            so a test can look at a half-streamed answer for as long as it needs.
         first_byte_delay: seconds to wait before the response starts.
         times: how often this turn may be played (None: always); later ones then match.
     """
@@ -58,6 +60,7 @@ class Turn:
     status: int | None = None
     drop_after: int | None = None
     stall_after: int | None = None
+    hold_after: int | None = None
     first_byte_delay: float = 0.0
     chunk: int = 4
     pace: float = 0.0
@@ -117,6 +120,7 @@ class ModelServer:
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._closing = asyncio.Event()
+        self._released = asyncio.Event()
         self.port = 0
 
     @property
@@ -138,6 +142,19 @@ class ModelServer:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
+
+    async def _held(self) -> None:
+        """Wait for ``release()`` or the server stopping, whichever comes first."""
+        waits = [asyncio.ensure_future(e.wait()) for e in (self._released, self._closing)]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+
+    def release(self) -> None:
+        """Let every stream held by ``Turn.hold_after`` go on (and later ones not stop)."""
+        self._released.set()
 
     async def stop(self) -> None:
         self._closing.set()
@@ -241,6 +258,8 @@ class ModelServer:
                 if turn.stall_after is not None and start >= turn.stall_after:
                     await self._closing.wait()
                     return
+                if turn.hold_after is not None and start >= turn.hold_after > start - turn.chunk:
+                    await self._held()
                 piece = turn.text[start : start + turn.chunk]
                 await _event(
                     writer,
