@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual import events
@@ -91,21 +91,35 @@ class BareList(App[None]):
         yield OptionList(*[f"conversation number {i}" for i in range(200)])
 
 
-async def bare_log_ms(rows: int = 1_000) -> float:
+async def bare_log_ms(rows: int = 1_000) -> dict[str, float]:
     """The baseline for the tool log: a bare OptionList gaining a row and changing it."""
     app = BareList()
     async with app.run_test(size=(160, 48)):
         listing = app.query_one(OptionList)
         listing.add_options([f"Read f{i}.py ok 0.1s" for i in range(rows)])
         await drawn(app)
-        samples = []
-        for i in range(30):
-            start = time.perf_counter()
+
+        async def update(i: int) -> None:
             listing.add_option(Option(f"Grep x running {i}", id=f"n{i}"))
             listing.replace_option_prompt(f"n{i}", f"Grep x ok 0.2s {i}")
             await drawn(app)
-            samples.append(time.perf_counter() - start)
-        return statistics.median(samples) * 1000
+
+        return await updates(update)
+
+
+async def updates(update: Callable[[int], Awaitable[None]], runs: int = 30) -> dict[str, float]:
+    """Median milliseconds of CPU and of wall time for an update to reach the screen.
+
+    The wall time includes waiting for Textual's next frame (60 per second, so up to ~17 ms);
+    the CPU time is what the update costs.
+    """
+    wall, cpu = [], []
+    for i in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        await update(i)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return {"wall": statistics.median(wall) * 1000, "cpu": statistics.median(cpu) * 1000}
 
 
 async def bare_key_ms() -> float:
@@ -306,8 +320,8 @@ async def sidebar(root: Path) -> dict[str, float]:
         }
 
 
-async def tool_log(rows: int = 1_000) -> float:
-    """Median seconds for one update (a call starting, then finishing) of a 1,000-row tool log."""
+async def tool_log(rows: int = 1_000) -> dict[str, float]:
+    """One update (a call starting, then finishing) of a 1,000-row tool log, to the screen."""
     app = _headless_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app)
@@ -319,14 +333,13 @@ async def tool_log(rows: int = 1_000) -> float:
             ]
         )
         await pilot.pause()
-        samples = []
-        for i in range(30):
-            start = time.perf_counter()
+
+        async def update(i: int) -> None:
             log.start(f"n{i}", "Grep", {"pattern": "x"})
             log.finish(f"n{i}", ToolStatus.OK, "found", 0.2)
-            await pilot.pause()
-            samples.append(time.perf_counter() - start)
-        return statistics.median(samples)
+            await drawn(app)
+
+        return await updates(update)
 
 
 async def size_rows(root: Path) -> list[list[str]]:
@@ -363,11 +376,18 @@ async def size_rows(root: Path) -> list[list[str]]:
         ],
         ["  filter, per keystroke (ms)", f"{bar['filter'] * 1000:.1f}", "", "", "< 50"],
         [
-            "tool log of 1,000 rows: one update to screen (ms)",
-            f"{log * 1000:.1f}",
-            f"{bare_log:.1f} (bare OptionList)",
-            f"{log * 1000 / bare_log:.2f}x",
+            "tool log of 1,000 rows: CPU per update (ms)",
+            f"{log['cpu']:.1f}",
+            f"{bare_log['cpu']:.1f} (bare OptionList)",
+            f"{log['cpu'] / bare_log['cpu']:.2f}x",
             "< 16",
+        ],
+        [
+            "  update to screen, wall (ms; waits for the next 60/s frame)",
+            f"{log['wall']:.1f}",
+            f"{bare_log['wall']:.1f} (bare OptionList)",
+            f"{log['wall'] / bare_log['wall']:.2f}x",
+            "",
         ],
     ]
 

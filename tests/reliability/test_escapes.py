@@ -140,13 +140,13 @@ async def test_live_answer_tool_log_and_history_are_inert(
             ("Grep", ToolStatus.OK),
         ]
         tools.focus()
-        for index in range(tools.option_count):
+        for index in range(tools.row_count):
             tools.highlighted = index
             await pilot.press("enter")
         await pilot.pause()
         assert all(row.expanded for row in tools.rows.values())
         assert_inert_frame(app)
-        read_label, grep_label = (tools.get_option_at_index(i).prompt for i in range(2))
+        read_label, grep_label = (tools.label(i) for i in range(2))
         read_shown, grep_shown = str(read_label), str(grep_label)
         assert not RAW_CONTROL.search(read_shown + grep_shown)
         for name, sample in SAMPLES.items():

@@ -154,7 +154,7 @@ async def test_200_tool_calls_and_a_5_mb_result_in_one_turn(
         await send(pilot, "read everything")
         tools = app.screen.query_one(ToolLog)
         rows = list(tools.rows.values())
-        assert len(rows) == 201 and tools.option_count == 201
+        assert len(rows) == 201 and tools.row_count == 201
         assert {row.status for row in rows} == {ToolStatus.OK}, [r.result[:80] for r in rows]
         assert rows[-1].name == "Grep" and rows[-1].result
         conversation = app.screen.conversation
@@ -174,9 +174,9 @@ async def test_200_tool_calls_and_a_5_mb_result_in_one_turn(
         await app.screen.open_conversation(app.screen.conversation)
         await settle(pilot)
         tools.focus()
-        tools.highlighted = tools.option_count - 1
+        tools.highlighted = tools.row_count - 1
         await pilot.press("enter")
-        label = str(tools.get_option_at_index(tools.option_count - 1).prompt)
+        label = str(tools.label(tools.row_count - 1))
         assert f"({len(huge):,} characters; first 4,000 shown)" in label
         assert len(label) < 5_000
         prompt = app.screen.query_one(PromptInput)

@@ -53,7 +53,7 @@ async def test_send_see_streamed_answer_and_tool_rows(app_factory: Any, project:
         assert len(shown) == 1 and shown[0].text.startswith("`main` returns **42**.")
         tools = app.screen.query_one(ToolLog)
         assert [r.status for r in tools.rows.values()] == [ToolStatus.OK, ToolStatus.DENIED]
-        assert tools.option_count == 2
+        assert tools.row_count == 2
         tools.focus()
         tools.highlighted = 1
         await pilot.press("enter")
