@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-_MCP = "mcp__features__"
+MCP_PREFIX = "mcp__features__"  # how the CLI names our backlog server's tools
 
 
 def describe(name: str, tool_input: dict[str, Any]) -> str:
     """'Reading file: app.py', 'Creating feature: "X" in Auth', else 'Using tool: name'."""
-    short = name.removeprefix(_MCP)
+    short = name.removeprefix(MCP_PREFIX)
     if name == "Read":
         return f"Reading file: {PurePath(str(tool_input.get('file_path', ''))).name}"
     if name == "Glob":

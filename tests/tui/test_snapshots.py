@@ -112,3 +112,19 @@ def test_help_screen(snap_compare: Any, make_app: Any) -> None:
 
 def test_narrow_terminal(snap_compare: Any, make_app: Any) -> None:
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=asked)
+
+
+def test_backlog_pane(snap_compare: Any, make_app: Any) -> None:
+    from tests.backlog_db import make_backlog
+    from tests.tui.test_backlog_pane import FEATURES
+
+    make_backlog(PROJECT / "features.db", FEATURES)
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(140, 36), run_before=run_before)

@@ -19,11 +19,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mcp_server.tools import TOOLS
+from tui.tool_lines import MCP_PREFIX
 
 READ_TOOLS = ("Read", "Glob", "Grep", "WebFetch", "WebSearch")
 # The server's own registry, so a tool added there is offered here without a second list.
 BACKLOG_TOOLS = tuple(tool.name for tool in TOOLS)
-MCP_PREFIX = "mcp__features__"
 ALLOWED_TOOLS = (*READ_TOOLS, *(MCP_PREFIX + t for t in BACKLOG_TOOLS))
 # Named so the CLI drops them from the model's tool list too (defence in depth).
 DISALLOWED_TOOLS = (

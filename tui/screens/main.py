@@ -35,6 +35,8 @@ from tui.models import Conversation, MessageStatus
 from tui.screens.dialogs import CodePicker, ConfirmDialog, HelpScreen, RenameDialog
 from tui.storage import StoreError
 from tui.text import code_blocks
+from tui.tool_lines import MCP_PREFIX
+from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.inert_input import InertInput
@@ -102,6 +104,7 @@ class MainScreen(Screen[None]):
         Binding("f5", "copy_code", "Copy a code block", show=False, id="copy_code", priority=True),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="toggle_sidebar"),
         Binding("ctrl+t", "toggle_tools", "Tools", show=False, id="toggle_tools"),
+        Binding("f4", "toggle_backlog", "Backlog", id="toggle_backlog", priority=True),
         Binding("f3", "all_projects", "All projects", show=False, id="all_projects", priority=True),
         Binding("f1,question_mark", "help", "Help", id="help"),
     ]
@@ -118,6 +121,7 @@ class MainScreen(Screen[None]):
         self.all_projects = False
         self.last_usage: Any = None
         self.total_cost = 0.0
+        self.tools_were_hidden = False  # the tool log's state before the backlog took its place
 
     @property
     def services(self) -> Any:
@@ -134,6 +138,7 @@ class MainScreen(Screen[None]):
                 yield PromptInput(id="prompt")
                 yield StatusBar("starting", id="status")
             yield ToolLog(id="tools")
+            yield BacklogPane(self.services.settings.project, id="backlog", classes="-hidden")
         yield Footer()
 
     def on_resize(self, event: Any) -> None:
@@ -335,6 +340,9 @@ class MainScreen(Screen[None]):
             tools.start(event.id, event.name, event.input)
         elif isinstance(event, ToolFinished):
             tools.finish(event.id, event.status, event.result, event.duration_s)
+            row = tools.rows.get(event.id)
+            if row is not None and row.name.startswith(MCP_PREFIX):
+                self.query_one(BacklogPane).changed()
         elif isinstance(event, Notice):
             self.notify(event.text)
         elif isinstance(event, TurnFinished):
@@ -543,6 +551,21 @@ class MainScreen(Screen[None]):
 
     def action_toggle_tools(self) -> None:
         self.query_one(ToolLog).toggle_class("-hidden")
+
+    def action_toggle_backlog(self) -> None:
+        """Show the backlog in the tool log's place (F4 again brings the log back)."""
+        pane, tools = self.query_one(BacklogPane), self.query_one(ToolLog)
+        showing = pane.has_class("-hidden")
+        pane.set_class(not showing, "-hidden")
+        if showing:
+            self.tools_were_hidden = tools.has_class("-hidden")
+            tools.add_class("-hidden")
+            pane.shown()
+            pane.query_one("#backlog-ready").focus()
+        else:
+            tools.set_class(self.tools_were_hidden, "-hidden")
+            if pane.has_focus_within:
+                self.query_one(PromptInput).focus()
 
     def action_help(self) -> None:
         as_bindings = [

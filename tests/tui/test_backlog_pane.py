@@ -1,0 +1,130 @@
+"""The backlog pane (F4) in the real app: real backlog files, the real MCP server and CLI.
+
+The pane reads through ``mcp_server.backlog`` (the rules the assistant's tools use); these tests
+check what a user sees in it, that it follows a write by another process, and that it refreshes
+when the assistant's own backlog call finishes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.backlog_db import make_backlog
+from tests.tui.test_app import SIZE, ask
+from tui.demo.model_server import ToolCall, Turn
+from tui.widgets.backlog_pane import BacklogPane, FeatureDetails
+from tui.widgets.tool_log import ToolLog
+
+FEATURES = [
+    {"name": "Login form", "passes": 1},
+    {"name": "Session cookie", "in_progress": 1},
+    {"name": "Logout button", "dependencies": [1], "steps": ["click logout", "see login"]},
+    {"name": "Remember me", "dependencies": [2, 3]},
+    {"name": "Password reset", "category": "Mail"},
+]
+
+
+def pane_text(app: Any) -> str:
+    """What the pane draws, line by line, as on the screen."""
+    pane = app.screen.query_one(BacklogPane)
+    update = app.screen._compositor.render_update(full=True)
+    region = pane.region
+    lines = []
+    for y, line in enumerate(update.strips):
+        if region.y <= y < region.bottom:
+            text = "".join(s.text for s in line)
+            lines.append(text[region.x : region.right].strip())
+    return "\n".join(lines)
+
+
+async def until(pilot: Any, condition: Any, what: str, seconds: float = 15.0) -> None:
+    """Let the app run until ``condition()`` holds (the pane reads in a thread, on its timer)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        await pilot.pause()
+
+
+async def test_progress_ready_blocked_and_details(app_factory: Any, project: Path) -> None:
+    make_backlog(project / "features.db", FEATURES)
+    async with app_factory([]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f4")
+        await until(pilot, lambda: "passing" in pane_text(app), "the backlog was read")
+        shown = pane_text(app)
+        assert "1/5 passing · 1 in progress · 20.0%" in shown
+        assert app.screen.query_one(ToolLog).has_class("-hidden")
+        # Ready in the tools' order (priority, then id); blocked with what each waits on.
+        ready_at, reset_at = shown.index("#3 Logout button"), shown.index("#5 Password reset")
+        assert "Ready (2)" in shown and ready_at < reset_at
+        assert "Blocked (1)" in shown and "#4 Remember me" in shown
+        assert "waits on #2, #3" in shown
+        await pilot.press("enter")  # the ready list has focus: details of its first feature
+        await until(pilot, lambda: isinstance(app.screen, FeatureDetails), "details opened")
+        details = app.screen
+        await until(
+            pilot,
+            lambda: "Steps" in str(details.query_one("#feature-text").render()),
+            "the feature was read",
+        )
+        text = str(details.query_one("#feature-text").render())
+        assert "#3 Logout button" in text and "depends on #1" in text
+        assert "1. click logout" in text and "2. see login" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, FeatureDetails)
+        await pilot.press("f4")
+        assert app.screen.query_one(BacklogPane).has_class("-hidden")
+        assert not app.screen.query_one(ToolLog).has_class("-hidden")
+
+
+async def test_pane_follows_a_write_by_another_process(app_factory: Any, project: Path) -> None:
+    path = make_backlog(project / "features.db", FEATURES)
+    async with app_factory([]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f4")
+        await until(pilot, lambda: "1/5 passing" in pane_text(app), "the backlog was read")
+        other = sqlite3.connect(path)  # an agent in another program marks two features passing
+        other.execute("UPDATE features SET passes = 1, in_progress = 0 WHERE id IN (2, 3)")
+        other.commit()
+        other.close()
+        await until(pilot, lambda: "3/5 passing" in pane_text(app), "the write was seen")
+        shown = pane_text(app)
+        assert "#4 Remember me" in shown and "Blocked (0)" in shown  # its dependencies pass now
+
+
+async def test_pane_refreshes_when_a_backlog_call_finishes(
+    app_factory: Any, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the file watch slowed to an hour, only the finished tool call can refresh the pane."""
+    monkeypatch.setattr("tui.widgets.backlog_pane.POLL_S", 3600.0)
+    make_backlog(project / "features.db", FEATURES)
+    created = {
+        "category": "Core",
+        "name": "Dark mode",
+        "description": "A dark theme.",
+        "steps": ["open settings", "pick dark"],
+    }
+    turns = [
+        Turn(match="add dark mode", tools=[ToolCall("mcp__features__feature_create", created)]),
+        Turn(match="", text="Added feature 6."),
+    ]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f4")
+        await until(pilot, lambda: "Ready (2)" in pane_text(app), "the backlog was read")
+        await ask(pilot, "add dark mode")
+        await until(pilot, lambda: "Ready (3)" in pane_text(app), "the pane refreshed")
+        assert "#6 Dark mode" in pane_text(app)
+
+
+async def test_a_project_without_backlog_says_so(app_factory: Any) -> None:
+    async with app_factory([]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f4")
+        await until(pilot, lambda: "No backlog yet" in pane_text(app), "the empty pane")
+        assert "Ready (0)" in pane_text(app)
