@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -212,9 +213,9 @@ async def test_long_conversation_loads_older_pages_on_scroll_up(
         assert len(chat.children) == PAGE
         assert "message 129" in answers(app)[-1].text
         for expected in [*range(PAGE + OLDER_PAGE, 130, OLDER_PAGE), 130]:
-            for _ in range(20):  # the view is re-anchored after a page is added
-                if chat.scroll_y >= 1:
-                    break
+            deadline = time.monotonic() + 10
+            while chat.scroll_y < 1:  # the view is re-anchored after a page is added
+                assert time.monotonic() < deadline, "the view was not re-anchored"
                 await pilot.pause()
             chat.scroll_home(animate=False)
             await pilot.pause()
@@ -230,13 +231,13 @@ async def test_theme_is_remembered_and_keys_rebind_from_config(
 ) -> None:
     config = isolated / "config" / "assistant-tui" / "config.toml"
     config.parent.mkdir(parents=True)
-    config.write_text('[keys]\nnew = "f4"\n')
+    config.write_text('[keys]\nnew = "f10"\n')
     async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
         await ask(pilot, "first")
         app.theme = "nord"
         await pilot.pause()
         await app.workers.wait_for_complete()
-        await pilot.press("f4")  # the rebound "new conversation"
+        await pilot.press("f10")  # the rebound "new conversation"
         await pilot.pause()
         assert app.screen.conversation is None
     async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:

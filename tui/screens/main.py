@@ -579,5 +579,9 @@ class MainScreen(Screen[None]):
                 Binding("shift+enter,ctrl+j", "", "New line"),
             ],
             "In the tool log": [Binding("enter", "", "Expand a row")],
+            "In the backlog (F4)": [
+                Binding("enter", "", "A feature's details"),
+                Binding("escape", "", "Close the details"),
+            ],
         }
         self.app.push_screen(HelpScreen(groups))
