@@ -1,6 +1,6 @@
-"""Every performance figure of issue 7 in one table: ours, the baseline measured in the same
-run, the ratio and the target. Nothing is asserted; the machine is noisy, so each figure is a
-median of several runs.
+"""Every performance figure in one table (issue 7, and the backlog pane of issue 8): ours, the
+baseline measured in the same run, the ratio and the target. Nothing is asserted; the machine
+is noisy, so each figure is a median of several runs.
 
 Run: bench/run   (or python -m bench.run; about eight minutes)
 """
@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from bench.app import launch_rows, size_rows
+from bench.backlog import main_async as backlog_rows
 from bench.engine import engine_rows
 from bench.latency import latency_rows
 from bench.streaming import main_async as streaming_rows
@@ -33,6 +34,7 @@ async def measured(root: Path) -> list[list[str]]:
     rows += await size_rows(root)
     rows += await engine_rows()
     rows += await latency_rows(root)
+    rows += await backlog_rows(root)
     return rows
 
 

@@ -1,0 +1,137 @@
+"""The backlog pane at size: reading 1,000 and 10,000 features, and how soon the pane follows.
+
+Printed figures:
+- one read of everything the pane shows (stats, ready list, blocked list) through
+  ``mcp_server.backlog``, against the cheapest backlog call (stats alone) in the same run;
+- in the real app, from "a backlog tool call finished" to the new numbers on screen;
+- from a write by another process to the pane showing it (the file is watched twice a second).
+
+Run: python -m bench.backlog
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from bench.app import _headless_app, drawn, settle
+from bench.table import HEADER, median_ms, print_table
+from mcp_server.backlog import Backlog
+from tests.backlog_db import make_backlog
+from tui.widgets.backlog_pane import POLL_S, BacklogPane, read_backlog
+
+RUNS = 7
+
+
+def backlog_of(root: Path, size: int) -> Path:
+    """A project whose backlog has ``size`` features: a fifth passing, a third waiting on others."""
+    project = root / f"project-{size}"
+    features = [
+        {
+            "name": f"Feature {i}",
+            "passes": 1 if i % 5 == 0 else 0,
+            "in_progress": 1 if i % 17 == 0 else 0,
+            "dependencies": [i - 1, i - 2] if i % 3 == 0 and i > 2 else None,
+            "steps": ["do it", "check it"],
+        }
+        for i in range(1, size + 1)
+    ]
+    make_backlog(project / "features.db", features)
+    return project
+
+
+def read_rows(root: Path) -> list[list[str]]:
+    rows = []
+    for size in (1_000, 10_000):
+        project = backlog_of(root, size)
+        reads, stats = [], []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            read_backlog(project)
+            reads.append(time.perf_counter() - start)
+            backlog = Backlog(project)
+            start = time.perf_counter()
+            backlog.stats()
+            stats.append(time.perf_counter() - start)
+            backlog.close()
+        ours, base = median_ms(reads), median_ms(stats)
+        rows.append(
+            [
+                f"backlog of {size:,}: read all the pane shows (ms, in a thread)",
+                f"{ours:.1f}",
+                f"{base:.1f} (stats alone)",
+                f"{ours / base:.1f}x",
+                "",
+            ]
+        )
+    return rows
+
+
+async def pane_rows(root: Path) -> list[list[str]]:
+    """In the real app: a finished backlog call, and a write by another program, to the screen."""
+    project = backlog_of(root / "app", 1_000)
+    app = _headless_app(project=project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app)
+        await pilot.press("f4")
+        await settle(app)
+        pane = app.screen.query_one(BacklogPane)
+        after_call, after_write = [], []
+        for run in range(RUNS):
+            passing = pane.view.stats["passing"]
+            mark(project, run)
+            start = time.perf_counter()
+            pane.changed()  # what a finished backlog tool call does
+            while pane.view.stats["passing"] == passing:
+                await asyncio.sleep(0)
+            await drawn(app)
+            after_call.append(time.perf_counter() - start)
+        for run in range(RUNS):
+            passing = pane.view.stats["passing"]
+            start = time.perf_counter()
+            mark(project, RUNS + run)
+            while pane.view.stats["passing"] == passing:
+                await asyncio.sleep(0.001)
+            await drawn(app)
+            after_write.append(time.perf_counter() - start)
+    return [
+        [
+            "backlog pane (1,000): finished backlog call to screen (ms)",
+            f"{median_ms(after_call):.0f}",
+            "",
+            "",
+            "< 100",
+        ],
+        [
+            "  write by another program to screen (ms)",
+            f"{median_ms(after_write):.0f}",
+            f"{POLL_S * 1000:.0f} (file watch interval)",
+            "",
+            f"<= {POLL_S * 1000:.0f} + read",
+        ],
+    ]
+
+
+def mark(project: Path, run: int) -> None:
+    """Another program marks one more feature passing."""
+    conn = sqlite3.connect(project / "features.db")
+    conn.execute("UPDATE features SET passes = 1 WHERE id = ?", (run * 5 + 1,))
+    conn.commit()
+    conn.close()
+
+
+async def main_async(root: Path) -> list[list[str]]:
+    return read_rows(root) + await pane_rows(root)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = asyncio.run(main_async(Path(tmp)))
+    print_table("Backlog pane", HEADER, rows)
+
+
+if __name__ == "__main__":
+    main()
