@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input, TextArea
 
 from tui.app import AssistantApp
 from tui.config import Settings
@@ -48,6 +49,10 @@ TURNS = [
 def make_app(isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     # Tool durations depend on the machine's load; the snapshot pins them.
     monkeypatch.setattr("tui.widgets.tool_log.format_duration", lambda seconds: "0.1s")
+    # Input boxes are created with a steady cursor: turning the blink off later raced with a blink
+    # already on its way, which sometimes left the cursor hidden in the picture.
+    monkeypatch.setattr(TextArea.cursor_blink, "_default", False)
+    monkeypatch.setattr(Input.cursor_blink, "_default", False)
     shutil.rmtree(PROJECT.parent, ignore_errors=True)
     PROJECT.mkdir(parents=True)
     (PROJECT / "app.py").write_text("def parse(tokens):\n    return expression(tokens)\n")
