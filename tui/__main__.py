@@ -20,6 +20,7 @@ from tui.storage import StoreError
 SUBCOMMANDS = {
     "ask": "tui.commands.ask",
     "history": "tui.commands.history",
+    "export": "tui.commands.export",
     "import-autocoder": "tui.commands.import_autocoder",
 }
 
