@@ -153,11 +153,12 @@ async def test_the_app_answers_in_a_browser(
                 assert server.returncode is None
                 # Ctrl+C with the tab still open: its app is told to quit and the server ends.
                 server.send_signal(signal.SIGINT)
-                assert await asyncio.wait_for(server.wait(), 30) == 0
+                _, err = await asyncio.wait_for(server.communicate(), 30)
+                assert server.returncode == 0 and err == b""
         finally:
             if server.returncode is None:
                 server.kill()
-                await server.wait()
+                await server.communicate()
     stored = await Store.open(db)
     try:
         conversations = await stored.conversation_list(project)
