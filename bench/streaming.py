@@ -23,6 +23,7 @@ from rich.markdown import Markdown as RichMarkdown
 from textual.widgets import Markdown
 
 from bench.app import MARKDOWN_BLOCK, _headless_app, settle
+from bench.probe import Probe
 from bench.table import HEADER, print_table
 from tui.models import MessageStatus, Role
 from tui.storage import Store
@@ -35,32 +36,6 @@ WIDTH = 140  # the chat pane's text width in a 160-column terminal with both sid
 
 def answer_text(size: int) -> str:
     return (MARKDOWN_BLOCK * (size // len(MARKDOWN_BLOCK) + 1))[:size]
-
-
-class Probe:
-    """Records how late the event loop wakes a task that sleeps 5 ms at a time."""
-
-    def __init__(self) -> None:
-        self.lags: list[float] = []
-        self._task: asyncio.Task[None] | None = None
-
-    async def _run(self) -> None:
-        while True:
-            asked = time.perf_counter()
-            await asyncio.sleep(0.005)
-            self.lags.append(time.perf_counter() - asked - 0.005)
-
-    def __enter__(self) -> Probe:
-        self._task = asyncio.create_task(self._run())
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-    def p99_ms(self) -> float:
-        ordered = sorted(self.lags) or [0.0]
-        return ordered[int(0.99 * (len(ordered) - 1))] * 1000
 
 
 async def paced(text: str, feed: Callable[[str], Awaitable[None]]) -> None:

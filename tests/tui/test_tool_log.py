@@ -99,3 +99,19 @@ async def test_a_narrower_log_wraps_rows_and_a_click_expands_the_clicked_one() -
         await pilot.click(ToolLog, offset=(2, second))
         assert log.highlighted == 1 and log.rows["t1"].expanded
         assert any("result: body 1" in line for line in screen_lines(app))
+
+
+async def test_only_calls_of_the_running_turn_spin() -> None:
+    """A call left "running" in history by a crash is drawn still; a live call's spinner turns."""
+    app = LogApp()
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        log = app.query_one(ToolLog)
+        log.show([ToolRow("old", "Read", {"file_path": "a.py"})])
+        log.start("new", "Read", {"file_path": "b.py"})
+        await pilot.pause()
+        before = screen_lines(app)[:2]
+        log._spin()
+        await pilot.pause()
+        after = screen_lines(app)[:2]
+        assert after[0] == before[0]
+        assert after[1] != before[1] and after[1][1:] == before[1][1:]

@@ -1,7 +1,7 @@
 """The chat pane: messages as blocks, the answer streaming in as Markdown, auto-scroll.
 
 Only the newest messages are mounted; older ones are loaded by the screen when the user scrolls to
-the top. Every answer is Rich Markdown rendered into Static widgets (one per past answer, a few
+the top. Every answer is Rich Markdown rendered into cached blocks (one per past answer, a few
 segments for the streaming one), never a live Textual Markdown tree, which Textual would lay out
 again on every change.
 """
@@ -22,6 +22,7 @@ from textual.widgets import Static
 from tui.clock import local
 from tui.models import Message, MessageStatus, Role
 from tui.text import inert, settled_prefix
+from tui.widgets.prerendered import Prerendered
 
 REFRESH_S = 0.1  # at most 10 redraws a second of the streaming answer
 SEGMENT = 1_000  # characters of live tail before its settled part is frozen
@@ -32,7 +33,7 @@ GREETING = (
 )
 
 
-class UserMessage(Static):
+class UserMessage(Prerendered):
     """What the user typed, shown as plain text (never interpreted)."""
 
     def __init__(self, text: str, when: str = "") -> None:
@@ -69,7 +70,7 @@ class AnswerView(Vertical):
     Rendering the whole answer per chunk costs more the longer it gets, and a live Textual
     Markdown widget is a tree of widgets laid out on every change. Here the live text is drawn
     at most REFRESH_S apart: the part that can no longer change (up to a blank line outside a
-    code fence, past SEGMENT characters) is rendered once into a Static and kept, and only the
+    code fence, past SEGMENT characters) is rendered once into a block and kept, and only the
     short tail after it is rendered again. Finished, it looks exactly like a PastAnswer.
     """
 
@@ -84,7 +85,7 @@ class AnswerView(Vertical):
         self.live = live
         self._seen = (live.generation, len(live.fragments)) if live else (0, 0)
         self._cuts: list[int] = []  # where each frozen segment of self.text ends
-        self._tail = Static(_render(text), classes="tail")
+        self._tail = Prerendered(_render(text), classes="tail")
         self._scheduled = False
         self._writing = asyncio.Lock()  # a flush and finish must not interleave
         self.set_status(status)
@@ -98,7 +99,7 @@ class AnswerView(Vertical):
         self.border_subtitle = "" if status is MessageStatus.COMPLETE else status.value
 
     def segments(self) -> list[str]:
-        """The text drawn by each Static, in order: the frozen segments, then the tail."""
+        """The text drawn by each block, in order: the frozen segments, then the tail."""
         bounds = [0, *self._cuts, len(self.text)]
         return [self.text[a:b] for a, b in itertools.pairwise(bounds)]
 
@@ -138,7 +139,8 @@ class AnswerView(Vertical):
         frozen = self._cuts[-1] if self._cuts else 0
         tail = self.text[frozen:]
         if len(tail) > SEGMENT and (cut := settled_prefix(tail)):
-            await self.mount(Static(_render(tail[:cut]), classes="frozen"), before=self._tail)
+            frozen_part = Prerendered(_render(tail[:cut]), classes="frozen")
+            await self.mount(frozen_part, before=self._tail)
             self._cuts.append(frozen + cut)
             tail = tail[cut:]
         self._tail.update(_render(tail))
@@ -169,11 +171,11 @@ def _render(markdown: str) -> RenderableType:
     return markdown_of(markdown) if markdown else Text("")
 
 
-class PastAnswer(Static):
+class PastAnswer(Prerendered):
     """A finished answer loaded from history: Markdown rendered once into one widget.
 
     A live Markdown widget is a tree of ~10 widgets per message that Textual lays out on every
-    change; history never changes, so one pre-rendered Static per answer keeps long
+    change; history never changes, so one block rendered once per width keeps long
     conversations cheap to open and to scroll.
     """
 

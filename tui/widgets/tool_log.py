@@ -52,6 +52,7 @@ class ToolRow:
     duration_s: float | None = None
     size: int | None = None  # the full result's length when ``result`` is a stored, capped copy
     expanded: bool = field(default=False)
+    live: bool = False  # started in this view; a "running" row from history does not spin
 
 
 def label(row: ToolRow, frame: int = 0) -> Text:
@@ -143,7 +144,7 @@ class ToolLog(ScrollView, can_focus=True):
         self._relayout(0)
 
     def start(self, tool_id: str, name: str, tool_input: dict[str, Any]) -> None:
-        row = ToolRow(tool_id, name, tool_input)
+        row = ToolRow(tool_id, name, tool_input, live=True)
         if tool_id not in self.rows:
             self.order.append(tool_id)
         self.rows[tool_id] = row
@@ -214,8 +215,14 @@ class ToolLog(ScrollView, can_focus=True):
     # -- rendering ---------------------------------------------------------------------------
 
     def _spin(self) -> None:
-        """Advance the spinner of running rows (nothing to do, and no repaint, when none run)."""
-        running = [id for id, row in self.rows.items() if row.status is ToolStatus.RUNNING]
+        """Advance the spinner of running rows (nothing to do, and no repaint, when none run).
+
+        Only calls of a turn running now spin: history can hold calls left "running" by a crash,
+        and a thousand of them re-rendered eight times a second would cost the whole UI.
+        """
+        running = [
+            id for id, row in self.rows.items() if row.live and row.status is ToolStatus.RUNNING
+        ]
         if not running:
             return
         self.frame += 1
