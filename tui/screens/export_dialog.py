@@ -28,6 +28,7 @@ from tui.export.target import (
     write_new,
 )
 from tui.models import Conversation
+from tui.storage import StoreError
 from tui.text import inert
 from tui.widgets.inert_input import InertInput
 
@@ -55,6 +56,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.conversation = conversation
         self.services = services
         self.projects = [conversation.project_path, services.settings.project]
+        self.writing = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -70,15 +72,19 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.write(event.value)
+        if not self.writing:  # an Enter while the file is being written is ignored
+            self.writing = True
+            self.write(event.value)
 
     @work(exclusive=True, group="export", exit_on_error=False)
     async def write(self, typed: str) -> None:
         try:
             path = await self.export(typed)
-        except ExportError as error:
+        except (ExportError, StoreError) as error:  # the history file locked or unreadable too
             self.show_error(str(error))
             return
+        finally:
+            self.writing = False
         self.app.notify(f"Exported the conversation to {path}.")
         self.dismiss(path)
 
