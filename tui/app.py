@@ -11,11 +11,12 @@ from textual.app import App
 
 from tui.config import Settings, load_config
 from tui.screens.main import MainScreen
-from tui.storage import Store, StoreError
+from tui.storage import StoreError
 
-if TYPE_CHECKING:  # the engine and the demo server load after the first screen
+if TYPE_CHECKING:  # the store, the engine and the demo server load after the first screen
     from tui.agent.manager import SessionManager
     from tui.demo.model_server import ModelServer, Turn
+    from tui.storage import Store
 
 
 def tune_garbage_collector() -> None:
@@ -76,7 +77,9 @@ class AssistantApp(App[None]):
             self.set_keymap(config.keys)
         for problem in config.problems:
             self.notify(problem, severity="warning", timeout=10)
-        self.call_after_refresh(tune_garbage_collector)
+        # Later than the first screen: the footer's keys are drawn in the first idle moment, and
+        # a full collection there (~30 ms) made them wait.
+        self.set_timer(1.0, tune_garbage_collector)
         self.call_after_refresh(
             lambda: self.run_worker(warm_markdown, thread=True, exit_on_error=False)
         )
@@ -103,6 +106,8 @@ class AssistantApp(App[None]):
                     ANTHROPIC_BASE_URL=self.demo_server.url, ANTHROPIC_API_KEY="demo-key"
                 )
             if self.store is None:
+                from tui.storage import Store
+
                 self.store = await Store.open(self.settings.db)
                 from tui.agent.manager import SessionManager
 

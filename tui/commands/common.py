@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from tui.config import Settings
-from tui.storage import Store
+
+if TYPE_CHECKING:
+    from tui.storage import Store
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -38,4 +41,6 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 async def open_store(settings: Settings) -> Store:
+    from tui.storage import Store
+
     return await Store.open(settings.db)
