@@ -8,15 +8,12 @@ the assistant with the user's credentials.
 
 from __future__ import annotations
 
+# Only the flags are needed to launch the app in a terminal; everything the server uses is
+# imported when it starts.
 import argparse
-import asyncio
-import errno
-import shlex
 import sys
-import weakref
 from typing import TYPE_CHECKING
 
-from tui.commands.common import settings_from
 from tui.config import ConfigError
 
 if TYPE_CHECKING:
@@ -61,6 +58,8 @@ def served_command(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     Built from the parsed flags rather than the raw argv, so abbreviations and ``--opt=value``
     forms all come out the same and the server's own flags are left out.
     """
+    import shlex
+
     flags, positionals = [], []
     for action in parser._actions:
         value = getattr(args, action.dest, None)
@@ -93,6 +92,10 @@ def is_loopback(host: str) -> bool:
 
 def serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Serve until Ctrl+C; every tab's app is told to quit before the server stops."""
+    import asyncio
+
+    from tui.commands.common import settings_from
+
     if not args.host:
         raise ConfigError(f"--host is empty; pass an address such as {DEFAULT_HOST}.")
     loopback = is_loopback(args.host)
@@ -130,6 +133,8 @@ def _quiet_server(command: str, host: str, port: int, url: str) -> Server:
 
 
 def _listen_failure(error: OSError, host: str, port: int) -> str:
+    import errno
+
     if error.errno == errno.EADDRINUSE:
         return f"Port {port} on {host} is already in use; choose another with --port."
     if error.errno == errno.EACCES:
@@ -140,7 +145,9 @@ def _listen_failure(error: OSError, host: str, port: int) -> str:
 
 
 async def _run(server: Server, host: str, port: int, url: str) -> None:
+    import asyncio
     import signal
+    import weakref
 
     from aiohttp import web
 
