@@ -20,6 +20,7 @@ from tui.storage import StoreError
 SUBCOMMANDS = {
     "ask": "tui.commands.ask",
     "history": "tui.commands.history",
+    "export": "tui.commands.export",
     "import-autocoder": "tui.commands.import_autocoder",
 }
 
@@ -56,13 +57,21 @@ def app_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open a sample project with a scripted local model: no key, offline",
     )
+    from tui.serve import add_serve_flags
+
+    add_serve_flags(parser)
     return parser
 
 
 def run_app(argv: list[str]) -> int:
-    args = app_parser().parse_args(argv)
+    parser = app_parser()
+    args = parser.parse_args(argv)
     if args.project_dir and args.project:
         raise ConfigError("Give the project either as PROJECT_DIR or as --project, not both.")
+    if args.serve:
+        from tui.serve import serve
+
+        return serve(parser, args)
     args.project = args.project or args.project_dir
     if args.demo:
         from tui.config import data_dir

@@ -18,7 +18,8 @@ async def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | No
         "-m",
         "tui",
         *args,
-        stdin=asyncio.subprocess.PIPE,
+        # Without input, no stdin pipe: one left open outlives the event loop and warns.
+        stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env={**os.environ, **(env or {})},

@@ -1,11 +1,12 @@
-"""The API key and token never land in a file the app writes, nor in what `history` prints.
+"""The API key and token never land in a file the app writes, nor in what the commands print.
 
 A real session (the SDK and the bundled CLI against the scripted model) runs with a known fake
 key and token: a turn with tool calls (one reads the project's .env holding both, which the guard
 must deny; a Grep for them must come back without them), an error turn, `assistant-tui ask` as its
-own process with an error of its own, and `assistant-tui history` in every form. Then every byte
-of every file under the app's data, config, cache, state and log directories, the history
-database with its -wal and -shm files, and the project is searched for the secrets.
+own process with an error of its own, `assistant-tui history` in every form, and `assistant-tui
+export` to stdout and to a file. Then every byte of every file under the app's data, config,
+cache, state and log directories, the history database with its -wal and -shm files, the export
+and the project is searched for the secrets.
 
 The CLI's own config dir (CLAUDE_CONFIG_DIR) belongs to the CLI, not to this app: it is searched
 and reported, but is no pass criterion.
@@ -111,6 +112,13 @@ async def test_no_file_of_the_app_holds_the_key_or_token(
         assert code == 0, err
         printed += out + err
     assert "look around" in printed and "Reading file: .env — denied" in printed
+    # An export is made to be shared: to stdout and to a file, it carries neither.
+    code, exported, err = await run_cli("export", *common, str(conversation.id), "-o", "-")
+    assert code == 0 and "<summary>Tool: Reading file: .env — denied" in exported, err
+    printed += exported + err
+    export_file = db.parent / "export.md"
+    code, out, err = await run_cli("export", *common, str(conversation.id), "-o", str(export_file))
+    assert code == 0 and out.strip() == str(export_file), err
     assert not [needle for needle in NEEDLES if needle in printed]
 
     # Everything the app owns, scanned while the history is still open (-wal and -shm exist).
@@ -124,6 +132,7 @@ async def test_no_file_of_the_app_holds_the_key_or_token(
             engine.settings.state_dir,
             config_dir(),
             *db.parent.glob(db.name + "*"),
+            export_file,
             user_cache_path(APP_NAME, appauthor=False),
             user_state_path(APP_NAME, appauthor=False),
             user_log_path(APP_NAME, appauthor=False),

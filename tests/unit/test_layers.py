@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TEXTUAL_FREE = ("tui.storage", "tui.agent", "tui.models", "tui.config")
+TEXTUAL_FREE = ("tui.storage", "tui.agent", "tui.models", "tui.config", "tui.export")
 
 
 def modules(package: str) -> list[str]:

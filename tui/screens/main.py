@@ -106,6 +106,7 @@ class MainScreen(Screen[None]):
         Binding("ctrl+t", "toggle_tools", "Tools", show=False, id="toggle_tools"),
         Binding("f4", "toggle_backlog", "Backlog", id="toggle_backlog", priority=True),
         Binding("f3", "all_projects", "All projects", show=False, id="all_projects", priority=True),
+        Binding("ctrl+s", "export", "Export conversation", show=False, id="export"),
         Binding("f1,question_mark", "help", "Help", id="help"),
     ]
 
@@ -539,6 +540,16 @@ class MainScreen(Screen[None]):
                 self.notify(f"Copied a code block ({len(block.splitlines())} lines).")
 
         self.app.push_screen(CodePicker(blocks), done)
+
+    def action_export(self) -> None:
+        """Write the open (or, from the sidebar, the highlighted) conversation as Markdown."""
+        target = self._target()
+        if target is None:
+            self.notify("There is nothing to export yet: ask something first.")
+            return
+        from tui.screens.export_dialog import ExportDialog  # not needed for the first screen
+
+        self.app.push_screen(ExportDialog(target, self.services))
 
     async def action_all_projects(self) -> None:
         """Show every project's conversations (browsable) or only this project's."""

@@ -1,0 +1,31 @@
+"""A snapshot of the export dialog over a conversation (pytest-textual-snapshot)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.tui.test_snapshots import PROJECT, asked, make_app, settle
+
+__all__ = ["make_app"]  # the fixture, shared with the other snapshots
+
+DOCUMENTS = PROJECT.parent / "Documents"
+
+
+def test_export_dialog(snap_compare: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default path is a fixed documents folder, so every run draws the same dialog."""
+
+    def documents() -> Path:
+        DOCUMENTS.mkdir(exist_ok=True)  # created after make_app() has reset the folder
+        return DOCUMENTS
+
+    monkeypatch.setattr("tui.export.target.documents_dir", documents)
+
+    async def run_before(pilot: Any) -> None:
+        await asked(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(140, 36), run_before=run_before)
