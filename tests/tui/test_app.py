@@ -436,3 +436,21 @@ async def test_long_answer_streams_in_frozen_segments_that_render_like_one(
         assert len(segments) >= 2, "the settled part should have been frozen as it streamed"
         assert all(s.count("```") % 2 == 0 for s in segments), "a segment split a code block"
         assert rendered(segments) == rendered([text])
+
+
+async def test_key_bar_follows_focus_and_a_click_presses_the_key(app_factory: Any) -> None:
+    from tui.screens.dialogs import HelpScreen
+    from tui.widgets.key_bar import KeyBar
+
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        bar = app.screen.query_one(KeyBar)
+        hints = bar.hints().plain
+        assert "New" in hints and "Help" in hints and "Expand" not in hints
+        app.screen.query_one(ToolLog).focus()
+        await pilot.pause()
+        assert "Expand" in bar.hints().plain
+        assert "Expand" in str(bar.render())
+        await pilot.click(KeyBar, offset=(bar.hints().plain.index("Help"), 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)

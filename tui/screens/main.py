@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList
+from textual.widgets import Header, Input, OptionList
 from textual.worker import Worker, WorkerState
 
 from tui.agent.events import (
@@ -40,6 +40,7 @@ from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.inert_input import InertInput
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.tool_log import ToolLog, ToolRow
@@ -140,7 +141,7 @@ class MainScreen(Screen[None]):
                 yield StatusBar("starting", id="status")
             yield ToolLog(id="tools")
             yield BacklogPane(self.services.settings.project, id="backlog", classes="-hidden")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_resize(self, event: Any) -> None:
         """Below 100 columns the side panels start hidden (Ctrl+B / Ctrl+T bring them back)."""
