@@ -2,7 +2,7 @@
 run, the ratio and the target. Nothing is asserted; the machine is noisy, so each figure is a
 median of several runs.
 
-Run: bench/run   (or python -m bench.run; about eight minutes)
+Run: bench/run   (or python -m bench.run; about twelve minutes)
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from bench.app import launch_rows, size_rows
 from bench.engine import engine_rows
 from bench.latency import latency_rows
+from bench.search import search_rows
 from bench.streaming import main_async as streaming_rows
 from bench.table import HEADER, print_table
 
@@ -33,6 +34,7 @@ async def measured(root: Path) -> list[list[str]]:
     rows += await size_rows(root)
     rows += await engine_rows()
     rows += await latency_rows(root)
+    rows += await search_rows(root)
     return rows
 
 

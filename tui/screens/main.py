@@ -105,8 +105,10 @@ class MainScreen(Screen[None]):
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="toggle_sidebar"),
         Binding("ctrl+t", "toggle_tools", "Tools", show=False, id="toggle_tools"),
         Binding("f3", "all_projects", "All projects", show=False, id="all_projects", priority=True),
-        # Most terminals send Ctrl+Shift+F as Ctrl+F (the filter); F4 reaches the search anywhere.
-        Binding("ctrl+shift+f,f4", "search", "Search all", show=False, id="search", priority=True),
+        # Most terminals send Ctrl+Shift+F as Ctrl+F (the filter); Ctrl+G reaches it in any.
+        Binding(
+            "ctrl+shift+f,ctrl+g", "search", "Search all", show=False, id="search", priority=True
+        ),
         Binding("f1,question_mark", "help", "Help", id="help"),
     ]
 
@@ -297,7 +299,8 @@ class MainScreen(Screen[None]):
         newer = await self.services.store.message_page_after(
             conversation.id, after, limit=OLDER_PAGE + 1
         )
-        if self.conversation is not conversation or self.newer_from != after:
+        shown = self.conversation
+        if shown is None or shown.id != conversation.id or self.newer_from != after:
             return  # another conversation (or part of it) was opened meanwhile
         more = len(newer) > OLDER_PAGE
         newer = newer[:OLDER_PAGE]

@@ -26,7 +26,7 @@ from tui.text import inert
 from tui.widgets.inert_input import InertInput
 from tui.widgets.search_results import SearchResults
 
-PAGE = 50  # hits asked for at a time; the next page when the cursor nears the end
+PAGE = 30  # hits asked for at a time (a screenful); the next page when the cursor nears the end
 KEYS = "↑↓ choose · Enter opens · F3 switches the scope · Esc closes"
 HINT = "Every word must match; the last one may be the start of a word.  " + KEYS
 
@@ -57,6 +57,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         super().__init__()
         self.project = project
         self.wanted = Query("", all_projects)
+        self.answered: Query | None = None  # the query whose hits are on screen
         self.found: list[SearchHit] = []
 
     def compose(self) -> ComposeResult:
@@ -86,6 +87,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self.found = []
         self.query_one(SearchResults).show([], more=False)
         self.status(HINT)
+        self.answered = query
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def run_query(self, query: Query) -> None:
@@ -104,6 +106,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     def show(self, query: Query, hits: list[SearchHit]) -> None:
         more = len(hits) > PAGE
+        self.answered = query
         self.found = (self.found if query.offset else []) + hits[:PAGE]
         results = self.query_one(SearchResults)
         results.show_project = query.all_projects
@@ -113,8 +116,9 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             self.status(f'No matches for "{inert(query.text.strip())}" {where}')
             return
         count = f"{len(self.found)}{'+' if more else ''}"
-        noun = "conversation" if results.conversations == 1 else "conversations"
-        self.status(f"{count} matches in {results.conversations} {noun}.  {KEYS}")
+        hits = "match" if count == "1" else "matches"
+        places = "conversation" if results.conversations == 1 else "conversations"
+        self.status(f"{count} {hits} in {results.conversations} {places}.  {KEYS}")
 
     @on(SearchResults.NearEnd)
     def next_page(self) -> None:
