@@ -116,9 +116,9 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             self.status(f'No matches for "{inert(query.text.strip())}" {where}')
             return
         count = f"{len(self.found)}{'+' if more else ''}"
-        hits = "match" if count == "1" else "matches"
+        noun = "match" if count == "1" else "matches"
         places = "conversation" if results.conversations == 1 else "conversations"
-        self.status(f"{count} {hits} in {results.conversations} {places}.  {KEYS}")
+        self.status(f"{count} {noun} in {results.conversations} {places}.  {KEYS}")
 
     @on(SearchResults.NearEnd)
     def next_page(self) -> None:
