@@ -2,7 +2,7 @@
 baseline measured in the same run, the ratio and the target. Nothing is asserted; the machine
 is noisy, so each figure is a median of several runs.
 
-Run: bench/run   (or python -m bench.run; about eight minutes)
+Run: bench/run   (or python -m bench.run; about twelve minutes)
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from bench.app import launch_rows, size_rows
 from bench.backlog import main_async as backlog_rows
 from bench.engine import engine_rows
 from bench.latency import latency_rows
+from bench.search import search_rows
 from bench.streaming import main_async as streaming_rows
 from bench.table import HEADER, print_table
 
@@ -35,6 +36,7 @@ async def measured(root: Path) -> list[list[str]]:
     rows += await engine_rows()
     rows += await latency_rows(root)
     rows += await backlog_rows(root)
+    rows += await search_rows(root)
     return rows
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tui.models import Role
-from tui.storage import Store
+from tui.storage import Store, search
 
 
 async def seed(store: Store, project: Path) -> tuple[int, int]:
@@ -79,3 +82,67 @@ async def test_scoped_search_finds_rare_hits_behind_many_others(
     page = await store.search("alpha", project, limit=2, offset=1)
     assert len(page) == 2
     assert len(await store.search("alpha", limit=500)) == 403
+
+
+def index_is_whole(db_path: Path) -> None:
+    """FTS5's own check of both indexes against the text they were made from."""
+    conn = sqlite3.connect(db_path)
+    try:
+        for table in ("messages_fts", "titles_fts"):
+            conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+    finally:
+        conn.close()
+
+
+async def test_index_stays_whole_through_edits_trash_and_purge(
+    store: Store, project: Path, tmp_path: Path, db_path: Path
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    a, _ = await store.conversation_create(project, "kept here")
+    b, _ = await store.conversation_create(other, "purged there")
+    reply = await store.message_add(a.id, Role.ASSISTANT, "first draft")
+    await store.message_update_text(reply.id, "final wording")
+    await store.message_add(b.id, Role.ASSISTANT, "wording gone soon")
+    await store.conversation_rename(a.id, "kept and renamed")
+    await store.conversation_trash(b.id)
+    await store.conversation_purge(b.id)
+    c, _ = await store.conversation_create(other, "wording again")
+    await store.conversation_trash(c.id)
+    assert await store.trash_purge() == 1
+    index_is_whole(db_path)
+    assert [h.message_id for h in await store.search("wording")] == [reply.id]
+    assert [h.conversation_id for h in await store.search("renamed", project)] == [a.id]
+
+
+async def test_project_scope_is_exact_and_never_matched_as_text(
+    store: Store, tmp_path: Path
+) -> None:
+    paths = [tmp_path / "app", tmp_path / "app-2", tmp_path / "app" / "sub"]
+    ids = []
+    for path in paths:
+        path.mkdir(parents=True)
+        conversation, _ = await store.conversation_create(path, "shared words here")
+        ids.append(conversation.id)
+    for path, conversation_id in zip(paths, ids, strict=True):
+        hits = await store.search("shared", path)
+        assert {h.conversation_id for h in hits} == {conversation_id}
+    token = str(paths[0].resolve()).encode().hex()
+    for probe in (token, token[:3], "2f", "project", "content", "title"):
+        assert await store.search(probe) == [], probe
+
+
+async def test_broad_query_ranks_its_newest_window_and_skips_the_trash(
+    store: Store, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "WINDOW", 4)
+    old, _ = await store.conversation_create(project, "old one")
+    best = await store.message_add(old.id, Role.ASSISTANT, "alpha alpha alpha alpha")
+    new, _ = await store.conversation_create(project, "new one")
+    recent = [
+        await store.message_add(new.id, Role.ASSISTANT, f"alpha and words {i}") for i in range(6)
+    ]
+    hits = await store.search("alpha", limit=3)
+    assert [h.message_id for h in hits] == [m.id for m in reversed(recent[-3:])]
+    await store.conversation_trash(new.id)  # the whole window is in the trash now
+    assert [h.message_id for h in await store.search("alpha", limit=3)] == [best.id]

@@ -31,8 +31,9 @@ from tui.agent.events import (
     TurnStarted,
 )
 from tui.config import ConfigError
-from tui.models import Conversation, MessageStatus
+from tui.models import Conversation, Message, MessageStatus, SearchHit
 from tui.screens.dialogs import CodePicker, ConfirmDialog, HelpScreen, RenameDialog
+from tui.screens.search import SearchScreen
 from tui.storage import StoreError
 from tui.text import code_blocks
 from tui.tool_lines import MCP_PREFIX
@@ -49,6 +50,7 @@ PAGE = 20  # messages mounted when a conversation opens; older ones on scrolling
 OLDER_PAGE = 10  # messages added per step when scrolling up: each step stays one short frame
 TOOL_ROWS = 200  # newest tool calls listed when a conversation opens
 SIDEBAR_PAGE = 200  # conversations listed at first; the next page near the end
+FOUND_CONTEXT = 5  # messages shown above one opened from search
 NARROW = 100
 
 
@@ -108,6 +110,10 @@ class MainScreen(Screen[None]):
         Binding("f4", "toggle_backlog", "Backlog", id="toggle_backlog", priority=True),
         Binding("f3", "all_projects", "All projects", show=False, id="all_projects", priority=True),
         Binding("ctrl+s", "export", "Export conversation", show=False, id="export"),
+        # Most terminals send Ctrl+Shift+F as Ctrl+F (the filter); Ctrl+G reaches it in any.
+        Binding(
+            "ctrl+shift+f,ctrl+g", "search", "Search all", show=False, id="search", priority=True
+        ),
         Binding("f1,question_mark", "help", "Help", id="help"),
     ]
 
@@ -119,6 +125,7 @@ class MainScreen(Screen[None]):
         self.failed_text = ""
         self.trashed: list[int] = []
         self.oldest_id: int | None = None
+        self.newer_from: int | None = None  # last message shown when newer ones are not (yet)
         self.narrow = False
         self.all_projects = False
         self.last_usage: Any = None
@@ -215,23 +222,33 @@ class MainScreen(Screen[None]):
         found, more = await self.sidebar_page(SIDEBAR_PAGE, offset=len(sidebar.conversations))
         sidebar.extend(found, more=more)
 
-    async def open_conversation(self, conversation: Conversation | None) -> None:
-        """Show a conversation from the store (or a new one) and pre-warm its session."""
+    async def open_conversation(
+        self, conversation: Conversation | None, found: int | None = None
+    ) -> None:
+        """Show a conversation from the store (or a new one) and pre-warm its session.
+
+        ``found`` is a message to show (from search), wherever it is in the conversation."""
         await self.services.open_services()
         store = self.services.store
         self.conversation = conversation
         chat, tools = self.query_one(ChatPane), self.query_one(ToolLog)
+        self.newer_from = None
         if conversation is None:
             await chat.show([])
             tools.show([])
             self.oldest_id = None
         else:
             # Every read first, then the widgets change together: one layout instead of several.
-            messages = await store.message_page(conversation.id, limit=PAGE)
+            if found is None:
+                messages = await store.message_page(conversation.id, limit=PAGE)
+            else:
+                messages, self.newer_from = await self.messages_around(conversation.id, found)
             events = await store.tool_event_list(conversation.id, newest=TOOL_ROWS)
             self.total_cost = await store.conversation_cost(conversation.id)
             self.oldest_id = messages[0].id if messages else None
-            await chat.show(messages, self.live.get(conversation.id))
+            chat.more_below = self.newer_from is not None
+            live = None if chat.more_below else self.live.get(conversation.id)
+            await chat.show(messages, live, found)
             tools.show(
                 [
                     ToolRow(
@@ -267,6 +284,38 @@ class MainScreen(Screen[None]):
         self.oldest_id = older[0].id if older else None
         await self.query_one(ChatPane).prepend(older)
 
+    async def messages_around(
+        self, conversation_id: int, found: int
+    ) -> tuple[list[Message], int | None]:
+        """A few messages above ``found`` and a page from it down; with the last one shown
+        when newer ones follow (they load as the user scrolls down)."""
+        store = self.services.store
+        above = await store.message_page(conversation_id, before_id=found, limit=FOUND_CONTEXT)
+        below = await store.message_page_after(conversation_id, found - 1, limit=PAGE + 1)
+        more = len(below) > PAGE
+        below = below[:PAGE]
+        return above + below, below[-1].id if more else None
+
+    @on(ChatPane.NearBottom)
+    @work(group="newer", exclusive=True, exit_on_error=False)
+    async def load_newer(self) -> None:
+        """Mount the page of messages below the newest one shown (opened from search)."""
+        conversation, after = self.conversation, self.newer_from
+        if conversation is None or after is None:
+            return
+        newer = await self.services.store.message_page_after(
+            conversation.id, after, limit=OLDER_PAGE + 1
+        )
+        shown = self.conversation
+        if shown is None or shown.id != conversation.id or self.newer_from != after:
+            return  # another conversation (or part of it) was opened meanwhile
+        more = len(newer) > OLDER_PAGE
+        newer = newer[:OLDER_PAGE]
+        self.newer_from = newer[-1].id if more else None
+        chat = self.query_one(ChatPane)
+        chat.more_below = more
+        await chat.append(newer, None if more else self.live.get(conversation.id))
+
     @work(group="prewarm", exclusive=True, exit_on_error=False)
     async def prewarm(self, conversation: Conversation | None) -> None:
         if not self.answering:
@@ -292,6 +341,8 @@ class MainScreen(Screen[None]):
         if key in self.answering:
             self.notify("Still answering; press Esc to cancel it first.", severity="warning")
             return
+        if self.newer_from is not None:  # opened from search mid-way: go to its end first
+            await self.open_conversation(self.conversation)
         self.query_one(PromptInput).clear()
         live = LiveText()
         await self.query_one(ChatPane).add_user(message.text, live)
@@ -558,6 +609,25 @@ class MainScreen(Screen[None]):
         await self.reload_sidebar()
         self.notify("Showing all projects." if self.all_projects else "Showing this project.")
 
+    def action_search(self) -> None:
+        """Search every conversation; Enter opens the hit here, at its message."""
+        project = self.services.settings.project
+        self.app.push_screen(SearchScreen(project, self.all_projects), self.open_hit)
+
+    async def open_hit(self, hit: SearchHit | None) -> None:
+        if hit is None:
+            return
+        conversation = await self.services.store.conversation_get(hit.conversation_id)
+        if conversation is None or conversation.trashed:
+            self.notify("That conversation was deleted meanwhile; search again.")
+            return
+        if conversation.project_path != self.services.settings.project and not self.all_projects:
+            self.all_projects = True  # as F3 would: another project's conversation, browsable
+            self.notify(
+                f"Showing all projects: this conversation is from {conversation.project_name}."
+            )
+        await self.open_conversation(conversation, hit.message_id)
+
     def action_toggle_sidebar(self) -> None:
         self.query_one("#sidebar").toggle_class("-hidden")
 
@@ -594,6 +664,11 @@ class MainScreen(Screen[None]):
             "In the backlog (F4)": [
                 Binding("enter", "", "A feature's details"),
                 Binding("escape", "", "Close the details"),
+            ],
+            "In search": [
+                Binding("up,down", "", "Choose a hit"),
+                Binding("enter", "", "Open it at that message"),
+                Binding("f3", "", "This project / all projects"),
             ],
         }
         self.app.push_screen(HelpScreen(groups))

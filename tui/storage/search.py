@@ -3,28 +3,35 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from tui.models import SearchHit
 from tui.storage import rows
 from tui.storage.database import Database
 
-_MESSAGE_HITS = """
-    SELECT m.conversation_id, c.title, c.project_path, m.id AS message_id, m.role,
-           f.snippet, m.created_at, f.rank
-    FROM (SELECT rowid, rank, snippet(messages_fts, 0, char(2), char(3), '…', 16) AS snippet
-          FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?) AS f
-    JOIN messages m ON m.id = f.rowid JOIN conversations c ON c.id = m.conversation_id
-    WHERE {scope} ORDER BY f.rank
-"""
-_TITLE_HITS = """
-    SELECT c.id AS conversation_id, c.title, c.project_path, NULL AS message_id, NULL AS role,
-           f.snippet, c.updated_at AS created_at, f.rank - 5 AS rank
-    FROM (SELECT rowid, rank, highlight(titles_fts, 0, char(2), char(3)) AS snippet
-          FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rank LIMIT ?) AS f
-    JOIN conversations c ON c.id = f.rowid
-    WHERE {scope} ORDER BY f.rank
-"""
+# A broad query (a common word, the first letter typed) matches most of the history. Ranking
+# costs ~2 µs a match, so only the newest WINDOW matches in scope are ranked: a word found
+# everywhere shows its best hits of the recent past, a rarer one is ranked over all its matches.
+WINDOW = 2_000
+
+_TEXT_COLUMN = {"messages_fts": "content", "titles_fts": "title"}
+_SOURCES = {
+    "messages_fts": (
+        "messages_fts f JOIN messages m ON m.id = f.rowid"
+        " JOIN conversations c ON c.id = m.conversation_id"
+    ),
+    "titles_fts": "titles_fts f JOIN conversations c ON c.id = f.rowid",
+}
+_COLUMNS = {
+    "messages_fts": (
+        "m.conversation_id, c.title, c.project_path, m.id AS message_id, m.role,"
+        " snippet(f.messages_fts, 0, char(2), char(3), '…', 16) AS snippet, m.created_at, f.rank"
+    ),
+    "titles_fts": (
+        "c.id AS conversation_id, c.title, c.project_path, NULL AS message_id, NULL AS role,"
+        " highlight(f.titles_fts, 0, char(2), char(3)) AS snippet,"
+        " c.updated_at AS created_at, f.rank - 5 AS rank"  # a title hit outranks a message hit
+    ),
+}
 
 
 async def search(
@@ -35,39 +42,58 @@ async def search(
     Every word must match (the last as a prefix, for search-as-you-type); trashed
     conversations are left out; ``project`` None searches every project.
     """
-    query = rows.fts_query(text)
-    if query is None:
+    words = rows.fts_query(text)
+    if words is None:
         return []
-    scope, scope_params = "c.deleted_at IS NULL", []
-    if project is not None:
-        scope += " AND c.project_path = ?"
-        scope_params = [str(project.resolve())]
     wanted = limit + offset
-    hits = await _ranked(db, "messages_fts", _MESSAGE_HITS, query, scope, scope_params, wanted)
-    hits += await _ranked(db, "titles_fts", _TITLE_HITS, query, scope, scope_params, wanted)
+    hits: list[SearchHit] = []
+    for table in _SOURCES:
+        match = f"{_TEXT_COLUMN[table]} : ({words})"
+        if project is not None:  # the project is a token of its own column (schema.py)
+            match += f' AND project : "{project_token(project)}"'
+        hits += await _best(db, table, match, wanted)
     hits.sort(key=lambda hit: hit.rank)
     return hits[offset:wanted]
 
 
-async def _ranked(
-    db: Database,
-    table: str,
-    sql: str,
-    query: str,
-    scope: str,
-    scope_params: list[Any],
-    wanted: int,
-) -> list[SearchHit]:
-    """The best ``wanted`` hits of one FTS table within the scope.
+def project_token(project: Path) -> str:
+    """The project as the index holds it: its resolved path's UTF-8 bytes in hex, as SQL's
+    hex() writes them (the tokenizer folds the case), which makes one token of any path."""
+    return str(project.resolve()).encode("utf-8", "surrogateescape").hex()
 
-    FTS5 ranks and cuts to a LIMIT inside the virtual table, making snippets only for the
-    rows it keeps; the scope is applied after that cut, so the cut starts generous and
-    widens until enough hits survive (or every match has been seen).
+
+async def _best(db: Database, table: str, match: str, wanted: int) -> list[SearchHit]:
+    """The best ``wanted`` hits of one FTS table, among its newest matches.
+
+    Ranking reads only the matches from the window's start on, and snippets are made only for
+    the rows returned. Trashed conversations are left out after the index has matched, so when
+    they took the window's places the ranking is done again over every match.
     """
-    matches = await db.fetch(f"SELECT COUNT(*) FROM {table} WHERE {table} MATCH ?", [query])
-    total, cut = int(matches[0][0]), max(wanted * 4, 100)
-    while True:
-        found = await db.fetch(sql.format(scope=scope), [query, cut, *scope_params])
-        if len(found) >= wanted or cut >= total:
-            return [rows.search_hit(r) for r in found[:wanted]]
-        cut *= 8
+    lowest = await _window_start(db, table, match, max(WINDOW, wanted))
+    found = await _ranked(db, table, match, lowest, wanted)
+    if len(found) < wanted and lowest > 0:
+        found = await _ranked(db, table, match, 0, wanted)
+    return found
+
+
+async def _window_start(db: Database, table: str, match: str, window: int) -> int:
+    """The rowid from which the newest ``window`` matches begin (0 when fewer match).
+
+    FTS5 hands matches out in rowid order from its index alone, so this stops early."""
+    found = await db.fetch(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        [match, window - 1],
+    )
+    return int(found[0][0]) if found else 0
+
+
+async def _ranked(
+    db: Database, table: str, match: str, lowest: int, wanted: int
+) -> list[SearchHit]:
+    found = await db.fetch(
+        f"SELECT {_COLUMNS[table]} FROM {_SOURCES[table]}"
+        f" WHERE f.{table} MATCH ? AND f.rowid >= ? AND c.deleted_at IS NULL"
+        " ORDER BY f.rank, f.rowid DESC LIMIT ?",
+        [match, lowest, wanted],
+    )
+    return [rows.search_hit(r) for r in found]

@@ -373,6 +373,17 @@ class Store:
         )
         return [rows.message(r) for r in reversed(found)]
 
+    async def message_page_after(
+        self, conversation_id: int, after_id: int, limit: int = 50
+    ) -> list[Message]:
+        """The oldest ``limit`` messages newer than ``after_id``, oldest first: the pages below a
+        message opened from search, which can lie anywhere in a long conversation."""
+        found = await self.db.fetch(
+            "SELECT * FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id LIMIT ?",
+            (conversation_id, after_id, limit),
+        )
+        return [rows.message(r) for r in found]
+
     # -- tool events -------------------------------------------------------------------------
 
     async def tool_event_upsert(

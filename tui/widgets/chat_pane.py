@@ -196,17 +196,29 @@ class ChatPane(VerticalScroll):
     class NearTop(TextualMessage):
         """The user scrolled to the top: time to load older messages."""
 
+    class NearBottom(TextualMessage):
+        """The user scrolled to the bottom of a part of the conversation opened from search,
+        with newer messages still to load (``more_below``)."""
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.answer: AnswerView | None = None
+        self.more_below = False  # set by the screen: newer messages exist below the last shown
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         if new < 1 <= old or (new == 0 and old > 0):
             self.post_message(self.NearTop())
+        if self.more_below and new >= self.max_scroll_y - 1 > old:
+            self.post_message(self.NearBottom())
 
-    async def show(self, messages: list[Message], live: LiveText | None = None) -> None:
-        """Show a conversation; ``live`` is its reply still streaming, shown as it goes on."""
+    async def show(
+        self, messages: list[Message], live: LiveText | None = None, found: int | None = None
+    ) -> None:
+        """Show a conversation; ``live`` is its reply still streaming, shown as it goes on.
+
+        ``found`` is a message opened from search: marked and scrolled into view instead of
+        the end."""
         await self.remove_children()
         self.answer = None
         if live is not None and messages and messages[-1].status is MessageStatus.STREAMING:
@@ -214,10 +226,30 @@ class ChatPane(VerticalScroll):
         if not messages and live is None:
             await self.mount(Static(GREETING, classes="greeting"))
             return
+        await self.mount_all([self._view(m, found) for m in messages])
+        if live is not None:
+            await self._mount_answer(live)
+        if found is None:
+            self.scroll_end(animate=False)
+            return
+        for view in self.query(".-found"):
+            self.call_after_refresh(self.scroll_to_widget, view, center=True, animate=False)
+            self.call_after_refresh(self._check_bottom)
+
+    async def append(self, messages: list[Message], live: LiveText | None = None) -> None:
+        """Newer messages below the ones shown (reading down from a message found by search);
+        ``live`` is the reply still streaming when these reach the end."""
+        if live is not None and messages and messages[-1].status is MessageStatus.STREAMING:
+            messages = messages[:-1]
         await self.mount_all([self._view(m) for m in messages])
         if live is not None:
             await self._mount_answer(live)
-        self.scroll_end(animate=False)
+        self.call_after_refresh(self._check_bottom)
+
+    def _check_bottom(self) -> None:
+        """Ask for newer messages while what is shown does not reach below the screen."""
+        if self.more_below and self.scroll_y >= self.max_scroll_y - 1:
+            self.post_message(self.NearBottom())
 
     async def prepend(self, messages: list[Message]) -> None:
         """Older messages above the ones shown, keeping what the user looks at in place."""
@@ -228,12 +260,15 @@ class ChatPane(VerticalScroll):
         # After the new rows are laid out, put the message the user was reading back on top.
         self.call_after_refresh(self.scroll_to_widget, anchor, top=True, animate=False)
 
-    @staticmethod
-    def _view(message: Message) -> Widget:
+    def _view(self, message: Message, found: int | None = None) -> Widget:
         when = local(message.created_at).strftime("%H:%M")
+        view: Widget
         if message.role is Role.USER:
-            return UserMessage(message.content, when)
-        return PastAnswer(message.content, message.status, message.error, when)
+            view = UserMessage(message.content, when)
+        else:
+            view = PastAnswer(message.content, message.status, message.error, when)
+        view.set_class(message.id == found, "-found")
+        return view
 
     async def add_user(self, text: str, live: LiveText) -> None:
         for greeting in self.query(".greeting"):
