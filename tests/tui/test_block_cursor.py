@@ -158,3 +158,17 @@ async def test_moving_up_past_the_first_message_loads_older_ones(
         await pilot.press("up", "up", "c")
         await pilot.pause()
         assert app.clipboard == "answer 3\n\n```\ncode 3\n```"
+
+
+async def test_a_click_puts_the_cursor_on_the_block_under_the_mouse(app_factory: Any) -> None:
+    turns = [Turn(match="code please", text=ANSWER)]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "code please")
+        chat = app.screen.query_one(ChatPane)
+        first_code = next(s for s in chat.stops() if s.block is not None)
+        where = chat._drawn_at(first_code)
+        await pilot.click(ChatPane, offset=(where.x - chat.region.x + 3, where.y - chat.region.y))
+        await pilot.pause()
+        assert app.focused is chat and first_code.same(chat.current())
+        await pilot.press("c")
+        assert app.clipboard == "first = 1\nsecond = 2"

@@ -89,3 +89,19 @@ async def test_branch_is_refused_while_the_answer_streams(app_factory: Any) -> N
         assert len(await app.store.conversation_list()) == 1
         server.release()
         await settled(pilot)
+
+
+async def test_palette_branches_from_the_last_message(app_factory: Any) -> None:
+    async with app_factory(TURNS) as (app, _), app.run_test(size=SIZE) as pilot:
+        for question in ("Q1 one", "Q2 two"):
+            await ask(pilot, question)
+        parent = app.screen.conversation
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for char in "Branch from here":
+            await pilot.press(char if char != " " else "space")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settled(pilot)
+        branch = app.screen.conversation
+        assert branch.parent_id == parent.id and branch.message_count == 4

@@ -583,7 +583,11 @@ class MainScreen(Screen[None]):
             ],
             "In the tool log": [Binding("enter", "", "Expand a row")],
             "In the chat (block cursor)": [
-                b for b in ChatPane.BINDINGS if isinstance(b, Binding) and b.description
+                Binding("up,down,k,j", "", "Previous / next block"),
+                Binding("home,end", "", "First / last block"),
+                Binding("c,y,enter", "", "Copy the block"),
+                Binding("b", "", "Branch from here"),
+                Binding("escape", "", "Back to the prompt"),
             ],
         }
         self.app.push_screen(HelpScreen(groups))

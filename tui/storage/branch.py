@@ -21,19 +21,40 @@ _COPY_MESSAGES = """
            created_at, error, updated_at
     FROM messages WHERE conversation_id = ? AND id <= ? ORDER BY id
 """
-# Tool calls follow their messages: the n-th message copied is the n-th message of the branch.
-_COPY_TOOL_EVENTS = """
-    WITH old AS (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM messages
-                 WHERE conversation_id = :parent AND id <= :end),
-         new AS (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM messages
-                 WHERE conversation_id = :branch)
-    INSERT INTO tool_events (conversation_id, message_id, tool_use_id, name, input, result,
-                             result_size, status, started_at, finished_at)
-    SELECT :branch, new.id, t.tool_use_id, t.name, t.input, t.result, t.result_size, t.status,
-           t.started_at, t.finished_at
-    FROM tool_events t JOIN old ON t.message_id = old.id JOIN new ON new.n = old.n
-    WHERE t.conversation_id = :parent ORDER BY t.id
-"""
+_TOOL_COLUMNS = "tool_use_id, name, input, result, result_size, status, started_at, finished_at"
+
+
+async def _copy_tool_events(
+    conn: aiosqlite.Connection, parent_id: int, end: int, branch: int
+) -> None:
+    """Copy the tool calls of the copied messages, each pointing at its message's copy.
+
+    The copies were inserted in one statement in the order of the originals, so the n-th
+    original is the n-th copy.
+    """
+
+    async def ids(sql: str, *params: int) -> list[int]:
+        return [row[0] for row in await (await conn.execute(sql, params)).fetchall()]
+
+    old = await ids(
+        "SELECT id FROM messages WHERE conversation_id = ? AND id <= ? ORDER BY id",
+        parent_id,
+        end,
+    )
+    new = await ids("SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", branch)
+    copy_of = dict(zip(old, new, strict=True))
+    events = await (
+        await conn.execute(
+            f"SELECT message_id, {_TOOL_COLUMNS} FROM tool_events WHERE conversation_id = ?"
+            " AND message_id <= ? ORDER BY id",
+            (parent_id, end),
+        )
+    ).fetchall()
+    await conn.executemany(
+        f"INSERT INTO tool_events (conversation_id, message_id, {_TOOL_COLUMNS})"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(branch, copy_of[row[0]], *row[1:]) for row in events if row[0] in copy_of],
+    )
 
 
 async def branch_end(
@@ -103,7 +124,7 @@ async def copy_branch(
     branch = cursor.lastrowid
     assert branch is not None
     await conn.execute(_COPY_MESSAGES, (branch, parent_id, end))
-    await conn.execute(_COPY_TOOL_EVENTS, {"parent": parent_id, "end": end, "branch": branch})
+    await _copy_tool_events(conn, parent_id, end, branch)
     return branch
 
 

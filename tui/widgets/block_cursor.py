@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual import events
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.geometry import Region
+from textual.geometry import Offset, Region
 from textual.message import Message
 from textual.widget import Widget
 
@@ -116,7 +117,7 @@ class BlockCursorScroll(VerticalScroll):
             return
         here = self.current()
         if here is None:
-            self.place(self._visible_last(stops))
+            self.place(self._visible_last(stops), reveal=False)
             return
         index = next(i for i, stop in enumerate(stops) if stop.same(here)) + step
         if index < 0:
@@ -132,15 +133,16 @@ class BlockCursorScroll(VerticalScroll):
     def _visible_last(self, stops: list[Stop]) -> Stop:
         """The lowest stop whose message is on screen, else the last one."""
         view = self.content_region
-        seen = [s for s in stops if s.message.region.overlaps(view)]
+        seen = [s for s in stops if self._drawn_at(s).overlaps(view)]
         return seen[-1] if seen else stops[-1]
 
-    def place(self, stop: Stop, shown: bool = True) -> None:
-        """Put the cursor on ``stop``, highlight it (``shown``) and scroll it into view."""
+    def place(self, stop: Stop, reveal: bool = True) -> None:
+        """Put the cursor on ``stop``, highlight it and scroll it into view (``reveal``)."""
         self._highlight(False)
         self.cursor = stop
-        self._highlight(shown)
-        self.call_after_refresh(self._reveal, stop)
+        self._highlight(True)
+        if reveal:
+            self.call_after_refresh(self._reveal, stop)
 
     def _highlight(self, on: bool) -> None:
         stop = self.cursor
@@ -151,16 +153,34 @@ class BlockCursorScroll(VerticalScroll):
         else:
             stop.message.set_class(on, "-cursor")
 
+    @staticmethod
+    def _drawn_at(stop: Stop) -> Region:
+        """Where the stop is on the screen now (a code block: its lines only)."""
+        if stop.block is None or stop.part is None:
+            return stop.message.region
+        start, end = stop.block.span(stop.part)
+        content = stop.block.content_region
+        return Region(content.x, content.y + start, content.width, max(1, end - start))
+
     def _reveal(self, stop: Stop) -> None:
         if not stop.same(self.cursor):
             return
-        if stop.block is None or stop.part is None:
+        if stop.block is None:
             self.scroll_to_widget(stop.message, animate=False, immediate=True)
             return
-        start, end = stop.block.span(stop.part)
-        top = stop.block.content_region.y - self.content_region.y + round(self.scroll_y)
-        area = Region(0, top + start, self.content_region.width, max(1, end - start))
+        drawn = self._drawn_at(stop)
+        top = drawn.y - self.content_region.y + round(self.scroll_y)
+        area = Region(0, top, self.content_region.width, drawn.height)
         self.scroll_to_region(area, animate=False, immediate=True)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on the block under the mouse (a code block before its
+        answer, which contains it)."""
+        point = Offset(event.screen_x, event.screen_y)
+        for stop in reversed(self.stops()):
+            if self._drawn_at(stop).contains_point(point):
+                self.place(stop, reveal=False)
+                return
 
     def on_focus(self) -> None:
         """Show the cursor where it was, or on the lowest block on screen the first time.
@@ -171,8 +191,13 @@ class BlockCursorScroll(VerticalScroll):
         if stop is not None:
             self.cursor = stop
             self._highlight(True)
-        elif stops := self.stops():
-            self.place(self._visible_last(stops))
+        elif stops := self.stops():  # already on screen: the view stays where the user left it
+            self.place(self._visible_last(stops), reveal=False)
+
+    def show_cursor(self) -> None:
+        """Show the cursor if the pane has focus (after its messages were replaced)."""
+        if self.has_focus:
+            self.on_focus()
 
     def on_blur(self) -> None:
         self._highlight(False)

@@ -179,7 +179,7 @@ class PastAnswer(MarkdownBlock):
         message_id: int | None = None,
     ) -> None:
         label = Text(f"Assistant {when}", style="bold")
-        super().__init__(text, label=label, classes="answer past")
+        super().__init__(text, label=label, classes="answer past", blank=" ")
         self.text = text
         self.message_id = message_id
         self.set_class(status is MessageStatus.INTERRUPTED, "-interrupted")
@@ -221,6 +221,7 @@ class ChatPane(BlockCursorScroll):
         if live is not None:
             await self._mount_answer(live)
         self.scroll_end(animate=False)
+        self.call_after_refresh(self.show_cursor)  # still focused after a switch: show it
 
     async def prepend(self, messages: list[Message]) -> None:
         """Older messages above the ones shown, keeping what the user looks at in place."""

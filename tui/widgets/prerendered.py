@@ -1,21 +1,15 @@
-"""A widget that draws Rich renderables from lines rendered once per width.
+"""A widget that draws a Rich renderable from lines rendered once per width.
 
 Textual's Static renders its content twice when it is laid out: once to learn its height and
 once to draw it. For a message of Markdown with highlighted code that is the main cost of opening
 a conversation, so the chat pane's blocks render once, keep the lines, and hand them out by
 number; they render again only when the width or the style under them changes, or the content
-is replaced.
-
-A block may be drawn from several parts one below the other (an answer cut at its code blocks):
-the lines each part occupies are kept, so the block cursor can mark one part without drawing
-anything again.
+is replaced. The block cursor can mark a range of those lines without rendering anything again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
@@ -26,33 +20,28 @@ MARK = "▌"  # drawn in the first column of every line of the part under the bl
 
 
 class Prerendered(Widget):
-    """A block of the chat: ``renderable`` (or several parts) drawn from cached lines."""
+    """A block of the chat: ``renderable`` drawn from cached lines."""
 
     DEFAULT_CSS = "Prerendered { height: auto; }"
 
     def __init__(self, renderable: RenderableType, *, classes: str | None = None) -> None:
         super().__init__(classes=classes)
-        self._parts: list[RenderableType] = [renderable]
+        self._renderable = renderable
         self._lines: list[Strip] = []
-        self._spans: list[tuple[int, int]] = []  # the lines each part occupies in ``_lines``
         self._width = -1  # the width ``_lines`` were rendered at; -1: not yet
         self._style = Style()  # the style under the content when ``_lines`` were rendered
-        self.marked: int | None = None  # the part under the block cursor
+        self.marked: int | None = None  # the part under the block cursor (see ``span``)
 
     def update(self, renderable: RenderableType) -> None:
         """Draw something else (the streaming tail does this at most ten times a second)."""
-        self.update_parts([renderable])
-
-    def update_parts(self, parts: Sequence[RenderableType]) -> None:
-        """Draw several renderables one below the other, each one's lines kept apart."""
-        self._parts = list(parts)
+        self._renderable = renderable
         self._width = -1
         self.marked = None
         self.refresh(layout=True)
 
     def render(self) -> RenderableType:
         """What is drawn, for tests and tools that look at it (drawing uses the cached lines)."""
-        return self._parts[0] if len(self._parts) == 1 else Group(*self._parts)
+        return self._renderable
 
     def lines(self, width: int) -> list[Strip]:
         """The rendered lines at ``width``, rendered now if the width or content changed.
@@ -64,22 +53,21 @@ class Prerendered(Widget):
             app = self.app
             options = app.console_options.update(highlight=False, width=max(1, width), height=None)
             self._style = self.rich_style
-            self._lines, self._spans = [], []
-            for part in self._parts:
-                styled = self.post_render(part, self._style)
-                rendered = Segment.split_and_crop_lines(
-                    app.console.render(styled, options), width, include_new_lines=False, pad=False
-                )
-                start = len(self._lines)
-                self._lines.extend(Strip(line) for line in rendered)
-                self._spans.append((start, len(self._lines)))
+            styled = self.post_render(self._renderable, self._style)
+            rendered = Segment.split_and_crop_lines(
+                app.console.render(styled, options), width, include_new_lines=False, pad=False
+            )
+            self._lines = self.prepare([Strip(line) for line in rendered])
             self._width = width
         return self._lines
 
+    def prepare(self, lines: list[Strip]) -> list[Strip]:
+        """Look at (and tidy) freshly rendered lines before they are kept; for subclasses."""
+        return lines
+
     def span(self, part: int) -> tuple[int, int]:
-        """The first line of ``part`` and the line after its last, at the width drawn now."""
-        self.lines(self.content_size.width)
-        return self._spans[part] if part < len(self._spans) else (0, 0)
+        """The first line of a part (a subclass says what parts are) and the line after it."""
+        return (0, 0)
 
     def mark(self, part: int | None) -> None:
         """Put the block cursor's marker on a part (None: no marker)."""
@@ -90,7 +78,7 @@ class Prerendered(Widget):
     def notify_style_update(self) -> None:
         """A theme or class change may change the style under the content: render again then.
 
-        A change that leaves it as it was (the block cursor's border colour) keeps the lines.
+        A change that leaves it as it was (the block cursor's outline) keeps the lines.
         """
         super().notify_style_update()
         if self._width != -1 and self.rich_style != self._style:
