@@ -131,7 +131,7 @@ class BlockCursorScroll(VerticalScroll):
             self.place(stops[index])
 
     def _visible_last(self, stops: list[Stop]) -> Stop:
-        """The lowest stop whose message is on screen, else the last one."""
+        """The lowest stop with a line on screen, else the last one."""
         view = self.content_region
         seen = [s for s in stops if self._drawn_at(s).overlaps(view)]
         return seen[-1] if seen else stops[-1]

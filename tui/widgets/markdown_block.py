@@ -149,7 +149,10 @@ class MarkdownBlock(Prerendered):
             tagged = code_markdown()(inert(text))
             body = tagged
             self.codes = dict(enumerate(raw_codes(text, tagged.codes())))
+        marked = self.marked  # the cursor on a code block of a streaming tail stays on it
         self.update(body if self.label is None else Group(self.label, body))
+        if marked in self.codes:
+            self.marked = marked
 
     def prepare(self, lines: list[Strip]) -> list[Strip]:
         clean, self._spans = tagged_lines(lines)
