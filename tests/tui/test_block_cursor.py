@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual import events
+
 from tests.tui.test_app import SIZE, ask
 from tui.demo.model_server import Turn
 from tui.models import Role
@@ -172,3 +174,20 @@ async def test_a_click_puts_the_cursor_on_the_block_under_the_mouse(app_factory:
         assert app.focused is chat and first_code.same(chat.current())
         await pilot.press("c")
         assert app.clipboard == "first = 1\nsecond = 2"
+
+
+async def test_alt_keys_from_the_prompt_are_not_typed(app_factory: Any) -> None:
+    """A terminal sends Alt+C as ESC c, which arrives as a printable "c" the prompt would type."""
+    turns = [Turn(match="code please", text=ANSWER)]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "code please")
+        prompt = app.screen.query_one(PromptInput)
+        assert app.focused is prompt
+        app._driver.send_message(events.Key("alt+c", "c"))  # as the terminal's bytes arrive
+        await pilot.pause()
+        assert app.focused is app.screen.query_one(ChatPane) and prompt.text == ""
+        await pilot.press("escape")
+        parent = app.screen.conversation
+        app._driver.send_message(events.Key("alt+b", "b"))
+        await settled(pilot)
+        assert prompt.text == "" and app.screen.conversation.parent_id == parent.id

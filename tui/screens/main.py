@@ -101,8 +101,16 @@ class MainScreen(Screen[None]):
         Binding("f7", "pin", "Pin", show=False, id="pin", priority=True),
         Binding("f6", "copy_answer", "Copy answer", show=False, id="copy_answer", priority=True),
         Binding("f5", "copy_code", "Copy a code block", show=False, id="copy_code", priority=True),
-        Binding("ctrl+o,alt+c", "chat_cursor", "Copy by block", show=False, id="chat_cursor"),
-        Binding("alt+b", "branch", "Branch from here", show=False, id="branch"),
+        # Priority: the prompt would type the "c" or "b" of a terminal's Alt+C or Alt+B.
+        Binding(
+            "ctrl+o,alt+c",
+            "chat_cursor",
+            "Copy by block",
+            show=False,
+            id="chat_cursor",
+            priority=True,
+        ),
+        Binding("alt+b", "branch", "Branch from here", show=False, id="branch", priority=True),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="toggle_sidebar"),
         Binding("ctrl+t", "toggle_tools", "Tools", show=False, id="toggle_tools"),
         Binding("f3", "all_projects", "All projects", show=False, id="all_projects", priority=True),
