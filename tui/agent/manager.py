@@ -11,12 +11,13 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from tui.agent.events import Event, TurnStarted
+from tui.agent.events import Event, TurnFinished, TurnStarted
+from tui.agent.fork import ForkPoint, fork_point
 from tui.agent.runner import TurnRunner
-from tui.agent.session import AgentSession
+from tui.agent.session import AgentSession, transcript_path
 from tui.config import Settings
 from tui.models import Conversation
-from tui.storage import Store
+from tui.storage import Store, StoreError
 
 MAX_WARM = 3
 
@@ -28,6 +29,7 @@ class SessionManager:
         self.settings = settings
         self.store = store
         self._runners: dict[int | None, TurnRunner] = {}  # None: the spare for a new chat
+        self._forks: dict[int, ForkPoint] = {}  # branches whose first question forks a session
 
     def runner_for(self, conversation: Conversation | None) -> TurnRunner:
         """The runner of a conversation, creating its session (resume or replay) on first use."""
@@ -35,10 +37,19 @@ class SessionManager:
         runner = self._runners.pop(key, None)
         if runner is None:
             resume = conversation.session_id if conversation else None
-            runner = TurnRunner(self.store, AgentSession(self.settings, resume))
+            fork = self._forks.get(key) if key is not None and not resume else None
+            session = (
+                AgentSession(self.settings, fork.session_id, fork_at=fork.at)
+                if fork
+                else AgentSession(self.settings, resume)
+            )
+            runner = TurnRunner(self.store, session)
             # Without a session to resume, earlier messages are pasted into the next prompt.
             runner.replay = (
-                conversation is not None and not resume and conversation.message_count > 0
+                conversation is not None
+                and not resume
+                and not fork
+                and conversation.message_count > 0
             )
         self._runners[key] = runner  # most recently used last
         return runner
@@ -50,6 +61,7 @@ class SessionManager:
         the CLI still finishes starting and stays owned by this manager, which closes it later,
         instead of being left half-started.
         """
+        await self._recall_fork(conversation)
         runner = self.runner_for(conversation)
         await asyncio.shield(asyncio.ensure_future(self._connect_quietly(runner)))
         await self._trim()
@@ -61,13 +73,56 @@ class SessionManager:
 
     async def run(self, text: str, conversation: Conversation | None) -> AsyncIterator[Event]:
         """Run one turn; a new conversation's spare session becomes that conversation's."""
+        await self._recall_fork(conversation)
         runner = self.runner_for(conversation)
         async for event in runner.run(text, conversation.id if conversation else None):
             if isinstance(event, TurnStarted) and conversation is None:
                 self._runners.pop(None, None)
                 self._runners[event.conversation_id] = runner
+            if isinstance(event, TurnFinished) and event.session_id and conversation is not None:
+                self._forks.pop(conversation.id, None)  # the branch has a session of its own
             yield event
         await self._trim()
+
+    async def branch(self, parent: Conversation, branch: Conversation) -> bool:
+        """Make the branch's first question continue the parent's session at the branch point.
+
+        The CLI then resumes the parent's session as a new one cut after the turn the branch
+        ends with, so the model keeps that history with its tool calls and nothing after it.
+        False when the parent has no session transcript holding that turn: the branch's first
+        question then replays its stored messages, as any conversation without a session does.
+        The plan is kept in the history file too, so a branch opened after a restart forks.
+        """
+        if not parent.session_id or branch.parent_message_id is None:
+            return False
+        questions = await self.store.questions_from(parent.id, branch.parent_message_id)
+        path = transcript_path(
+            self.settings.claude_config_dir(), self.settings.project, parent.session_id
+        )
+        point = await asyncio.to_thread(fork_point, path, parent.session_id, questions)
+        if point is None:
+            return False
+        self._forks[branch.id] = point
+        if not self.store.read_only:
+            with contextlib.suppress(StoreError):  # a locked file: only a restart forgets it
+                await self.store.state_set(f"fork:{branch.id}", point.dumps())
+        return True
+
+    async def _recall_fork(self, conversation: Conversation | None) -> None:
+        """A branch that has not asked yet, opened after a restart: read its fork plan back."""
+        if (
+            conversation is None
+            or conversation.session_id
+            or conversation.parent_id is None
+            or conversation.id in self._forks
+            or conversation.id in self._runners
+        ):
+            return
+        with contextlib.suppress(StoreError):
+            saved = await self.store.state_get(f"fork:{conversation.id}")
+            point = ForkPoint.loads(saved) if saved else None
+            if point is not None:
+                self._forks[conversation.id] = point
 
     async def interrupt(self, conversation_id: int | None) -> None:
         runner = self._runners.get(conversation_id)

@@ -26,6 +26,7 @@ from tui.agent.events import (
     TurnFinished,
     TurnStarted,
 )
+from tui.agent.fork import REPLAY_END
 from tui.agent.session import AgentSession
 from tui.agent.translate import Translator
 from tui.clock import now
@@ -53,7 +54,7 @@ def replay_prompt(history: list[Message], text: str) -> str:
     earlier = "\n\n".join(lines)
     return (
         "The earlier part of this conversation (the session could not be resumed):\n"
-        f"<earlier_conversation>\n{earlier}\n</earlier_conversation>\n\n{text}"
+        f"<earlier_conversation>\n{earlier}\n{REPLAY_END}\n\n{text}"
     )
 
 

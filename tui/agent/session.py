@@ -49,9 +49,13 @@ def _session_of(message: Any) -> str | None:
 class AgentSession:
     """A connected ClaudeSDKClient with our options; one per open conversation."""
 
-    def __init__(self, settings: Settings, resume: str | None = None) -> None:
+    def __init__(
+        self, settings: Settings, resume: str | None = None, fork_at: str | None = None
+    ) -> None:
         self.settings = settings
         self.resume = resume
+        # A branch's first connect: resume ``resume`` as a new session cut after this entry.
+        self.fork_at = fork_at
         self.session_id: str | None = None  # the CLI's id for this session, once it said it
         self.guard = Guard(settings.project, settings.allow_secrets)
         self._client: Any = None
@@ -85,6 +89,8 @@ class AgentSession:
             include_partial_messages=True,
             model=settings.model,
             resume=self.resume,
+            fork_session=self.fork_at is not None and self.resume is not None,
+            resume_session_at=self.fork_at if self.resume is not None else None,
             env=settings.cli_env(),
             hooks={"PreToolUse": [HookMatcher(hooks=[hook], on_failure="block")]},
             stderr=self._keep_stderr,
@@ -135,7 +141,7 @@ class AgentSession:
         async with self._connecting:
             client, self._client = self._client, None
             if self.session_id is not None:  # a crash or a cancel: the next connect resumes it
-                self.resume, self.session_id = self.session_id, None
+                self.resume, self.session_id, self.fork_at = self.session_id, None, None
             if client is not None:
                 with contextlib.suppress(Exception):  # closing must never raise into the caller
                     await client.disconnect()

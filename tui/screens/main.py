@@ -32,6 +32,7 @@ from tui.agent.events import (
 )
 from tui.config import ConfigError
 from tui.models import Conversation, Message, MessageStatus, SearchHit
+from tui.screens.branching import branch_from
 from tui.screens.dialogs import CodePicker, ConfirmDialog, HelpScreen, RenameDialog
 from tui.screens.search import SearchScreen
 from tui.storage import StoreError
@@ -105,6 +106,16 @@ class MainScreen(Screen[None]):
         Binding("f7", "pin", "Pin", show=False, id="pin", priority=True),
         Binding("f6", "copy_answer", "Copy answer", show=False, id="copy_answer", priority=True),
         Binding("f5", "copy_code", "Copy a code block", show=False, id="copy_code", priority=True),
+        # Priority: the prompt would type the "c" or "b" of a terminal's Alt+C or Alt+B.
+        Binding(
+            "ctrl+o,alt+c",
+            "chat_cursor",
+            "Copy by block",
+            show=False,
+            id="chat_cursor",
+            priority=True,
+        ),
+        Binding("alt+b", "branch", "Branch from here", show=False, id="branch", priority=True),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="toggle_sidebar"),
         Binding("ctrl+t", "toggle_tools", "Tools", show=False, id="toggle_tools"),
         Binding("f4", "toggle_backlog", "Backlog", id="toggle_backlog", priority=True),
@@ -363,6 +374,7 @@ class MainScreen(Screen[None]):
                     self.answering[event.conversation_id] = self.answering.pop(key, text)
                     key = event.conversation_id
                     self.live[key] = live
+                    self.query_one(ChatPane).user_stored(live, event.user_message_id)
                     if conversation is None and self.conversation is None:
                         self.conversation = await self.services.store.conversation_get(key)
                         self.remember(f"last:{self.services.settings.project}", str(key))
@@ -603,6 +615,28 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(ExportDialog(target, self.services))
 
+    def action_chat_cursor(self) -> None:
+        """Focus the chat: its block cursor walks messages and code blocks to copy or branch."""
+        self.query_one(ChatPane).focus()
+
+    def action_branch(self) -> None:
+        """Branch from the block under the chat's cursor, else from the last message."""
+        chat = self.query_one(ChatPane)
+        stop = chat.current() or next(reversed(chat.stops()), None)
+        self.branch(chat.branch_point(stop) if stop is not None else None)
+
+    @on(ChatPane.Branch)
+    def branch_asked(self, message: ChatPane.Branch) -> None:
+        self.branch(message.message_id)
+
+    @work(group="branch", exclusive=True, exit_on_error=False)
+    async def branch(self, message_id: int | None) -> None:
+        await branch_from(self, message_id)
+
+    @on(ChatPane.Leave)
+    def chat_left(self) -> None:
+        self.query_one(PromptInput).focus()
+
     async def action_all_projects(self) -> None:
         """Show every project's conversations (browsable) or only this project's."""
         self.all_projects = not self.all_projects
@@ -669,6 +703,13 @@ class MainScreen(Screen[None]):
                 Binding("up,down", "", "Choose a hit"),
                 Binding("enter", "", "Open it at that message"),
                 Binding("f3", "", "This project / all projects"),
+            ],
+            "In the chat (block cursor)": [
+                Binding("up,down,k,j", "", "Previous / next block"),
+                Binding("home,end", "", "First / last block"),
+                Binding("c,y,enter", "", "Copy the block"),
+                Binding("b", "", "Branch from here"),
+                Binding("escape", "", "Back to the prompt"),
             ],
         }
         self.app.push_screen(HelpScreen(groups))

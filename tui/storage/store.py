@@ -25,7 +25,7 @@ from tui.models import (
     ToolStatus,
     TurnUsage,
 )
-from tui.storage import rows, search
+from tui.storage import branch, rows, search
 from tui.storage.database import Database
 from tui.storage.errors import StoreError
 
@@ -128,6 +128,19 @@ class Store:
                 [(cursor.lastrowid, r.value, text, to_text(at)) for r, text, at in messages],
             )
         return True
+
+    async def conversation_branch(self, parent_id: int, message_id: int) -> Conversation:
+        """A new conversation holding ``parent_id``'s messages up to ``message_id`` (a question
+        with its answer) and their tool calls, its parent noted (see tui.storage.branch)."""
+        async with self.db.writing() as conn:
+            branch_id = await branch.copy_branch(conn, parent_id, message_id, to_text(now()))
+        found = await self.conversation_get(branch_id)
+        assert found is not None
+        return found
+
+    async def questions_from(self, conversation_id: int, message_id: int) -> list[str]:
+        """The questions from the one of ``message_id``'s turn to the last, oldest first."""
+        return await branch.questions_from(self.db, conversation_id, message_id)
 
     async def conversation_get(self, conversation_id: int) -> Conversation | None:
         found = await self.db.fetch("SELECT * FROM conversations WHERE id = ?", (conversation_id,))

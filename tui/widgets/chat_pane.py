@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -22,6 +21,8 @@ from textual.widgets import Static
 from tui.clock import local
 from tui.models import Message, MessageStatus, Role
 from tui.text import inert, settled_prefix
+from tui.widgets.block_cursor import BlockCursorScroll, Stop
+from tui.widgets.markdown_block import MarkdownBlock
 from tui.widgets.prerendered import Prerendered
 
 REFRESH_S = 0.1  # at most 10 redraws a second of the streaming answer
@@ -36,10 +37,12 @@ GREETING = (
 class UserMessage(Prerendered):
     """What the user typed, shown as plain text (never interpreted)."""
 
-    def __init__(self, text: str, when: str = "") -> None:
+    def __init__(self, text: str, when: str = "", message_id: int | None = None) -> None:
         label = Text(f"You {when}\n", style="bold")
         label.append(inert(text))
         super().__init__(label, classes="user-message")
+        self.text = text
+        self.message_id = message_id  # None until the screen hears the question was stored
 
 
 class LiveText:
@@ -85,7 +88,7 @@ class AnswerView(Vertical):
         self.live = live
         self._seen = (live.generation, len(live.fragments)) if live else (0, 0)
         self._cuts: list[int] = []  # where each frozen segment of self.text ends
-        self._tail = Prerendered(_render(text), classes="tail")
+        self._tail = MarkdownBlock(text, classes="tail")
         self._scheduled = False
         self._writing = asyncio.Lock()  # a flush and finish must not interleave
         self.set_status(status)
@@ -139,11 +142,11 @@ class AnswerView(Vertical):
         frozen = self._cuts[-1] if self._cuts else 0
         tail = self.text[frozen:]
         if len(tail) > SEGMENT and (cut := settled_prefix(tail)):
-            frozen_part = Prerendered(_render(tail[:cut]), classes="frozen")
+            frozen_part = MarkdownBlock(tail[:cut], classes="frozen")
             await self.mount(frozen_part, before=self._tail)
             self._cuts.append(frozen + cut)
             tail = tail[cut:]
-        self._tail.update(_render(tail))
+        self._tail.show_markdown(tail)
         if following and isinstance(pane, VerticalScroll):
             pane.scroll_end(animate=False)
 
@@ -155,23 +158,11 @@ class AnswerView(Vertical):
             if final is not None and final != self.text:
                 await self.remove_children(".frozen")
                 self.text, self._cuts = final, []
-                self._tail.update(_render(final))
+                self._tail.show_markdown(final)
             self.set_status(status)
 
 
-def markdown_of(text: str) -> RenderableType:
-    """Rich Markdown of untrusted text, made inert. Imported on first use: the parser is not
-    needed for the first screen, and loading it there would delay it."""
-    from rich.markdown import Markdown
-
-    return Markdown(inert(text))
-
-
-def _render(markdown: str) -> RenderableType:
-    return markdown_of(markdown) if markdown else Text("")
-
-
-class PastAnswer(Prerendered):
+class PastAnswer(MarkdownBlock):
     """A finished answer loaded from history: Markdown rendered once into one widget.
 
     A live Markdown widget is a tree of ~10 widgets per message that Textual lays out on every
@@ -179,19 +170,30 @@ class PastAnswer(Prerendered):
     conversations cheap to open and to scroll.
     """
 
-    def __init__(self, text: str, status: MessageStatus, error: str | None, when: str = "") -> None:
+    def __init__(
+        self,
+        text: str,
+        status: MessageStatus,
+        error: str | None,
+        when: str = "",
+        message_id: int | None = None,
+    ) -> None:
         label = Text(f"Assistant {when}", style="bold")
-        body = Group(label, markdown_of(text or " "))
-        super().__init__(body, classes="answer past")
+        super().__init__(text, label=label, classes="answer past", blank=" ")
         self.text = text
+        self.message_id = message_id
         self.set_class(status is MessageStatus.INTERRUPTED, "-interrupted")
         self.set_class(status is MessageStatus.ERROR, "-error")
         note = error or ("" if status is MessageStatus.COMPLETE else status.value)
         self.border_subtitle = note
 
 
-class ChatPane(VerticalScroll):
-    """The conversation shown; the screen feeds it messages and stream events."""
+class ChatPane(BlockCursorScroll):
+    """The conversation shown; the screen feeds it messages and stream events.
+
+    With focus it shows the block cursor (tui.widgets.block_cursor) over its messages and the
+    code blocks of its answers.
+    """
 
     class NearTop(TextualMessage):
         """The user scrolled to the top: time to load older messages."""
@@ -219,6 +221,7 @@ class ChatPane(VerticalScroll):
 
         ``found`` is a message opened from search: marked and scrolled into view instead of
         the end."""
+        self.forget_cursor()
         await self.remove_children()
         self.answer = None
         if live is not None and messages and messages[-1].status is MessageStatus.STREAMING:
@@ -229,6 +232,7 @@ class ChatPane(VerticalScroll):
         await self.mount_all([self._view(m, found) for m in messages])
         if live is not None:
             await self._mount_answer(live)
+        self.call_after_refresh(self.show_cursor)  # still focused after a switch: show it
         if found is None:
             self.scroll_end(animate=False)
             return
@@ -260,13 +264,46 @@ class ChatPane(VerticalScroll):
         # After the new rows are laid out, put the message the user was reading back on top.
         self.call_after_refresh(self.scroll_to_widget, anchor, top=True, animate=False)
 
+    def stops(self) -> list[Stop]:
+        """Each message, and after an answer each of its code blocks."""
+        found: list[Stop] = []
+        for child in self.children:
+            if isinstance(child, UserMessage):
+                found.append(Stop(child))
+            elif isinstance(child, PastAnswer | AnswerView):
+                found.append(Stop(child))
+                blocks = [child] if isinstance(child, PastAnswer) else child.query(MarkdownBlock)
+                found += [Stop(child, block, part) for block in blocks for part in block.codes]
+        return found
+
+    def branch_point(self, stop: Stop) -> int | None:
+        """A stored message id: an answer's own, or for the answer streamed in this view (not
+        yet known here) its question's, which the branch takes with the answer after it."""
+        message = stop.message
+        if isinstance(message, UserMessage | PastAnswer):
+            return message.message_id
+        index = self.children.index(message)
+        asked = [c for c in self.children[:index] if isinstance(c, UserMessage)]
+        return asked[-1].message_id if asked else None
+
+    def at_first_stop(self) -> None:
+        self.post_message(self.NearTop())
+
+    def user_stored(self, live: LiveText, message_id: int) -> None:
+        """The question whose answer streams into ``live`` is stored as ``message_id``."""
+        if self.answer is None or self.answer.live is not live:
+            return
+        asked = [c for c in self.children if isinstance(c, UserMessage)]
+        if asked and asked[-1].message_id is None:
+            asked[-1].message_id = message_id
+
     def _view(self, message: Message, found: int | None = None) -> Widget:
         when = local(message.created_at).strftime("%H:%M")
         view: Widget
         if message.role is Role.USER:
-            view = UserMessage(message.content, when)
+            view = UserMessage(message.content, when, message.id)
         else:
-            view = PastAnswer(message.content, message.status, message.error, when)
+            view = PastAnswer(message.content, message.status, message.error, when, message.id)
         view.set_class(message.id == found, "-found")
         return view
 

@@ -2,7 +2,7 @@
 
 Only the first page is listed; the next one is asked for when the highlight comes near the end,
 so the first paint, every key and every filter keystroke cost the same at 10,000 conversations
-as at 100.
+as at 100. A branch is listed right below its parent, indented with "↳".
 """
 
 from __future__ import annotations
@@ -19,6 +19,34 @@ from tui.models import Conversation
 from tui.text import inert
 
 NEAR_END = 20  # rows from the end at which the next page is asked for
+DEEPEST = 3  # branches of branches indent no further than this
+
+
+def threaded(conversations: Iterable[Conversation]) -> list[tuple[Conversation, int]]:
+    """The rows in listing order, each branch moved right below its parent, with its depth.
+
+    A branch whose parent is not listed (trashed, filtered out, on a later page) keeps its own
+    place at depth 0; it is still marked as a branch.
+    """
+    rows = list(conversations)
+    listed = {c.id for c in rows}
+    children: dict[int, list[Conversation]] = {}
+    roots: list[Conversation] = []
+    for row in rows:
+        if row.parent_id in listed and row.parent_id != row.id:
+            children.setdefault(row.parent_id, []).append(row)  # type: ignore[arg-type]
+        else:
+            roots.append(row)
+    order: list[tuple[Conversation, int]] = []
+    seen: set[int] = set()
+    stack = [(root, 0) for root in reversed(roots)]
+    while stack:
+        row, depth = stack.pop()
+        if row.id not in seen:
+            seen.add(row.id)
+            order.append((row, depth))
+            stack += [(child, depth + 1) for child in reversed(children.get(row.id, []))]
+    return order + [(row, 0) for row in rows if row.id not in seen]  # a cycle: never made
 
 
 class ConversationList(OptionList):
@@ -43,24 +71,33 @@ class ConversationList(OptionList):
         self.show_project = False  # all-projects mode names each conversation's project
         self.more = False  # the store has rows after the last one listed
         self._asked = False
+        self._depth: dict[int, int] = {}  # conversation id -> how deep a branch it is shown
 
     def show(
         self, conversations: Iterable[Conversation], selected: int | None, more: bool = False
     ) -> None:
         """Replace the rows, keeping the highlight on ``selected`` when it is listed."""
-        self.conversations = list(conversations)
+        order = threaded(conversations)
+        self.conversations = [row for row, _ in order]
+        self._depth = {row.id: depth for row, depth in order}
         self.more, self._asked = more, False
         self.clear_options()
         self.add_options(self._option(c) for c in self.conversations)
         self.select(selected)
 
     def extend(self, conversations: list[Conversation], more: bool) -> None:
-        """Append the next page."""
+        """Append the next page (listed again when it holds a branch of a row listed before)."""
         known = {c.id for c in self.conversations}
         fresh = [c for c in conversations if c.id not in known]
-        self.conversations += fresh
+        order = threaded(self.conversations + fresh)
+        if [row.id for row, _ in order[: len(known)]] != [c.id for c in self.conversations]:
+            current = self.current
+            self.show([row for row, _ in order], current.id if current else None, more)
+            return
+        self.conversations = [row for row, _ in order]
+        self._depth = {row.id: depth for row, depth in order}
         self.more, self._asked = more, False
-        self.add_options(self._option(c) for c in fresh)
+        self.add_options(self._option(c) for c in self.conversations[len(known) :])
 
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
@@ -84,10 +121,15 @@ class ConversationList(OptionList):
             "● " if conversation.id in self.answering else ("★ " if conversation.pinned else "  ")
         )
         label = Text(mark, style="bold" if conversation.id in self.answering else "")
+        indent = "  " * min(self._depth.get(conversation.id, 0), DEEPEST)
+        if conversation.parent_id is not None:
+            indent += "↳ "
+        label.append(indent)
         label.append(inert(conversation.title))
         where = f"{conversation.project_name} · " if self.show_project else ""
         age = relative(conversation.updated_at)
-        label.append(f"\n  {where}{age} · {conversation.message_count} msgs", style="dim")
+        pad = " " * len(indent)
+        label.append(f"\n  {pad}{where}{age} · {conversation.message_count} msgs", style="dim")
         return label
 
     @property

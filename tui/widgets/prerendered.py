@@ -3,16 +3,20 @@
 Textual's Static renders its content twice when it is laid out: once to learn its height and
 once to draw it. For a message of Markdown with highlighted code that is the main cost of opening
 a conversation, so the chat pane's blocks render once, keep the lines, and hand them out by
-number; they render again only when the width changes or the content is replaced.
+number; they render again only when the width or the style under them changes, or the content
+is replaced. The block cursor can mark a range of those lines without rendering anything again.
 """
 
 from __future__ import annotations
 
 from rich.console import RenderableType
 from rich.segment import Segment
+from rich.style import Style
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
+
+MARK = "▌"  # drawn in the first column of every line of the part under the block cursor
 
 
 class Prerendered(Widget):
@@ -25,11 +29,14 @@ class Prerendered(Widget):
         self._renderable = renderable
         self._lines: list[Strip] = []
         self._width = -1  # the width ``_lines`` were rendered at; -1: not yet
+        self._style = Style()  # the style under the content when ``_lines`` were rendered
+        self.marked: int | None = None  # the part under the block cursor (see ``span``)
 
     def update(self, renderable: RenderableType) -> None:
         """Draw something else (the streaming tail does this at most ten times a second)."""
         self._renderable = renderable
         self._width = -1
+        self.marked = None
         self.refresh(layout=True)
 
     def render(self) -> RenderableType:
@@ -45,18 +52,37 @@ class Prerendered(Widget):
         if width != self._width:
             app = self.app
             options = app.console_options.update(highlight=False, width=max(1, width), height=None)
-            styled = self.post_render(self._renderable, self.rich_style)
+            self._style = self.rich_style
+            styled = self.post_render(self._renderable, self._style)
             rendered = Segment.split_and_crop_lines(
                 app.console.render(styled, options), width, include_new_lines=False, pad=False
             )
-            self._lines = [Strip(line) for line in rendered]
+            self._lines = self.prepare([Strip(line) for line in rendered])
             self._width = width
         return self._lines
 
+    def prepare(self, lines: list[Strip]) -> list[Strip]:
+        """Look at (and tidy) freshly rendered lines before they are kept; for subclasses."""
+        return lines
+
+    def span(self, part: int) -> tuple[int, int]:
+        """The first line of a part (a subclass says what parts are) and the line after it."""
+        return (0, 0)
+
+    def mark(self, part: int | None) -> None:
+        """Put the block cursor's marker on a part (None: no marker)."""
+        if part != self.marked:
+            self.marked = part
+            self.refresh()
+
     def notify_style_update(self) -> None:
-        """A theme or class change changes the style under the content: render again."""
+        """A theme or class change may change the style under the content: render again then.
+
+        A change that leaves it as it was (the block cursor's outline) keeps the lines.
+        """
         super().notify_style_update()
-        self._width = -1
+        if self._width != -1 and self.rich_style != self._style:
+            self._width = -1
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.lines(width))
@@ -64,4 +90,16 @@ class Prerendered(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
         lines = self.lines(width)
-        return lines[y] if y < len(lines) else Strip.blank(width)
+        line = lines[y] if y < len(lines) else Strip.blank(width)
+        if self.marked is not None:
+            start, end = self.span(self.marked)
+            if start <= y < end:
+                line = self._marked_line(line)
+        return line
+
+    def _marked_line(self, line: Strip) -> Strip:
+        """The line with the marker in its first column, over that column's background."""
+        first = next(iter(line.crop(0, 1)), None)
+        under = first.style if first is not None and first.style else Style()
+        accent = Style(color=self.app.current_theme.accent or "blue", bold=True)
+        return Strip.join([Strip([Segment(MARK, under + accent)], 1), line.crop(1)])
