@@ -454,3 +454,20 @@ async def test_key_bar_follows_focus_and_a_click_presses_the_key(app_factory: An
         await pilot.click(KeyBar, offset=(bar.hints().plain.index("Help"), 0))
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_help_scrolls_to_its_last_key_on_a_small_terminal(app_factory: Any) -> None:
+    from textual.containers import VerticalScroll
+
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f1")
+        await pilot.pause()
+        keys = app.screen.query_one("#help-keys", VerticalScroll)
+        assert keys.max_scroll_y > 0  # more keys than rows
+        await pilot.press("end")
+        await pilot.pause()
+        assert keys.scroll_y == keys.max_scroll_y
+        update = app.screen._compositor.render_update(full=True)
+        shown = "\n".join("".join(s.text for s in line) for line in update.strips)
+        assert "Back to the prompt" in shown  # the last key of the last group

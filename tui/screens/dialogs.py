@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 
@@ -74,10 +74,16 @@ class HelpScreen(ModalScreen[None]):
                     self.app.get_key_display(Binding(k, "")) for k in binding.key.split(",")
                 )
                 table.add_row(keys, binding.description)
-        with Vertical():
+        with Vertical(id="help-box"):
             yield Label("Keys")
-            yield Static(table)
-            yield Label("Esc closes this help. Ctrl+P opens the command palette.", classes="hint")
+            with VerticalScroll(id="help-keys"):  # taller than a small terminal: it scrolls
+                yield Static(table)
+            yield Label(
+                "↑ ↓ PgUp PgDn scroll · Esc closes · Ctrl+P: command palette", classes="hint"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#help-keys").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
