@@ -35,6 +35,14 @@ async def ask(pilot: Any, text: str) -> None:
     await pilot.pause()
 
 
+async def until(pilot: Any, condition: Any, what: str, seconds: float = 15.0) -> None:
+    """Let the app run until ``condition()`` holds (work finishing in workers or threads)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        await pilot.pause()
+
+
 def answers(app: Any) -> list[Any]:
     """Every answer shown: live (AnswerView) or loaded from history (PastAnswer)."""
     return list(app.screen.query_one(ChatPane).query(".answer"))
@@ -184,8 +192,13 @@ async def test_answer_goes_on_in_the_background_when_switching(app_factory: Any)
         sidebar = app.screen.query_one(ConversationList)
         assert sidebar.answering  # the ● marker is on the answering conversation
         await pilot.press("alt+down")  # switch to "first" while "slow" keeps answering
-        await pilot.pause()
-        assert app.screen.conversation.title == "first"
+        await until(
+            pilot,
+            lambda: (
+                app.screen.conversation is not None and app.screen.conversation.title == "first"
+            ),
+            "the switch to the first conversation",
+        )
         await app.workers.wait_for_complete()
         await pilot.pause()
         slow = next(c for c in sidebar.conversations if c.title == "slow")
@@ -193,8 +206,11 @@ async def test_answer_goes_on_in_the_background_when_switching(app_factory: Any)
         assert stored[1].content == "part " * 400
         assert stored[1].status is MessageStatus.COMPLETE
         await pilot.press("alt+up")
-        await pilot.pause()
-        assert answers(app)[0].text == "part " * 400
+        await until(
+            pilot,
+            lambda: bool(answers(app)) and answers(app)[0].text == "part " * 400,
+            "the finished answer shown on switching back",
+        )
 
 
 async def test_long_conversation_loads_older_pages_on_scroll_up(

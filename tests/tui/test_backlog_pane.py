@@ -8,14 +8,13 @@ when the assistant's own backlog call finishes.
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.backlog_db import make_backlog
-from tests.tui.test_app import SIZE, ask
+from tests.tui.test_app import SIZE, ask, until
 from tui.demo.model_server import ToolCall, Turn
 from tui.widgets.backlog_pane import BacklogPane, FeatureDetails
 from tui.widgets.tool_log import ToolLog
@@ -40,14 +39,6 @@ def pane_text(app: Any) -> str:
             text = "".join(s.text for s in line)
             lines.append(text[region.x : region.right].strip())
     return "\n".join(lines)
-
-
-async def until(pilot: Any, condition: Any, what: str, seconds: float = 15.0) -> None:
-    """Let the app run until ``condition()`` holds (the pane reads in a thread, on its timer)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"never happened: {what}"
-        await pilot.pause()
 
 
 async def test_progress_ready_blocked_and_details(app_factory: Any, project: Path) -> None:
