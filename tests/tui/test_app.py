@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
 
 from tests.e2e.conftest import children_of
+from tests.tui.screen import screen_rows
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
 from tui.screens.main import OLDER_PAGE, PAGE
@@ -484,6 +485,4 @@ async def test_help_scrolls_to_its_last_key_on_a_small_terminal(app_factory: Any
         await pilot.press("end")
         await pilot.pause()
         assert keys.scroll_y == keys.max_scroll_y
-        update = app.screen._compositor.render_update(full=True)
-        shown = "\n".join("".join(s.text for s in line) for line in update.strips)
-        assert "Back to the prompt" in shown  # the last key of the last group
+        assert "Back to the prompt" in "\n".join(screen_rows(app))  # the last key of the last group

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.backlog_db import make_backlog
+from tests.tui.screen import screen_rows
 from tests.tui.test_app import SIZE, ask, until
 from tui.demo.model_server import ToolCall, Turn
 from tui.widgets.backlog_pane import BacklogPane, FeatureDetails
@@ -30,15 +31,9 @@ FEATURES = [
 
 def pane_text(app: Any) -> str:
     """What the pane draws, line by line, as on the screen."""
-    pane = app.screen.query_one(BacklogPane)
-    update = app.screen._compositor.render_update(full=True)
-    region = pane.region
-    lines = []
-    for y, line in enumerate(update.strips):
-        if region.y <= y < region.bottom:
-            text = "".join(s.text for s in line)
-            lines.append(text[region.x : region.right].strip())
-    return "\n".join(lines)
+    region = app.screen.query_one(BacklogPane).region
+    rows = screen_rows(app)[region.y : region.bottom]
+    return "\n".join(row[region.x : region.right].strip() for row in rows)
 
 
 async def test_progress_ready_blocked_and_details(app_factory: Any, project: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
+from tests.tui.screen import screen_rows
 from tui.models import ToolStatus
 from tui.widgets.tool_log import ToolLog, ToolRow
 
@@ -20,9 +21,8 @@ class LogApp(App[None]):
 
 
 def screen_lines(app: App[None]) -> list[str]:
-    """The text of every line of the screen as it is drawn."""
-    update = app.screen._compositor.render_update(full=True)
-    return ["".join(s.text for s in line).strip() for line in update.strips]  # type: ignore[attr-defined]
+    """The text of every line of the screen as it is drawn, without the padding around it."""
+    return [row.strip() for row in screen_rows(app)]
 
 
 def rows(count: int) -> list[ToolRow]:
