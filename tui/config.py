@@ -52,13 +52,13 @@ def load_env_file(path: Path | None) -> dict[str, str]:
     Never from the project: a project's .env could point ANTHROPIC_BASE_URL elsewhere and take
     the user's key. Variables already set in the environment win.
     """
-    from dotenv import dotenv_values
-
     chosen = path or config_dir() / ".env"
     if path is not None and not path.is_file():
         raise ConfigError(f"The env file {path} does not exist; check --env-file.")
     if not chosen.is_file():
         return {}
+    from dotenv import dotenv_values  # only with a file to read: most launches have none
+
     values = dotenv_values(chosen)
     return {k: v for k, v in values.items() if v is not None and k not in os.environ}
 
@@ -156,11 +156,11 @@ def load_config(path: Path | None = None) -> AppConfig:
     ``theme = "nord"`` sets the starting theme; a ``[keys]`` table maps an action to keys,
     e.g. ``new = "ctrl+n,f4"`` (the action names are listed in the README).
     """
-    import tomllib
-
     path = path or config_file()
     if not path.is_file():
         return AppConfig()
+    import tomllib  # only with a file to read: most launches have none
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

@@ -250,9 +250,9 @@ def test_filter_box_shows_only_matching_conversations(
             # Filters that surely hit: the middle of drawn titles, in the other ASCII case.
             pieces = [t[len(t) // 3 : 2 * len(t) // 3].swapcase() for t in drawn_titles]
             filters = [*texts, *pieces[:3]]
-            box = app.screen.query_one("#filter", Input)
             sidebar.focus()
-            await pilot.press("slash")
+            await pilot.press("slash")  # the filter box is built on first use
+            box = app.screen.query_one("#filter", Input)
             for text in filters:
                 assert box.has_focus and box.value == ""
                 app.post_message(events.Paste(text))

@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
+from textual.command import CommandPalette
 
 from tests.e2e.conftest import children_of
 from tests.tui.screen import screen_rows
@@ -349,7 +350,17 @@ async def test_copy_a_chosen_code_block_and_focus_order(app_factory: Any) -> Non
             order.append(app.focused.id)
             await pilot.press("tab")
         assert order == ["conversations", "chat", "tools", "prompt"]
-        assert app.screen.sub_title.endswith("· scripted · ready")
+
+
+async def test_title_line_shows_the_session_and_opens_the_palette(
+    app_factory: Any, project: Path
+) -> None:
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "hello")
+        top = screen_rows(app)[0].strip()
+        assert top == f"assistant-tui · {project.name} — {project} · scripted · ready"
+        await pilot.click("#title")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette opened")
 
 
 async def test_all_projects_toggle_and_conversation_cost(app_factory: Any, tmp_path: Path) -> None:

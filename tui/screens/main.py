@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,35 +17,26 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Input, OptionList
+from textual.widgets import Input, OptionList
 from textual.worker import Worker, WorkerState
 
-from tui.agent.events import (
-    Notice,
-    TextDelta,
-    TextReplaced,
-    ToolFinished,
-    ToolStarted,
-    TurnFailed,
-    TurnFinished,
-    TurnStarted,
-)
 from tui.config import ConfigError
 from tui.models import Conversation, Message, MessageStatus, SearchHit
-from tui.screens.branching import branch_from
-from tui.screens.dialogs import CodePicker, ConfirmDialog, HelpScreen, RenameDialog
-from tui.screens.search import SearchScreen
 from tui.storage import StoreError
 from tui.text import code_blocks
 from tui.tool_lines import MCP_PREFIX
-from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.inert_input import InertInput
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.status_bar import StatusBar
+from tui.widgets.title_bar import TitleBar
 from tui.widgets.tool_log import ToolLog, ToolRow
+
+if TYPE_CHECKING:
+    from tui.agent.events import TurnFinished
+    from tui.widgets.backlog_pane import BacklogPane
 
 PAGE = 20  # messages mounted when a conversation opens; older ones on scrolling up
 OLDER_PAGE = 10  # messages added per step when scrolling up: each step stays one short frame
@@ -90,6 +81,7 @@ class MainScreen(Screen[None]):
     """Sidebar, chat, tool log and prompt for one project."""
 
     COMMANDS = Screen.COMMANDS | {ActionCommands}
+    AUTO_FOCUS = "#prompt"  # from the start: a first focus elsewhere redrew the key hints
 
     # F-keys are priority bindings: the prompt's TextArea binds F6 and F7 (select line, select
     # all) and would otherwise swallow them while the user types.
@@ -142,23 +134,22 @@ class MainScreen(Screen[None]):
         self.last_usage: Any = None
         self.total_cost = 0.0
         self.tools_were_hidden = False  # the tool log's state before the backlog took its place
+        self.opened = False  # a conversation (or a new chat) was put on screen
 
     @property
     def services(self) -> Any:
         return self.app
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(id="title")
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
-                yield InertInput(placeholder="Filter conversations", id="filter", classes="-hidden")
                 yield ConversationList(id="conversations")
             with Vertical(id="center"):
                 yield ChatPane(id="chat")
                 yield PromptInput(id="prompt")
                 yield StatusBar("starting", id="status")
             yield ToolLog(id="tools")
-            yield BacklogPane(self.services.settings.project, id="backlog", classes="-hidden")
         yield KeyBar(id="keys")
 
     def on_resize(self, event: Any) -> None:
@@ -173,8 +164,9 @@ class MainScreen(Screen[None]):
         settings = self.services.settings
         self.title = f"assistant-tui · {settings.project.name}"
         self.sub_title = f"{settings.project} · {settings.model}"
-        self.query_one(PromptInput).focus()
-        self.startup()
+        self.query_one(PromptInput).focus()  # AUTO_FOCUS waits for the terminal's focus (web)
+        # Not before the first frame: importing and opening the store would delay it.
+        self.call_after_refresh(self.startup)
 
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def startup(self) -> None:
@@ -192,7 +184,8 @@ class MainScreen(Screen[None]):
         conversation = await store.conversation_get(int(last)) if last else None
         if conversation is not None and conversation.trashed:
             conversation = None
-        await self.open_conversation(conversation)
+        if not self.opened:  # else a key pressed during the launch opened one: keep it
+            await self.open_conversation(conversation)
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -219,7 +212,8 @@ class MainScreen(Screen[None]):
 
     async def sidebar_page(self, limit: int, offset: int = 0) -> tuple[list[Conversation], bool]:
         """A page of the sidebar as scoped and filtered now, and whether more rows follow it."""
-        text = self.query_one("#filter", Input).value.strip() or None
+        boxes = self.query("#filter").results(Input)  # none until the filter is first opened
+        text = next((box.value.strip() for box in boxes), "") or None
         scope = None if self.all_projects else self.services.settings.project
         found = await self.services.store.conversation_list(
             scope, title_filter=text, limit=limit + 1, offset=offset
@@ -239,6 +233,7 @@ class MainScreen(Screen[None]):
         """Show a conversation from the store (or a new one) and pre-warm its session.
 
         ``found`` is a message to show (from search), wherever it is in the conversation."""
+        self.opened = True
         await self.services.open_services()
         store = self.services.store
         self.conversation = conversation
@@ -364,6 +359,8 @@ class MainScreen(Screen[None]):
     @work(group="turns", exit_on_error=False)
     async def run_turn(self, text: str, conversation: Conversation | None, live: LiveText) -> None:
         """Run one turn; its reply text is kept in ``live`` so any view of it can catch up."""
+        from tui.agent.events import TextDelta, TextReplaced, TurnStarted  # after the first screen
+
         key = conversation.id if conversation else None
         shown, started = True, False
         try:
@@ -398,6 +395,16 @@ class MainScreen(Screen[None]):
 
     async def route(self, event: Any, text: str, live: LiveText) -> None:
         """Hand one event of the conversation on screen to the widget it concerns."""
+        from tui.agent.events import (
+            Notice,
+            TextDelta,
+            TextReplaced,
+            ToolFinished,
+            ToolStarted,
+            TurnFailed,
+            TurnFinished,
+        )
+
         chat, tools = self.query_one(ChatPane), self.query_one(ToolLog)
         if isinstance(event, TextDelta | TextReplaced):
             await chat.follow(live)
@@ -407,7 +414,10 @@ class MainScreen(Screen[None]):
             tools.finish(event.id, event.status, event.result, event.duration_s)
             row = tools.rows.get(event.id)
             if row is not None and row.name.startswith(MCP_PREFIX):
-                self.query_one(BacklogPane).changed()
+                from tui.widgets.backlog_pane import BacklogPane
+
+                for pane in self.query(BacklogPane):  # none until F4 first opened it
+                    pane.changed()
         elif isinstance(event, Notice):
             self.notify(event.text)
         elif isinstance(event, TurnFinished):
@@ -500,8 +510,8 @@ class MainScreen(Screen[None]):
         self.query_one(PromptInput).focus()
 
     async def action_cancel(self) -> None:
-        filter_box = self.query_one("#filter", Input)
-        if filter_box.has_focus:
+        filter_box = next(self.query("#filter").results(Input), None)
+        if filter_box is not None and filter_box.has_focus:
             filter_box.value = ""
             filter_box.add_class("-hidden")
             self.query_one(ConversationList).focus()
@@ -515,8 +525,11 @@ class MainScreen(Screen[None]):
         if text.strip():
             self.query_one(PromptInput).post_message(PromptInput.Submitted(text))
 
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+    async def action_filter(self) -> None:
+        box = next(self.query("#filter").results(Input), None)
+        if box is None:  # built on first use, not on the first screen
+            box = InertInput(placeholder="Filter conversations", id="filter")
+            await self.query_one("#sidebar").mount(box, before=0)
         box.remove_class("-hidden")
         box.focus()
 
@@ -543,6 +556,8 @@ class MainScreen(Screen[None]):
                 await self.refresh_current(target.id)
                 await self.reload_sidebar()
 
+        from tui.screens.dialogs import RenameDialog
+
         self.app.push_screen(RenameDialog(target.title), done)
 
     async def refresh_current(self, changed: int) -> None:
@@ -566,6 +581,8 @@ class MainScreen(Screen[None]):
             self.notify(
                 f'Moved "{target.title}" to the trash; F9 (or u in the sidebar) restores it.'
             )
+
+        from tui.screens.dialogs import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog(f'Delete "{target.title}"?'), done)
 
@@ -603,6 +620,8 @@ class MainScreen(Screen[None]):
                 self.app.copy_to_clipboard(block)
                 self.notify(f"Copied a code block ({len(block.splitlines())} lines).")
 
+        from tui.screens.dialogs import CodePicker
+
         self.app.push_screen(CodePicker(blocks), done)
 
     def action_export(self) -> None:
@@ -631,6 +650,8 @@ class MainScreen(Screen[None]):
 
     @work(group="branch", exclusive=True, exit_on_error=False)
     async def branch(self, message_id: int | None) -> None:
+        from tui.screens.branching import branch_from
+
         await branch_from(self, message_id)
 
     @on(ChatPane.Leave)
@@ -645,6 +666,8 @@ class MainScreen(Screen[None]):
 
     def action_search(self) -> None:
         """Search every conversation; Enter opens the hit here, at its message."""
+        from tui.screens.search import SearchScreen
+
         project = self.services.settings.project
         self.app.push_screen(SearchScreen(project, self.all_projects), self.open_hit)
 
@@ -668,9 +691,9 @@ class MainScreen(Screen[None]):
     def action_toggle_tools(self) -> None:
         self.query_one(ToolLog).toggle_class("-hidden")
 
-    def action_toggle_backlog(self) -> None:
+    async def action_toggle_backlog(self) -> None:
         """Show the backlog in the tool log's place (F4 again brings the log back)."""
-        pane, tools = self.query_one(BacklogPane), self.query_one(ToolLog)
+        pane, tools = await self._backlog_pane(), self.query_one(ToolLog)
         showing = pane.has_class("-hidden")
         pane.set_class(not showing, "-hidden")
         if showing:
@@ -682,6 +705,17 @@ class MainScreen(Screen[None]):
             tools.set_class(self.tools_were_hidden, "-hidden")
             if pane.has_focus_within:
                 self.query_one(PromptInput).focus()
+
+    async def _backlog_pane(self) -> BacklogPane:
+        """The backlog pane, built (hidden) when F4 first asks for it: most launches never do."""
+        from tui.widgets.backlog_pane import BacklogPane
+
+        found = self.query(BacklogPane)
+        if found:
+            return found.first()
+        pane = BacklogPane(self.services.settings.project, id="backlog", classes="-hidden")
+        await self.query_one("#body").mount(pane)
+        return pane
 
     def action_help(self) -> None:
         as_bindings = [
@@ -712,4 +746,6 @@ class MainScreen(Screen[None]):
                 Binding("escape", "", "Back to the prompt"),
             ],
         }
+        from tui.screens.dialogs import HelpScreen
+
         self.app.push_screen(HelpScreen(groups))

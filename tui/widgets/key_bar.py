@@ -41,14 +41,17 @@ class KeyBar(Static):
     def on_mount(self) -> None:
         self.auto_links = False  # clickable hints keep the key colours, not the link style
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self.update(self.hints())
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Any) -> None:
         if self.is_attached and screen is self.screen:
-            self.update(self.hints())
+            self.refresh()
+
+    def render(self) -> Text:
+        """The hints as the bindings are when drawn: at launch, after the screen set the focus."""
+        return self.hints()
 
     def hints(self) -> Text:
         """One hint per action that shows in the footer, as the focus makes them active."""
