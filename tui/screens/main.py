@@ -7,6 +7,7 @@ in the sidebar, and shown from the store when the user comes back.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -165,12 +166,16 @@ class MainScreen(Screen[None]):
         self.title = f"assistant-tui · {settings.project.name}"
         self.sub_title = f"{settings.project} · {settings.model}"
         self.query_one(PromptInput).focus()  # AUTO_FOCUS waits for the terminal's focus (web)
-        # Not before the first frame: importing and opening the store would delay it.
-        self.call_after_refresh(self.startup)
+        self.startup()
 
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def startup(self) -> None:
-        """After the first paint: open the store, reopen the last conversation, pre-warm."""
+        """After the first paint: open the store, reopen the last conversation, pre-warm.
+
+        A worker from mount on, so whoever waits for the app's workers waits for this too."""
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()  # importing and opening the store would delay the first frame
         await self.services.open_services()
         store, project = self.services.store, self.services.settings.project
         if store.read_only:
