@@ -329,6 +329,7 @@ async def sidebar(root: Path) -> dict[str, float]:
         keys = []
         for i in range(1, 100):
             keys.append(await key(app, "down", lambda i=i: listing.highlighted == i))
+        await app.screen.action_filter()  # the filter box is built on first use
         box = app.screen.query_one("#filter", Input)
         filters = []
         for typed in ("n", "nu", "num", "numb", "number", "number 9", "number 99"):
