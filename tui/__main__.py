@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import importlib
 import sys
 
@@ -64,9 +65,6 @@ def app_parser() -> argparse.ArgumentParser:
 
 
 def run_app(argv: list[str]) -> int:
-    import gc
-
-    gc.disable()  # until after the first screen: see tui.app.tune_garbage_collector
     parser = app_parser()
     args = parser.parse_args(argv)
     if args.project_dir and args.project:
@@ -74,8 +72,8 @@ def run_app(argv: list[str]) -> int:
     if args.serve:
         from tui.serve import serve
 
-        gc.enable()  # the server is no app: it never reaches the first screen
         return serve(parser, args)
+    gc.disable()  # until after the first screen: see tui.app.tune_garbage_collector
     args.project = args.project or args.project_dir
     if args.demo:
         from tui.config import data_dir

@@ -217,8 +217,8 @@ class MainScreen(Screen[None]):
 
     async def sidebar_page(self, limit: int, offset: int = 0) -> tuple[list[Conversation], bool]:
         """A page of the sidebar as scoped and filtered now, and whether more rows follow it."""
-        boxes = self.query("#filter").results(Input)  # none until the filter is first opened
-        text = next((box.value.strip() for box in boxes), "") or None
+        box = self._filter_box()
+        text = (box.value.strip() if box is not None else "") or None
         scope = None if self.all_projects else self.services.settings.project
         found = await self.services.store.conversation_list(
             scope, title_filter=text, limit=limit + 1, offset=offset
@@ -515,7 +515,7 @@ class MainScreen(Screen[None]):
         self.query_one(PromptInput).focus()
 
     async def action_cancel(self) -> None:
-        filter_box = next(self.query("#filter").results(Input), None)
+        filter_box = self._filter_box()
         if filter_box is not None and filter_box.has_focus:
             filter_box.value = ""
             filter_box.add_class("-hidden")
@@ -530,8 +530,12 @@ class MainScreen(Screen[None]):
         if text.strip():
             self.query_one(PromptInput).post_message(PromptInput.Submitted(text))
 
+    def _filter_box(self) -> Input | None:
+        """The sidebar's filter box: none until the filter is first opened."""
+        return next(self.query("#filter").results(Input), None)
+
     async def action_filter(self) -> None:
-        box = next(self.query("#filter").results(Input), None)
+        box = self._filter_box()
         if box is None:  # built on first use, not on the first screen
             box = InertInput(placeholder="Filter conversations", id="filter")
             await self.query_one("#sidebar").mount(box, before=0)
