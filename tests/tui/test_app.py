@@ -45,6 +45,13 @@ async def until(pilot: Any, condition: Any, what: str, seconds: float = 15.0) ->
         await pilot.pause()
 
 
+async def settled(pilot: Any) -> None:
+    """Let the app finish what a key started: its messages, then its workers, then the redraw."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def answers(app: Any) -> list[Any]:
     """Every answer shown: live (AnswerView) or loaded from history (PastAnswer)."""
     return list(app.screen.query_one(ChatPane).query(".answer"))

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual import events
 
-from tests.tui.test_app import SIZE, ask
+from tests.tui.test_app import SIZE, ask, settled
 from tui.demo.model_server import Turn
 from tui.models import Role
 from tui.screens.main import PAGE
@@ -109,12 +109,6 @@ async def conversation_of(app: Any, project: Path, count: int) -> None:
                 conv.id, Role.ASSISTANT, f"answer {i}\n\n```\ncode {i}\n```"
             )
     await app.screen.open_conversation(await app.store.conversation_get(conv.id))
-
-
-async def settled(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_reaching_the_top_loads_older_messages_under_the_cursor(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.test_branch import said
-from tests.tui.test_app import SIZE, ask
-from tests.tui.test_block_cursor import notes, settled
+from tests.tui.test_app import SIZE, ask, settled
+from tests.tui.test_block_cursor import notes
 from tui.demo.model_server import Turn
 from tui.widgets.chat_pane import ChatPane, UserMessage
 from tui.widgets.conversation_list import ConversationList

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.tui.test_app import SIZE, settled
 from tui.app import AssistantApp
 from tui.config import Settings
 from tui.demo.model_server import Turn
@@ -23,14 +24,7 @@ from tui.widgets.conversation_list import ConversationList
 from tui.widgets.inert_input import InertInput
 from tui.widgets.search_results import MATCH_STYLE, SearchResults
 
-SIZE = (140, 40)
 START = datetime(2025, 3, 2, 14, 5, tzinfo=UTC)
-
-
-async def settled(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def imported(
@@ -62,6 +56,14 @@ async def search_for(pilot: Any, text: str, typed: bool = True) -> None:
             await pilot.press("space" if char == " " else char)
     else:
         box.value = text
+    await settled(pilot)
+
+
+async def open_hit(pilot: Any, text: str) -> None:
+    """Search this project for ``text`` and open the first hit with Enter."""
+    await open_search(pilot)
+    await search_for(pilot, text)
+    await pilot.press("enter")
     await settled(pilot)
 
 
@@ -163,10 +165,7 @@ async def test_enter_opens_a_hit_older_than_the_first_page_and_reads_down(
     ):
         await app.open_services()
         long_id = await imported(app.store, project, "Long talk", texts)
-        await open_search(pilot)
-        await search_for(pilot, "zeppelin")
-        await pilot.press("enter")
-        await settled(pilot)
+        await open_hit(pilot, "zeppelin")
         screen = app.screen
         assert isinstance(screen, MainScreen) and screen.conversation.id == long_id
         chat = screen.query_one(ChatPane)
@@ -199,10 +198,7 @@ async def test_sending_after_opening_mid_conversation_goes_to_its_end(
     ):
         await app.open_services()
         conversation_id = await imported(app.store, project, "Haystack", texts)
-        await open_search(pilot)
-        await search_for(pilot, "needle")
-        await pilot.press("enter")
-        await settled(pilot)
+        await open_hit(pilot, "needle")
         assert app.screen.newer_from is not None
         await pilot.press(*"go on", "enter")
         await settled(pilot)
