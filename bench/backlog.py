@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import tempfile
 import time
 from pathlib import Path
 
 from bench.app import _headless_app, drawn, settle
-from bench.table import HEADER, median_ms, print_table
+from bench.table import median_ms, print_measured
 from mcp_server.backlog import Backlog
 from tests.backlog_db import make_backlog
 from tui.widgets.backlog_pane import POLL_S, BacklogPane, read_backlog
@@ -128,9 +127,7 @@ async def main_async(root: Path) -> list[list[str]]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        rows = asyncio.run(main_async(Path(tmp)))
-    print_table("Backlog pane", HEADER, rows)
+    print_measured("Backlog pane", main_async)
 
 
 if __name__ == "__main__":

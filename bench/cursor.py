@@ -6,10 +6,8 @@ Run: python -m bench.cursor   (prints a table; nothing is asserted).
 
 from __future__ import annotations
 
-import asyncio
 import io
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from rich.segment import Segment
 from textual.strip import Strip
 
 from bench.app import MARKDOWN_BLOCK, _headless_app, drawn, key, settle
-from bench.table import HEADER, median_ms, print_table
+from bench.table import median_ms, print_measured
 from tui.models import Role
 from tui.storage import Store
 from tui.widgets.chat_pane import ChatPane
@@ -151,9 +149,7 @@ async def main_async(root: Path) -> list[list[str]]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        rows = asyncio.run(main_async(Path(tmp)))
-    print_table("block cursor and branches", HEADER, rows)
+    print_measured("block cursor and branches", main_async)
 
 
 if __name__ == "__main__":

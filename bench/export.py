@@ -6,14 +6,12 @@ JSON, which is what `history --json` does)
 
 from __future__ import annotations
 
-import asyncio
 import json
-import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bench.table import HEADER, median_ms, print_table
+from bench.table import median_ms, print_measured
 from tui.clock import now
 from tui.export import render
 from tui.export.target import write_new
@@ -89,9 +87,7 @@ async def measure(folder: Path) -> list[list[object]]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        rows = asyncio.run(measure(Path(folder)))
-    print_table("Export to Markdown (median of 5)", HEADER, rows)
+    print_measured("Export to Markdown (median of 5)", measure)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -125,11 +124,9 @@ async def latency_rows(root: Path) -> list[list[str]]:
 
 
 def main() -> None:
-    from bench.table import HEADER, print_table
+    from bench.table import print_measured
 
-    with tempfile.TemporaryDirectory() as tmp:
-        rows = asyncio.run(latency_rows(Path(tmp)))
-    print_table("Latency in the app", HEADER, rows)
+    print_measured("Latency in the app", latency_rows)
 
 
 if __name__ == "__main__":

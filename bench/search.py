@@ -15,7 +15,6 @@ import asyncio
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from textual import events
 
 from bench.app import drawn, settle
 from bench.history import build
-from bench.table import HEADER, median_ms, print_table
+from bench.table import median_ms, print_measured
 from tui.app import AssistantApp
 from tui.config import Settings
 from tui.screens.search import SearchScreen
@@ -127,10 +126,8 @@ async def search_rows(root: Path, messages: int = MESSAGES) -> list[list[str]]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        size = int(sys.argv[1]) if len(sys.argv) > 1 else MESSAGES  # a smaller try: 10000
-        rows = asyncio.run(search_rows(Path(tmp), size))
-    print_table("Search as you type", HEADER, rows)
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else MESSAGES  # a smaller try: 10000
+    print_measured("Search as you type", lambda root: search_rows(root, size))
 
 
 if __name__ == "__main__":

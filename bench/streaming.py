@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -24,7 +23,7 @@ from textual.widgets import Markdown
 
 from bench.app import MARKDOWN_BLOCK, _headless_app, settle
 from bench.probe import Probe
-from bench.table import HEADER, print_table
+from bench.table import print_measured
 from tui.app import tune_garbage_collector
 from tui.models import MessageStatus, Role
 from tui.storage import Store
@@ -179,9 +178,7 @@ async def main_async(root: Path) -> list[list[str]]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        rows = asyncio.run(main_async(Path(tmp)))
-    print_table("Streaming (headless app 160x48, 4-character chunks)", HEADER, rows)
+    print_measured("Streaming (headless app 160x48, 4-character chunks)", main_async)
 
 
 if __name__ == "__main__":

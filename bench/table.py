@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import statistics
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 HEADER = ["figure", "ours", "baseline", "ratio", "target"]  # the columns of bench/run's table
 
@@ -28,3 +31,12 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[objec
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         if n == 0:
             print("  ".join("-" * w for w in widths))
+
+
+def print_measured(
+    title: str, measure: Callable[[Path], Awaitable[Sequence[Sequence[object]]]]
+) -> None:
+    """Run one benchmark's rows in a fresh temporary folder and print them as its table."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = asyncio.run(measure(Path(tmp)))
+    print_table(title, HEADER, rows)
