@@ -35,7 +35,11 @@ async def kill_once(url: str, project: Path, db: Path, wanted: int) -> int:
     assert process.stdout is not None
     shown = b""
     while len(shown) < wanted:
-        shown += await process.stdout.read(256)
+        chunk = await process.stdout.read(256)
+        if not chunk:  # end of file: read() returns at once, and the loop spun forever
+            code = await process.wait()
+            pytest.fail(f"ask ended after {len(shown)} of {wanted} bytes, exit status {code}")
+        shown += chunk
     process.send_signal(signal.SIGKILL)
     await process.wait()
     conn = sqlite3.connect(db)
