@@ -9,6 +9,7 @@ hand out the same priority.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from boundary import Refused, sqlite_file
 from mcp_server.records import (
     CORE_COLUMNS,
     INSERT,
@@ -24,10 +26,25 @@ from mcp_server.records import (
     decode,
     find_database,
     parse_dependencies,
+    refused,
     sql_error,
 )
 
 MAX_DEPENDENCIES = 20
+
+
+def _inode(info: os.stat_result) -> tuple[int, int]:
+    return info.st_dev, info.st_ino
+
+
+def _remove_if_empty(path: Path, made: os.stat_result) -> None:
+    """Undo a creation that failed before anything was stored (the same, still empty inode)."""
+    with suppress(OSError):
+        now = os.lstat(path)
+        if _inode(now) == _inode(made) and now.st_size == 0:
+            path.unlink()
+
+
 STATUSES = ("passing", "in_progress", "ready", "blocked", "pending")
 
 
@@ -51,6 +68,7 @@ class Backlog:
         self.busy_timeout = busy_timeout
         self._conn: sqlite3.Connection | None = None
         self._conn_path: Path | None = None
+        self._conn_inode: tuple[int, int] | None = None
         self._columns: tuple[str, ...] | None = None
 
     # -- connections -------------------------------------------------------------------------
@@ -67,33 +85,66 @@ class Backlog:
         self._conn, self._conn_path, self._columns = None, None, None
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
-        """Open the backlog; create it only for a write. None means "no backlog yet"."""
+        """Open the backlog; create it only for a write. None means "no backlog yet".
+
+        The boundary's checks run at every call (a few lstat calls), so a file swapped for a
+        link after the first call is refused at the next one.
+        """
         existing = find_database(self.project)
         if existing is None and not create:
             self.close()
             return None
         path = existing or self.project / "features.db"
-        if self._conn is not None and self._conn_path == path and path.exists():
+        if self._conn is not None and existing is not None and self._same_file(existing):
             return self._conn
         self.close()
         try:
-            conn = sqlite3.connect(path, timeout=self.busy_timeout, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            if existing is None:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.executescript(SCHEMA)
-            self._columns = tuple(r[1] for r in conn.execute("PRAGMA table_info(features)"))
-        except sqlite3.Error as error:
+            conn = self._open(path, existing is None, create)
+        except Refused as error:
+            raise refused(error) from error
+        except (sqlite3.Error, OSError) as error:
             if existing is None and not self.project.is_dir():
                 raise BacklogError(
                     f"The project directory {self.project} does not exist; "
                     "start the server with --project pointing at a project."
                 ) from error
+            if isinstance(error, OSError):
+                error = sqlite3.OperationalError(f"unable to open: {error.strerror}")
             raise sql_error(path, error) from error
         if not self._columns:
             conn.close()
             raise sql_error(path, sqlite3.OperationalError("no such table: features"))
         self._conn, self._conn_path = conn, path
+        self._conn_inode = _inode(os.lstat(path))
+        return conn
+
+    def _same_file(self, path: Path) -> bool:
+        """Whether the cached connection is on the file now at ``path`` (not a replaced one)."""
+        with suppress(OSError):
+            return path == self._conn_path and _inode(os.lstat(path)) == self._conn_inode
+        return False
+
+    def _open(self, path: Path, new: bool, writing: bool) -> sqlite3.Connection:
+        """Connect to a checked file (made exclusively when new); a write into an empty file
+        (new, or left empty by a crash mid-create) sets the schema up first."""
+        checked = sqlite_file.create(self.project, path) if new else os.lstat(path)
+        try:
+            conn = sqlite_file.connect_checked(path, checked, self.busy_timeout)
+        except BaseException:
+            if new:
+                _remove_if_empty(path, checked)
+            raise
+        conn.row_factory = sqlite3.Row
+        try:
+            if writing and checked.st_size == 0:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(SCHEMA)
+            self._columns = tuple(r[1] for r in conn.execute("PRAGMA table_info(features)"))
+        except BaseException:
+            conn.close()
+            if new:
+                _remove_if_empty(path, checked)
+            raise
         return conn
 
     @contextmanager

@@ -11,6 +11,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from boundary import Refused, sqlite_file
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS features (
     id INTEGER NOT NULL PRIMARY KEY,
@@ -53,11 +55,23 @@ class BacklogError(Exception):
 
 
 def find_database(project: Path) -> Path | None:
-    """Return the existing backlog file of a project, newest layout first, or None."""
-    for candidate in (project / ".autoforge" / "features.db", project / "features.db"):
-        if candidate.is_file():
-            return candidate
-    return None
+    """The project's backlog file in upstream's order (.autoforge/, .autocoder/, root), or None.
+
+    A candidate the boundary refuses (a symlink, a hardlink, a symlinked folder, a FIFO...)
+    refuses the backlog: the next location is not tried, since the agents would never read it.
+    """
+    try:
+        return sqlite_file.find(project, "features.db")
+    except Refused as error:
+        raise refused(error) from error
+
+
+def refused(error: Refused) -> BacklogError:
+    """The boundary's refusal as the one sentence a tool call returns."""
+    return BacklogError(
+        f"The backlog cannot be used: {error}; it is neither read nor written "
+        "(replace it with a regular file inside the project)."
+    )
 
 
 def parse_dependencies(raw: Any) -> list[int]:

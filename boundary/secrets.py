@@ -1,0 +1,121 @@
+"""What holds a credential: file names (matched without regard to case) and token shapes.
+
+Names catch the files people keep keys in; content catches a key pasted into a file of any
+other name. ``redact`` is applied to every tool result before the model sees it, because a
+recursive Grep runs inside the CLI where no per-file check can stop it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from pathlib import PurePosixPath
+
+# Matched against the file's name, lower-cased.
+SECRET_PATTERNS = (
+    ".env*",
+    "*.env",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.keystore",
+    "*.jks",
+    "*.ppk",
+    "*.keytab",
+    "*.tfvars",
+    "*.tfvars.json",
+    "*.tfstate",
+    "*.tfstate.backup",
+    "*-sa.json",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    ".netrc",
+    "_netrc",
+    ".pgpass",
+    ".git-credentials",
+    ".npmrc",
+    ".pypirc",
+    ".yarnrc.yml",
+    ".vault-token",
+    ".terraformrc",
+    "terraform.rc",
+    ".htpasswd",
+    ".s3cfg",
+    ".boto",
+    "credentials.json",
+)
+# Matched against the path's last components, lower-cased ("a/.git/config" ends with ".git/config").
+SECRET_TAILS = (
+    ".git/config",
+    ".git/credentials",
+    ".config/gh/hosts.yml",
+    ".docker/config.json",
+    ".kube/config",
+)
+# Any file below a folder of one of these names.
+SECRET_DIRS = (".ssh", ".aws", ".gnupg", ".kube", ".docker", ".azure", ".config/gcloud")
+
+CONTENT_LIMIT = 64 * 1024  # how much of a file is looked at before it is handed out
+
+# kind -> pattern; the kinds name what was found in a denial.
+TOKEN_SHAPES: dict[str, re.Pattern[str]] = {
+    "a private key": re.compile(
+        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+        r"(?:.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?",
+        re.DOTALL,
+    ),
+    "an Anthropic API key": re.compile(r"sk-ant-[A-Za-z0-9_\-]{8,}"),
+    "a GitHub token": re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"),
+    "an AWS access key": re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    "a Slack token": re.compile(r"\bxox[abpr]-[A-Za-z0-9\-]{10,}"),
+    "a GitLab token": re.compile(r"\bglpat-[A-Za-z0-9_\-]{20,}"),
+    "a cloud service-account key": re.compile(r"\"type\"\s*:\s*\"service_account\""),
+}
+REDACTED = "[redacted]"
+
+
+def secret_name(relative: str) -> bool:
+    """Whether a project-relative path names a file that usually holds secrets."""
+    lowered = relative.replace("\\", "/").lower().strip("/")
+    parts = PurePosixPath(lowered).parts
+    if not parts:
+        return False
+    if any(fnmatch.fnmatchcase(parts[-1], pattern) for pattern in SECRET_PATTERNS):
+        return True
+    joined = "/" + "/".join(parts)
+    if any(joined.endswith("/" + tail) for tail in SECRET_TAILS):
+        return True
+    folders = "/" + "/".join(parts[:-1]) + "/"
+    return any(f"/{folder}/" in folders for folder in SECRET_DIRS)
+
+
+def secret_kind(text: str) -> str | None:
+    """The kind of the first credential found in a text, or None."""
+    for kind, shape in TOKEN_SHAPES.items():
+        if shape.search(text):
+            return kind
+    return None
+
+
+def redact(text: str) -> tuple[str, int]:
+    """The text with every token shape replaced by [redacted], and how many were replaced."""
+    total = 0
+    for shape in TOKEN_SHAPES.values():
+        text, count = shape.subn(REDACTED, text)
+        total += count
+    return text, total
+
+
+def cli_rules() -> list[str]:
+    """Read deny rules in the CLI's syntax for the names above.
+
+    The CLI turns Read denials into exclusions for Grep and Glob, so a recursive search leaves
+    these files out. Its matching is case-sensitive, so the case variants actually present in a
+    project are added per session by ``links.session_rules``.
+    """
+    rules = [f"Read(**/{pattern})" for pattern in SECRET_PATTERNS]
+    rules += [f"Read(**/{tail})" for tail in SECRET_TAILS]
+    return rules + [f"Read(**/{folder}/**)" for folder in SECRET_DIRS]
