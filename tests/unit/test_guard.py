@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from tui.agent.guard import SECRET_DIRS, SECRET_PATTERNS, Guard, secret_read_rules
+from boundary.secrets import SECRET_DIRS, SECRET_PATTERNS, SECRET_TAILS
+from tui.agent.guard import Guard, secret_read_rules
 
 
 @pytest.fixture
@@ -78,7 +80,8 @@ def test_denies(guard: Guard, tool: str, tool_input: dict[str, object], reason: 
 def test_cli_deny_rules_cover_every_secret_pattern() -> None:
     rules = secret_read_rules()
     assert "Read(**/.env*)" in rules and "Read(**/.ssh/**)" in rules
-    assert len(rules) == len(SECRET_PATTERNS) + len(SECRET_DIRS)
+    assert "Read(**/.git/config)" in rules
+    assert len(rules) == len(SECRET_PATTERNS) + len(SECRET_TAILS) + len(SECRET_DIRS)
 
 
 def test_secrets_can_be_allowed(tmp_path: Path) -> None:
@@ -97,3 +100,72 @@ async def test_hook_reports_denial_and_remembers_it(guard: Guard) -> None:
         await guard.hook({"tool_name": "Read", "tool_input": {"file_path": "src/a.py"}}, "t", None)
         == {}
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        ".git/config",
+        ".GIT/CONFIG",
+        ".git/credentials",
+        ".config/gh/hosts.yml",
+        ".vault-token",
+        "prod.tfvars",
+        "putty.PPK",
+        ".yarnrc.yml",
+        ".docker/config.json",
+        ".kube/config",
+        ".terraformrc",
+        ".htpasswd",
+        "http.keytab",
+        ".s3cfg",
+        ".boto",
+        "deploy-sa.json",
+    ],
+)
+def test_credential_files_are_denied_by_name(guard: Guard, name: str) -> None:
+    decision = guard.decide("Read", {"file_path": name})
+    assert decision is not None and "may hold secrets" in decision
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----\n",
+            "a private key",
+        ),
+        ("key = sk-ant-api03-abcdefghijklmnop\n", "an Anthropic API key"),
+        ("token: ghp_" + "a1B2" * 9 + "\n", "a GitHub token"),
+        ("url = https://x:github_pat_" + "A" * 30 + "@github.com\n", "a GitHub token"),
+        ("aws_access_key_id = AKIAABCDEFGHIJKLMNOP\n", "an AWS access key"),
+        ("SLACK=xoxb-1234567890-abcdef\n", "a Slack token"),
+        ("GL=glpat-abcdefghij0123456789\n", "a GitLab token"),
+        ('{"type": "service_account", "project_id": "p"}\n', "a cloud service-account key"),
+    ],
+)
+def test_files_holding_a_credential_are_denied_by_content(
+    guard: Guard, content: str, kind: str
+) -> None:
+    (guard.root / "config.ini").write_text("[main]\n" + content)
+    decision = guard.decide("Read", {"file_path": "config.ini"})
+    assert decision is not None and f"holds {kind}" in decision
+    assert Guard(guard.root, allow_secrets=True).decide("Read", {"file_path": "config.ini"}) is None
+
+
+def test_a_hardlink_is_denied_but_a_package_cache_link_is_not(guard: Guard, tmp_path: Path) -> None:
+    (tmp_path / "outside" / "notes.txt").write_text("outside\n")
+    os.link(tmp_path / "outside" / "notes.txt", guard.root / "notes.txt")
+    decision = guard.decide("Read", {"file_path": "notes.txt"})
+    assert decision is not None and "hardlink (2 names)" in decision
+    site = guard.root / ".venv" / "lib" / "site-packages" / "pkg"
+    site.mkdir(parents=True)
+    os.link(tmp_path / "outside" / "notes.txt", site / "mod.py")
+    assert guard.decide("Read", {"file_path": ".venv/lib/site-packages/pkg/mod.py"}) is None
+    assert guard.decide("Grep", {"pattern": "x", "path": "notes.txt"}) is not None
+
+
+def test_special_files_are_denied(guard: Guard) -> None:
+    os.mkfifo(guard.root / "pipe")
+    decision = guard.decide("Read", {"file_path": "pipe"})
+    assert decision is not None and "not a regular file" in decision

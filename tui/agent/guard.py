@@ -4,20 +4,26 @@ Every tool call passes through ``Guard.decide`` before the CLI runs it:
 - only the read tools and our backlog tools are allowed; everything else is denied;
 - Read, Glob and Grep may only touch paths that resolve (symlinks followed) inside the project,
   checked on the path as given and on its NFKC form (look-alike characters such as U+2024);
-- files that usually hold secrets (.env, keys, certificates...) are denied unless allowed.
+- a file with a second name (hardlink), a FIFO or a device is denied (boundary.paths);
+- files that usually hold secrets (.env, keys, tokens...) are denied by name, and a file whose
+  first 64 KB hold a private key or a token of a known shape by content, unless allowed.
+What runs inside the CLI (a recursive Grep) is bounded by the session's deny rules
+(boundary.links) and by the redaction of every result (``redact_hook``).
 The model receives the denial reason as the tool's result and the turn goes on.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from boundary.paths import Refused, in_package_dir, read_nofollow, refuse_special
+from boundary.secrets import CONTENT_LIMIT, cli_rules, secret_kind, secret_name
 from mcp_server.tools import TOOLS
 from tui.tool_lines import MCP_PREFIX
 
@@ -41,36 +47,13 @@ DISALLOWED_TOOLS = (
     "TodoWrite",
     "ExitPlanMode",
 )
-SECRET_PATTERNS = (
-    ".env*",
-    "*.env",
-    "*.pem",
-    "*.key",
-    "*.p12",
-    "*.pfx",
-    "*.keystore",
-    "*.jks",
-    "id_rsa*",
-    "id_dsa*",
-    "id_ecdsa*",
-    "id_ed25519*",
-    ".netrc",
-    ".pgpass",
-    ".git-credentials",
-    ".npmrc",
-    ".pypirc",
-    "credentials.json",
-    "*.tfstate",
-)
-SECRET_DIRS = (".ssh", ".aws", ".gnupg", ".kube", ".docker", ".azure", ".config/gcloud")
 MAX_PATH = 4096
 
 
 def secret_read_rules() -> list[str]:
     """Deny rules for the CLI itself: it turns Read denials into exclusions for Grep and Glob,
     so a recursive search never returns the contents or names of secret files."""
-    rules = [f"Read(**/{pattern})" for pattern in SECRET_PATTERNS]
-    return rules + [f"Read(**/{folder}/**)" for folder in SECRET_DIRS]
+    return cli_rules()
 
 
 @dataclass
@@ -114,6 +97,34 @@ class Guard:
             )
         return None
 
+    def _check_file(self, raw: str, target: Path) -> str | None:
+        """A file about to be read: regular, one name, and no credential in its first 64 KB.
+
+        A folder (Glob and Grep search them) and a missing path (the CLI says so) pass.
+        """
+        try:
+            info = os.lstat(target)
+        except OSError:
+            return None
+        if stat.S_ISDIR(info.st_mode):
+            return None
+        try:
+            refuse_special(target, info, links_ok=_in_package(self.root, target))
+            if self.allow_secrets:
+                return None
+            head = read_nofollow(self.root, target, CONTENT_LIMIT)
+        except Refused as error:
+            return f"Denied: {error}; this assistant reads only regular files of the project."
+        except OSError as error:
+            return f"Denied: {raw} cannot be read ({error.strerror})."
+        kind = secret_kind(head.decode("utf-8", errors="replace"))
+        if kind:
+            return (
+                f"Denied: {raw} holds {kind}, so it is not read; the user can allow it with "
+                "--allow-secrets."
+            )
+        return None
+
     def _check_path(self, raw: Any, name: str, required: bool = False) -> str | None:
         if raw is None or raw == "":
             return f"{name} is required." if required else None
@@ -129,11 +140,14 @@ class Guard:
                     f"Denied: {raw} is outside the project {self.root}; this assistant may only "
                     "read files inside it."
                 )
-            if not self.allow_secrets and _is_secret(target):
+            if not self.allow_secrets and secret_name(_relative(self.root, target)):
                 return (
                     f"Denied: {raw} may hold secrets (keys, passwords, tokens), so it is not read; "
                     "the user can allow it with --allow-secrets."
                 )
+            problem = self._check_file(raw, target)
+            if problem:
+                return problem
         return None
 
     def _check_pattern(self, raw: Any, name: str) -> str | None:
@@ -151,7 +165,7 @@ class Guard:
                     f"Denied: the {name} {raw!r} reaches outside the project; use a pattern "
                     "relative to the project."
                 )
-            if not self.allow_secrets and _is_secret(Path(form)):
+            if not self.allow_secrets and secret_name(form):
                 return f"Denied: the {name} {raw!r} targets files that may hold secrets."
         return None
 
@@ -184,9 +198,9 @@ def _inside(target: Path, root: Path) -> bool:
     return target == root or root in target.parents
 
 
-def _is_secret(path: Path) -> bool:
-    name = path.name.lower()
-    if any(fnmatch.fnmatchcase(name, pattern) for pattern in SECRET_PATTERNS):
-        return True
-    text = "/" + "/".join(part.lower() for part in path.parts) + "/"
-    return any(f"/{folder}/" in text for folder in SECRET_DIRS)
+def _relative(root: Path, target: Path) -> str:
+    return "/".join(target.relative_to(root).parts)
+
+
+def _in_package(root: Path, target: Path) -> bool:
+    return in_package_dir(target.relative_to(root).parts)

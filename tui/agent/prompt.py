@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
+from boundary import Refused
+from boundary.paths import check_components, read_nofollow
+from boundary.secrets import secret_kind
 from tui.agent.guard import BACKLOG_TOOLS
 
-SPEC_LIMIT = 5000
+SPEC_PATH = "prompts/app_spec.txt"
+SPEC_LIMIT = 5000  # characters of the spec in the prompt
+SPEC_READ_LIMIT = 64 * 1024  # bytes read at most, whatever the file's size
 
 
 def system_prompt(project: Path) -> str:
     """Say who the assistant is, what it may do, its tools, and the project's spec if any."""
-    spec = _app_spec(project)
+    spec, note = _app_spec(project)
     tools = ", ".join(BACKLOG_TOOLS)
     text = f"""You are the project assistant for "{project.name}" ({project}).
 
@@ -37,19 +43,39 @@ Creating features for the backlog:
 - Ask before creating many features at once, and say what you created (ids and names).
 
 Answer in Markdown. Be concise; cite files as path:line when you refer to code."""
-    if spec:
-        text += "\n\nThe project's specification (prompts/app_spec.txt):\n"
+    if note:
+        text += f"\n\n{note}"
+    elif spec:
+        text += f"\n\nThe project's specification ({SPEC_PATH}):\n"
         text += f"<app_spec>\n{spec}\n</app_spec>"
     return text
 
 
-def _app_spec(project: Path) -> str:
-    path = project / "prompts" / "app_spec.txt"
+def _app_spec(project: Path) -> tuple[str, str]:
+    """The spec's text, or a note saying why it was left out (the model's Read rules apply).
+
+    Read with no-follow semantics through the boundary: a symlink to /proc/self/environ, a
+    hardlink, a FIFO or a file holding a credential is never copied into the prompt.
+    """
+    root = Path(os.path.realpath(project))
+    path = root / SPEC_PATH
     try:
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            return handle.read(SPEC_LIMIT).strip()
-    except OSError:
-        return ""
+        if check_components(root, path) is None:
+            return "", ""
+        head = read_nofollow(root, path, SPEC_READ_LIMIT)
+    except Refused as error:
+        return "", _left_out(f"{error}")
+    except OSError as error:
+        return "", _left_out(f"it cannot be read ({error.strerror})")
+    text = head.decode("utf-8", errors="replace")
+    kind = secret_kind(text)
+    if kind:
+        return "", _left_out(f"it holds {kind}")
+    return text[:SPEC_LIMIT].strip(), ""
+
+
+def _left_out(why: str) -> str:
+    return f"({SPEC_PATH} was not included: {why}.)"
 
 
 def write_prompt_file(project: Path, folder: Path) -> Path:

@@ -1,0 +1,66 @@
+"""The app's own read of prompts/app_spec.txt obeys the boundary (real files, no mocks)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tui.agent.prompt import SPEC_LIMIT, system_prompt
+
+
+@pytest.fixture
+def prompts(tmp_path: Path) -> Path:
+    folder = tmp_path / "project" / "prompts"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def test_the_spec_is_included_and_cut(prompts: Path) -> None:
+    (prompts / "app_spec.txt").write_text("Build a calculator. " + "x" * 20_000)
+    text = system_prompt(prompts.parent)
+    assert "<app_spec>\nBuild a calculator." in text
+    assert "x" * (SPEC_LIMIT - 40) in text and "x" * (SPEC_LIMIT + 1) not in text
+
+
+def test_a_spec_linked_to_the_environment_is_left_out(
+    prompts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-never-in-the-prompt-0000")
+    (prompts / "app_spec.txt").symlink_to("/proc/self/environ")
+    text = system_prompt(prompts.parent)
+    assert "sk-ant-never" not in text and "<app_spec>" not in text
+    assert "prompts/app_spec.txt was not included" in text and "symbolic link" in text
+
+
+def test_a_symlinked_prompts_folder_is_left_out(tmp_path: Path) -> None:
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    project.mkdir()
+    outside.mkdir()
+    (outside / "app_spec.txt").write_text("SECRET outside\n")
+    (project / "prompts").symlink_to(outside, target_is_directory=True)
+    text = system_prompt(project)
+    assert "SECRET outside" not in text and "symbolic link" in text
+
+
+def test_a_hardlinked_spec_is_left_out(prompts: Path, tmp_path: Path) -> None:
+    (tmp_path / "private.txt").write_text("SECRET outside\n")
+    os.link(tmp_path / "private.txt", prompts / "app_spec.txt")
+    text = system_prompt(prompts.parent)
+    assert "SECRET outside" not in text and "hardlink" in text
+
+
+def test_a_fifo_spec_is_left_out_without_blocking(prompts: Path) -> None:
+    os.mkfifo(prompts / "app_spec.txt")
+    assert "not a regular file" in system_prompt(prompts.parent)
+
+
+def test_a_spec_holding_a_key_is_left_out(prompts: Path) -> None:
+    (prompts / "app_spec.txt").write_text("Deploy with ghp_" + "k" * 36 + "\n")
+    text = system_prompt(prompts.parent)
+    assert "ghp_" not in text and "holds a GitHub token" in text
+
+
+def test_no_spec_no_note(prompts: Path) -> None:
+    assert "app_spec" not in system_prompt(prompts.parent).split("Creating features")[1]
