@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
 from boundary import Refused
+from boundary.links import session_rules
 from boundary.paths import check_components, read_nofollow
 from boundary.secrets import secret_kind
 from tui.agent.guard import BACKLOG_TOOLS
@@ -81,12 +83,26 @@ def _left_out(why: str) -> str:
 def write_prompt_file(project: Path, folder: Path) -> Path:
     """Write the prompt into the app's own folder (never the project); the file form of the
     system prompt has no command-line size limit. Named by content, so it is written once."""
-    text = system_prompt(project)
+    return _write_once(folder, "system-prompt", system_prompt(project), ".md")
+
+
+def _write_once(folder: Path, stem: str, text: str, suffix: str) -> Path:
+    """Write ``text`` to a file named by its digest, unless that file exists already."""
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"system-prompt-{digest}.md"
+    path = folder / f"{stem}-{digest}{suffix}"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     return path
+
+
+def write_settings_file(project: Path, allow_secrets: bool, folder: Path) -> Path:
+    """The CLI settings of a session: Read deny rules for secret names and the tree's hardlinks.
+
+    Computed at each session start (one walk of the tree), named by content like the prompt.
+    """
+    rules, _scan = session_rules(Path(os.path.realpath(project)), allow_secrets)
+    text = json.dumps({"permissions": {"deny": rules}}, indent=1)
+    return _write_once(folder, "settings", text, ".json")

@@ -14,14 +14,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from tui.agent.guard import (
-    ALLOWED_TOOLS,
-    DISALLOWED_TOOLS,
-    READ_TOOLS,
-    Guard,
-    secret_read_rules,
-)
-from tui.agent.prompt import write_prompt_file
+from tui.agent.guard import ALLOWED_TOOLS, DISALLOWED_TOOLS, READ_TOOLS, Guard
+from tui.agent.prompt import write_prompt_file, write_settings_file
 from tui.config import Settings
 
 
@@ -71,6 +65,11 @@ class AgentSession:
         settings = self.settings
         hook: Any = self.guard.hook
         prompt = write_prompt_file(settings.project, settings.state_dir / "prompts")
+        # Read deny rules (secret names, the tree's hardlinks): the CLI leaves those files out
+        # of Grep and Glob too. A file, since one argument holds at most 128 KiB.
+        rules = write_settings_file(
+            settings.project, settings.allow_secrets, settings.state_dir / "settings"
+        )
         mcp: Any = {
             "type": "stdio",
             "command": sys.executable,
@@ -80,8 +79,8 @@ class AgentSession:
             cwd=str(settings.project),
             tools=list(READ_TOOLS),
             allowed_tools=list(ALLOWED_TOOLS),
-            disallowed_tools=list(DISALLOWED_TOOLS)
-            + ([] if settings.allow_secrets else secret_read_rules()),
+            disallowed_tools=list(DISALLOWED_TOOLS),
+            settings=str(rules),
             system_prompt={"type": "file", "path": str(prompt)},
             mcp_servers={"features": mcp},
             strict_mcp_config=True,
@@ -116,7 +115,8 @@ class AgentSession:
                 return
             from claude_agent_sdk import ClaudeSDKClient
 
-            client = ClaudeSDKClient(self.options())
+            # options() walks the tree for hardlinks: off the event loop on a large project.
+            client = ClaudeSDKClient(await asyncio.to_thread(self.options))
             await client.connect()
             self._client = client
 
