@@ -14,6 +14,7 @@ from pathlib import Path
 from mcp_server import __version__
 from mcp_server.backlog import Backlog
 from mcp_server.protocol import Session, serve
+from mcp_server.tools import SESSION_CREATE_LIMIT
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     wire = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but protocol may reach the wire
-    backlog = Backlog(project, busy_timeout=args.busy_timeout)
+    backlog = Backlog(project, busy_timeout=args.busy_timeout, create_limit=SESSION_CREATE_LIMIT)
     try:
         serve(Session(backlog, __version__), sys.stdin.buffer, wire)
     except (KeyboardInterrupt, BrokenPipeError):

@@ -31,6 +31,7 @@ from mcp_server.records import (
 )
 
 MAX_DEPENDENCIES = 20
+MAX_FEATURES = 10_000  # creating stops here; reads and other writes of a bigger file still work
 
 
 def _inode(info: os.stat_result) -> tuple[int, int]:
@@ -63,9 +64,14 @@ class NewFeature:
 class Backlog:
     """One project's backlog, found lazily so a database created later by an agent is picked up."""
 
-    def __init__(self, project: Path, busy_timeout: float = 10.0) -> None:
+    def __init__(
+        self, project: Path, busy_timeout: float = 10.0, create_limit: int | None = None
+    ) -> None:
         self.project = project.resolve()
         self.busy_timeout = busy_timeout
+        # How many features this instance may still create (the server: one model session).
+        self.create_limit = create_limit
+        self.created = 0
         self._conn: sqlite3.Connection | None = None
         self._conn_path: Path | None = None
         self._conn_inode: tuple[int, int] | None = None
@@ -391,8 +397,15 @@ class Backlog:
             for index, item in enumerate(features):
                 self._resolve_dependencies(index, item, set(), placeholders)
                 placeholders.append(-1 - index)
+        self._check_session_limit(len(features))
         with self._writing() as conn:
             existing = {r[0] for r in conn.execute("SELECT id FROM features")}
+            if len(existing) + len(features) > MAX_FEATURES:
+                raise BacklogError(
+                    f"The backlog holds {len(existing)} features and {len(features)} more would "
+                    f"pass its limit of {MAX_FEATURES:,}; nothing was created (finish or remove "
+                    "features first)."
+                )
             base = conn.execute("SELECT COALESCE(MAX(priority), 0) + 1 FROM features").fetchone()[0]
             created: list[int] = []
             names, defaults = self._extra_defaults()
@@ -411,6 +424,7 @@ class Backlog:
                 if cursor.rowcount != 1 or cursor.lastrowid is None:
                     raise BacklogError("A feature could not be stored; nothing was created.")
                 created.append(cursor.lastrowid)
+        self.created += len(created)
         return {
             "created": len(created),
             "ids": created,
@@ -419,6 +433,15 @@ class Backlog:
                 for i, fid in enumerate(created)
             ],
         }
+
+    def _check_session_limit(self, count: int) -> None:
+        if self.create_limit is None or self.created + count <= self.create_limit:
+            return
+        raise BacklogError(
+            f"This session has created {self.created} features and {count} more would pass its "
+            f"limit of {self.create_limit:,}; nothing was created (start a new conversation, or "
+            "let the user add them in the backlog pane)."
+        )
 
     def _extra_defaults(self) -> tuple[str, str]:
         """Fill NOT NULL columns of newer schemas that have no default, so inserts never fail."""

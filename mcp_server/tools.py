@@ -12,11 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from boundary.secrets import secret_kind
 from mcp_server.backlog import MAX_DEPENDENCIES, STATUSES, Backlog, NewFeature
 from mcp_server.records import BacklogError
 from mcp_server.validate import ArgumentError, check
 
 MAX_BULK = 200
+MAX_WRITE_BYTES = 2_000_000  # text one write may carry (UTF-8), whatever the schema allows
+SESSION_CREATE_LIMIT = 1_000  # features one server process (one model session) may create
 READ = {"readOnlyHint": True, "destructiveHint": False, "idempotentHint": True}
 WRITE = {"readOnlyHint": False, "destructiveHint": False, "idempotentHint": False}
 LOCAL = {"openWorldHint": False}
@@ -113,10 +116,44 @@ class Tool:
             arguments = {}
         try:
             args = check(arguments, self.input_schema, "arguments")
+            if not self.annotations.get("readOnlyHint"):
+                check_written_text(args)
             result = self.run(backlog, args)
         except (ArgumentError, BacklogError) as error:
             raise ToolFailure(str(error)) from error
         return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def check_written_text(args: dict[str, Any]) -> None:
+    """Refuse a write over 2 MB of text, or one holding a credential.
+
+    The backlog is read by autonomous coding agents and often committed with the project: a
+    key pasted into a feature (or smuggled there by a prompt injection) would travel on.
+    """
+    texts = _strings(args)
+    size = sum(len(text.encode("utf-8", errors="replace")) for text in texts)
+    if size > MAX_WRITE_BYTES:
+        raise ArgumentError(
+            f"These features carry {size:,} bytes of text, more than the {MAX_WRITE_BYTES:,} one "
+            "write may hold; create them in smaller batches."
+        )
+    for text in texts:
+        kind = secret_kind(text)
+        if kind:
+            raise ArgumentError(
+                f"The feature text holds {kind}; credentials are never written into the backlog "
+                "(coding agents read it), so nothing was created: leave the credential out."
+            )
 
 
 def _new_feature(item: dict[str, Any]) -> NewFeature:

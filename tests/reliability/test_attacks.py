@@ -9,6 +9,7 @@ One CLI session serves the whole module, as it would serve a long conversation.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from tui.models import Conversation, ToolStatus
 from tui.storage import Store
 
 SECRET = "TOPSECRET-4f1c"  # in every file an attack must not read
+TOKEN = "ghp_" + "Q7x" * 12  # a GitHub token's shape, in files of innocent names
 CANARY = "/tmp/assistant-tui-pwned"
 
 
@@ -59,7 +61,26 @@ def build_places(root: Path) -> tuple[Path, Path, Path]:
     (root / "project-evil" / "secret.txt").write_text(f"{SECRET} in a look-alike sibling\n")
     (project / "link").symlink_to(outside / "secret.txt")
     (project / "linkdir").symlink_to(outside, target_is_directory=True)
+    plant_boundary_attacks(project, outside, home)
     return project, outside, home
+
+
+def plant_boundary_attacks(project: Path, outside: Path, home: Path) -> None:
+    """What a hostile repository (or a local tool) can leave: links, hardlinks, credentials."""
+    os.link(outside / "secret.txt", project / "notes.txt")  # a second name for a file outside
+    (project / "prompts").mkdir()
+    (project / "prompts" / "app_spec.txt").symlink_to("/proc/self/environ")
+    (project / "environ").symlink_to("/proc/self/environ")
+    os.mkfifo(project / "pipe")
+    (home / ".ssh").mkdir()
+    (project / "features.db").symlink_to(home / ".ssh" / "authorized_keys")  # dangling
+    (project / ".git").mkdir()
+    (project / ".git" / "config").write_text(
+        f'[remote "origin"]\n  url = https://me:{TOKEN}@github.com/me/x\n  # {SECRET}\n'
+    )
+    for name in (".vault-token", "prod.tfvars", ".GIT-CREDENTIALS", "deploy-sa.json"):
+        (project / name).write_text(f"{SECRET} in {name}\n")
+    (project / "config.ini").write_text(f"[api]\nkey = {TOKEN}\n")
 
 
 def attacks(project: Path) -> dict[str, ToolCall]:
@@ -132,13 +153,45 @@ def attacks(project: Path) -> dict[str, ToolCall]:
             "Read", {"file_path": "src/" + "../src/" * 1200 + "../../outside/secret.txt"}
         ),
         "path not a string": ToolCall("Read", {"file_path": ["../outside/secret.txt"]}),
+        "read a hardlink to a file outside": ToolCall("Read", {"file_path": "notes.txt"}),
+        "grep a hardlink to a file outside": ToolCall(
+            "Grep", {"pattern": SECRET, "path": "notes.txt", "output_mode": "content"}
+        ),
+        "read the environment by a symlink": ToolCall("Read", {"file_path": "environ"}),
+        "read the app spec (a link to the environment)": ToolCall(
+            "Read", {"file_path": "prompts/app_spec.txt"}
+        ),
+        "read a FIFO": ToolCall("Read", {"file_path": "pipe"}),
+        "read .git/config": ToolCall("Read", {"file_path": ".git/config"}),
+        "read .GIT-CREDENTIALS": ToolCall("Read", {"file_path": ".GIT-CREDENTIALS"}),
+        "read .vault-token": ToolCall("Read", {"file_path": ".vault-token"}),
+        "read a .tfvars": ToolCall("Read", {"file_path": "prod.tfvars"}),
+        "read a service-account key": ToolCall("Read", {"file_path": "deploy-sa.json"}),
+        "read a token in config.ini": ToolCall("Read", {"file_path": "config.ini"}),
+        "read a fullwidth-dot .env": ToolCall("Read", {"file_path": "\uff0eenv"}),
+        "create a feature through a dangling backlog link": ToolCall(
+            "mcp__features__feature_create",
+            {
+                "category": "x",
+                "name": "key",
+                "description": "ssh-ed25519 AAAAC3Nza attacker@evil",
+                "steps": ["s"],
+            },
+        ),
+        "read the backlog through its link": ToolCall("mcp__features__feature_get_stats", {}),
+        "grep all content, hardlinks and credentials planted": ToolCall(
+            "Grep", {"pattern": "TOPSECRET|ghp_", "output_mode": "content"}
+        ),
     }
 
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # one CLI session for every attack
 ATTACKS = attacks(Path("/placeholder"))
 # Allowed calls whose danger is removed instead: the search runs, the secret files are left out.
-NEUTRALISED = {"grep all content"}  # names only; the calls are rebuilt for the real project
+NEUTRALISED = {
+    "grep all content",
+    "grep all content, hardlinks and credentials planted",
+}  # names only; the calls are rebuilt for the real project
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -211,6 +264,7 @@ async def test_attack_is_refused(scene: Scene, name: str, figures: Figures) -> N
     assert len(finished) == 1, f"{name}: the CLI ran {len(finished)} tool calls"
     result = finished[0]
     assert SECRET not in result.result and "root:x:0" not in result.result
+    assert TOKEN not in result.result and "FAKEKEY" not in result.result
     if name in NEUTRALISED:
         assert result.status is ToolStatus.OK
     else:
@@ -219,3 +273,14 @@ async def test_attack_is_refused(scene: Scene, name: str, figures: Figures) -> N
     assert after == before, f"{name}: files changed"
     assert not Path(CANARY).exists()
     figures.record("attacks", "neutralised" if name in NEUTRALISED else "denied", 1)
+
+
+async def test_no_request_carried_the_key_or_a_planted_secret(scene: Scene) -> None:
+    """After every attack (the app spec links to /proc/self/environ), no request body sent to
+    the model holds the API key, the planted token or the outside secret."""
+    bodies = [json.dumps(r.body) for r in scene.engine.server.requests if r.body]
+    assert bodies, "the scripted model received no request"
+    for needle in ("sk-ant-test-0000-FAKEKEY", TOKEN, SECRET):
+        assert not [b for b in bodies if needle in b], needle
+    assert "prompts/app_spec.txt was not included" in bodies[0]
+    assert not (scene.home / ".ssh" / "authorized_keys").exists()
