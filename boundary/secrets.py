@@ -58,7 +58,10 @@ SECRET_TAILS = (
 # Any file below a folder of one of these names.
 SECRET_DIRS = (".ssh", ".aws", ".gnupg", ".kube", ".docker", ".azure", ".config/gcloud")
 
-CONTENT_LIMIT = 64 * 1024  # how much of a file is looked at before it is handed out
+# How much of a file is scanned before Read may hand it out. More than the 64 KB a quick look
+# would take: for a long result the CLI sends the raw text to the API's count_tokens endpoint
+# before any PostToolUse hook can redact it, and its Read refuses whole files over 256 KB.
+CONTENT_LIMIT = 1024 * 1024
 
 # kind -> pattern; the kinds name what was found in a denial.
 TOKEN_SHAPES: dict[str, re.Pattern[str]] = {
@@ -119,3 +122,31 @@ def cli_rules() -> list[str]:
     rules = [f"Read(**/{pattern})" for pattern in SECRET_PATTERNS]
     rules += [f"Read(**/{tail})" for tail in SECRET_TAILS]
     return rules + [f"Read(**/{folder}/**)" for folder in SECRET_DIRS]
+
+
+_PAYLOAD_KEYS = frozenset({"base64", "data"})  # image and PDF bytes: a match there is chance
+
+
+def redact_shape(value: object, key: str | None = None) -> tuple[object, int]:
+    """A JSON-like value with token shapes replaced in every string, keeping its shape exactly
+    (the CLI ignores a rewritten built-in tool result whose shape differs); and the count."""
+    if isinstance(value, str):
+        return (value, 0) if key in _PAYLOAD_KEYS else redact(value)
+    if isinstance(value, list):
+        pairs = [redact_shape(item, key) for item in value]
+        return [item for item, _ in pairs], sum(count for _, count in pairs)
+    if isinstance(value, dict):
+        done = {name: redact_shape(item, str(name)) for name, item in value.items()}
+        return {name: item for name, (item, _) in done.items()}, sum(c for _, c in done.values())
+    return value, 0
+
+
+def withheld_shape(value: object, key: str | None = None) -> object:
+    """The same shape with every string replaced: what is shown if redaction itself fails."""
+    if isinstance(value, str):
+        return value if key in ("type", "mode") else "[result withheld]"
+    if isinstance(value, list):
+        return [withheld_shape(item, key) for item in value]
+    if isinstance(value, dict):
+        return {name: withheld_shape(item, str(name)) for name, item in value.items()}
+    return value

@@ -93,14 +93,15 @@ def connect_checked(
     conn = sqlite3.connect(target, timeout=timeout, isolation_level=None, uri=bool(uri_suffix))
     try:
         conn.execute("PRAGMA schema_version").fetchone()  # makes SQLite open and read the file
-        _verify(path, checked)
+        verify(path, checked)
     except BaseException:
         conn.close()
         raise
     return conn
 
 
-def _verify(path: Path, checked: os.stat_result) -> None:
+def verify(path: Path, checked: os.stat_result) -> None:
+    """Every descriptor open on ``path`` is the checked inode, and there is one (see above)."""
     held = descriptors_at(path)
     if held is None:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -112,3 +113,21 @@ def test_import_command(project: Path, tmp_path: Path) -> None:
     assert missing.returncode == 1 and missing.stdout == ""
     assert missing.stderr.startswith("assistant-tui: No AutoCoder/AutoForge assistant.db found")
     assert "Traceback" not in missing.stderr
+
+
+@pytest.mark.parametrize("how", ["symlink", "hardlink", "symlinked folder"])
+async def test_a_linked_assistant_db_is_refused(
+    store: Store, project: Path, tmp_path: Path, how: str
+) -> None:
+    """Another project's conversations behind a link are not imported (nor read)."""
+    other = make_upstream(tmp_path / "other" / ".autoforge" / "assistant.db")
+    if how == "symlink":
+        (project / "assistant.db").symlink_to(other)
+    elif how == "hardlink":
+        os.link(other, project / "assistant.db")
+    else:
+        (project / ".autoforge").symlink_to(other.parent, target_is_directory=True)
+    with pytest.raises(StoreError, match="so it is not imported") as refused:
+        await import_autocoder(store, project)
+    assert ("symbolic link" if how != "hardlink" else "hardlink (2 names)") in str(refused.value)
+    assert await store.conversation_list(project.resolve()) == []

@@ -114,3 +114,17 @@ async def test_a_project_without_backlog_says_so(app_factory: Any) -> None:
         await pilot.press("f4")
         await until(pilot, lambda: "No backlog yet" in pane_text(app), "the empty pane")
         assert "Ready (0)" in pane_text(app)
+
+
+async def test_a_symlinked_backlog_is_refused_on_screen(
+    app_factory: Any, project: Path, tmp_path: Path
+) -> None:
+    """The pane follows the boundary: another project's backlog behind a link is not shown."""
+    other = make_backlog(tmp_path / "elsewhere" / "features.db", [{"name": "Their secret plan"}])
+    (project / "features.db").symlink_to(other)
+    async with app_factory([]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f4")
+        await until(pilot, lambda: "cannot be used" in pane_text(app), "the refusal was shown")
+        shown = " ".join(pane_text(app).split())
+        assert "symbolic link" in shown and "Their secret plan" not in shown

@@ -23,7 +23,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from boundary.paths import Refused, in_package_dir, read_nofollow, refuse_special
-from boundary.secrets import CONTENT_LIMIT, cli_rules, secret_kind, secret_name
+from boundary.secrets import (
+    CONTENT_LIMIT,
+    cli_rules,
+    redact_shape,
+    secret_kind,
+    secret_name,
+    withheld_shape,
+)
 from mcp_server.tools import TOOLS
 from tui.tool_lines import MCP_PREFIX
 
@@ -79,6 +86,31 @@ class Guard:
                 "permissionDecision": "deny",
                 "permissionDecisionReason": reason,
             }
+        }
+
+    async def redact_hook(
+        self, data: dict[str, Any], tool_use_id: str | None, context: Any
+    ) -> dict[str, Any]:
+        """The PostToolUse hook: token shapes in any tool's result become [redacted].
+
+        A recursive Grep runs inside the CLI, so a line holding a key in a file of an innocent
+        name would otherwise reach the model. The CLI takes ``updatedToolOutput`` only in the
+        shape of the tool's own output (else it silently keeps the original), so the result is
+        rewritten in place; nothing is returned when nothing matched (a rewrite could race
+        another hook's). A failure of the hook would let the original through (PostToolUse hooks
+        fail open), so every error withholds the whole result instead.
+        """
+        if self.allow_secrets:
+            return {}
+        response = data.get("tool_response")
+        try:
+            cleaned, count = redact_shape(response)
+            if not count:
+                return {}
+        except Exception:  # never raise here: see above
+            cleaned = withheld_shape(response)
+        return {
+            "hookSpecificOutput": {"hookEventName": "PostToolUse", "updatedToolOutput": cleaned}
         }
 
     def decide(self, tool: str, tool_input: dict[str, Any]) -> str | None:

@@ -64,6 +64,7 @@ class AgentSession:
 
         settings = self.settings
         hook: Any = self.guard.hook
+        redact: Any = self.guard.redact_hook
         prompt = write_prompt_file(settings.project, settings.state_dir / "prompts")
         # Read deny rules (secret names, the tree's hardlinks): the CLI leaves those files out
         # of Grep and Glob too. A file, since one argument holds at most 128 KiB.
@@ -91,7 +92,10 @@ class AgentSession:
             fork_session=self.fork_at is not None and self.resume is not None,
             resume_session_at=self.fork_at if self.resume is not None else None,
             env=settings.cli_env(),
-            hooks={"PreToolUse": [HookMatcher(hooks=[hook], on_failure="block")]},
+            hooks={
+                "PreToolUse": [HookMatcher(hooks=[hook], on_failure="block")],
+                "PostToolUse": [HookMatcher(hooks=[redact])],
+            },
             stderr=self._keep_stderr,
             # One JSON line carries a whole tool result; a recursive Grep can pass 1 MB (the
             # SDK's default), which would end the turn with a decode error.

@@ -6,6 +6,7 @@ second import finds it by its source key and adds nothing.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from boundary import Refused, sqlite_file
+from boundary.paths import check_components
 from tui.clock import from_text, now
 from tui.models import Role
 from tui.storage.errors import StoreError
@@ -33,9 +36,22 @@ class ImportReport:
 
 
 def find_assistant_databases(project: Path) -> list[Path]:
-    """Upstream keeps ``assistant.db`` in the project, newer versions under ``.autoforge/``."""
-    candidates = (project / ".autoforge" / "assistant.db", project / "assistant.db")
-    return [path for path in candidates if path.is_file()]
+    """Upstream keeps ``assistant.db`` in the project, newer versions under ``.autoforge/``.
+
+    Each candidate passes the boundary (no link in any component, one name, a regular file);
+    a refused one raises StoreError rather than being skipped.
+    """
+    found = []
+    for path in (project / ".autoforge" / "assistant.db", project / "assistant.db"):
+        try:
+            if check_components(project, path) is not None:
+                sqlite_file.check_companions(path)
+                found.append(path)
+        except Refused as error:
+            raise StoreError(
+                f"{error}, so it is not imported; replace it with a regular file in the project."
+            ) from error
+    return found
 
 
 def _time(text: object, fallback: datetime) -> datetime:
@@ -76,8 +92,14 @@ async def import_autocoder(store: Store, project: Path) -> ImportReport:
 
 
 async def _import_file(store: Store, project: Path, path: Path, report: ImportReport) -> None:
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    checked = os.lstat(path)
+    uri = f"{path.as_uri()}?mode=ro"
     async with aiosqlite.connect(uri, uri=True) as source:
+        await source.execute("PRAGMA schema_version")  # SQLite opens the file now
+        try:
+            sqlite_file.verify(path, checked)
+        except Refused as error:
+            raise StoreError(f"{error}; nothing was imported from it.") from error
         source.row_factory = sqlite3.Row
         conversations = await source.execute_fetchall("SELECT * FROM conversations ORDER BY id")
         for conv in conversations:

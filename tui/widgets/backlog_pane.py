@@ -46,7 +46,10 @@ class BacklogView:
 
 def read_backlog(project: Path) -> BacklogView:
     """Read stats, the ready list and the blocked list (blocking: run it in a thread)."""
-    path = find_database(project)
+    try:
+        path = find_database(project)
+    except BacklogError as error:  # the boundary refused the file: say why, read nothing
+        return BacklogView(error=str(error))
     if path is None:
         return BacklogView()
     from mcp_server.backlog import Backlog  # in the reading thread: not on the first screen's path
@@ -70,7 +73,10 @@ def read_backlog(project: Path) -> BacklogView:
 
 def file_signature(project: Path) -> tuple[tuple[int, int], ...]:
     """Size and modification time of the backlog file and its WAL: any write changes one."""
-    path = find_database(project)
+    try:
+        path = find_database(project)
+    except BacklogError:
+        return ((-1, -1),)  # refused: a change into or out of this state is still seen
     if path is None:
         return ()
     found = []
