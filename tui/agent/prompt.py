@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from tui.agent.guard import BACKLOG_TOOLS
+from tui.private_files import private_dirs, replace_private, tighten
 
 SPEC_LIMIT = 5000
 
@@ -54,13 +55,14 @@ def _app_spec(project: Path) -> str:
 
 def write_prompt_file(project: Path, folder: Path) -> Path:
     """Write the prompt into the app's own folder (never the project); the file form of the
-    system prompt has no command-line size limit. Named by content, so it is written once."""
+    system prompt has no command-line size limit. Named by content, so it is written once.
+    The folder is 0700 and the file 0600: the prompt holds the project's spec."""
     text = system_prompt(project)
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dirs(folder, owned=folder.parent)  # the app's state directory and its prompts/
+    for entry in folder.iterdir():  # an earlier version wrote them 0644
+        tighten(entry)
     path = folder / f"system-prompt-{digest}.md"
     if not path.exists():
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        replace_private(path, text)
     return path
