@@ -40,6 +40,18 @@ def config_dir() -> Path:
     return user_config_path(APP_NAME, appauthor=False)
 
 
+def owned_dir(path: Path) -> Path | None:
+    """The app's own folder (data or config directory) that ``path`` lies in, if any.
+
+    Only these are tightened to 0700 when found looser; a folder of the user's own, such as the
+    one holding a ``--db`` file elsewhere, keeps its mode (see tui.private_files).
+    """
+    for folder in (data_dir(), config_dir()):
+        if path.expanduser().absolute().is_relative_to(folder.absolute()):
+            return folder
+    return None
+
+
 def database_path(flag: str | None = None) -> Path:
     """--db wins, then $ASSISTANT_TUI_DB, then history.db in the user data directory."""
     chosen = flag or os.environ.get(DB_ENV)

@@ -12,6 +12,7 @@ from boundary.links import session_rules
 from boundary.paths import check_components, read_nofollow
 from boundary.secrets import secret_kind
 from tui.agent.guard import BACKLOG_TOOLS
+from tui.private_files import private_dirs, replace_private, tighten
 
 SPEC_PATH = "prompts/app_spec.txt"
 SPEC_LIMIT = 5000  # characters of the spec in the prompt
@@ -82,19 +83,20 @@ def _left_out(why: str) -> str:
 
 def write_prompt_file(project: Path, folder: Path) -> Path:
     """Write the prompt into the app's own folder (never the project); the file form of the
-    system prompt has no command-line size limit. Named by content, so it is written once."""
+    system prompt has no command-line size limit. Named by content, so it is written once.
+    The folder is 0700 and the file 0600: the prompt holds the project's spec."""
     return _write_once(folder, "system-prompt", system_prompt(project), ".md")
 
 
 def _write_once(folder: Path, stem: str, text: str, suffix: str) -> Path:
-    """Write ``text`` to a file named by its digest, unless that file exists already."""
+    """Write ``text`` 0600 to a file named by its digest, unless that file exists already."""
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dirs(folder, owned=folder.parent)  # the app's state directory and this folder
+    for entry in folder.iterdir():  # an earlier version wrote them 0644
+        tighten(entry)
     path = folder / f"{stem}-{digest}{suffix}"
     if not path.exists():
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        replace_private(path, text)
     return path
 
 

@@ -2,7 +2,8 @@
 
 Promises kept here: the user's message is stored before anything is sent; the reply is stored
 while it streams (at most ~0.5 s behind); tool calls are stored as they start and finish; cancel
-and errors keep the text shown so far, marked interrupted or error.
+and errors keep the text shown so far, marked interrupted or error. One turn stores at most
+50 MB (tui.agent.budget): past that, results are markers and the reply is cut with a note.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
+from tui.agent.budget import TurnBudget
 from tui.agent.errors import connection_failure
 from tui.agent.events import (
     Event,
@@ -151,6 +153,7 @@ class _Turn:
         self.conversation_id = conversation_id
         self.session = session
         self.translator = Translator(session.guard.denied)
+        self.budget = TurnBudget()  # at most 50 MB stored per turn, whatever streams
         self.reply_id: int | None = None
         self.flushed_at = 0.0
         self.done = False
@@ -194,30 +197,20 @@ class _Turn:
                 self.flushed_at = time.monotonic()
                 await self._flush(reply)
         elif isinstance(event, ToolStarted):
-            await self.store.tool_event_upsert(
-                self.conversation_id,
-                event.id,
-                event.name,
-                event.input,
-                message_id=await self._reply(),
-            )
+            reply = await self._reply()
+            self._text()  # the text before this tool keeps its room in the turn's budget
+            tool_input = self.budget.tool_input(event.id, event.input)
+            if tool_input is not None:
+                await self.store.tool_event_upsert(
+                    self.conversation_id, event.id, event.name, tool_input, message_id=reply
+                )
         elif isinstance(event, ToolFinished):
-            finished = now()
-            await self.store.tool_event_upsert(
-                self.conversation_id,
-                event.id,
-                "",
-                {},
-                status=event.status,
-                result=event.result,
-                finished_at=finished,
-                started_at=finished - timedelta(seconds=event.duration_s),
-            )
+            await self._tool_finished(event)
         elif isinstance(event, TurnFinished):
             self.done = True
             await self._end_running_tools("Interrupted before the tool finished.")
             reply = await self._reply()
-            await self.store.message_finish(reply, self.translator.text, event.status, event.usage)
+            await self.store.message_finish(reply, self._text(), event.status, event.usage)
             if event.session_id:
                 await self.store.conversation_set_session(
                     self.conversation_id, event.session_id, self.session.settings.model
@@ -226,6 +219,28 @@ class _Turn:
             return await self.fail(event.message)
         return event
 
+    async def _tool_finished(self, event: ToolFinished) -> None:
+        self._text()  # the text before this result keeps its room in the turn's budget
+        result = self.budget.tool_result(event.id, event.result)
+        if result is None:
+            return  # past even the budget's reserve: this call has no row
+        finished = now()
+        await self.store.tool_event_upsert(
+            self.conversation_id,
+            event.id,
+            "",
+            {},
+            status=event.status,
+            result=result,
+            finished_at=finished,
+            started_at=finished - timedelta(seconds=event.duration_s),
+            result_size=len(event.result),
+        )
+
+    def _text(self) -> str:
+        """The reply as it is stored: all of it, or up to the turn's budget with a note."""
+        return self.budget.reply_text(self.translator.text)
+
     async def _flush(self, reply: int) -> None:
         """Save the reply so far; a locked or full database only delays it.
 
@@ -233,7 +248,7 @@ class _Turn:
         everything; failing the turn here would stop an answer the user is reading.
         """
         try:
-            await self.store.message_update_text(reply, self.translator.text)
+            await self.store.message_update_text(reply, self._text())
         except StoreError:
             self.flushed_at = time.monotonic()
 
@@ -241,15 +256,15 @@ class _Turn:
         """Keep what streamed so far with status error and the sentence explaining why."""
         self.done = True
         reply = await self._reply()
-        await self.store.message_finish(
-            reply, self.translator.text, MessageStatus.ERROR, error=message
-        )
+        await self.store.message_finish(reply, self._text(), MessageStatus.ERROR, error=message)
         await self._end_running_tools("The turn failed before the tool finished.")
         return TurnFailed(message)
 
     async def _end_running_tools(self, reason: str) -> None:
         """Tools still running when a turn ends never finish: store them as errors."""
         for tool_id in self.translator.running_tools:
+            if tool_id in self.budget.skipped:
+                continue  # stored no row: past the turn's budget
             await self.store.tool_event_upsert(
                 self.conversation_id,
                 tool_id,
@@ -275,6 +290,6 @@ class _Turn:
         with contextlib.suppress(StoreError):
             if self.reply_id is not None:
                 await self.store.message_finish(
-                    self.reply_id, self.translator.text, MessageStatus.INTERRUPTED
+                    self.reply_id, self._text(), MessageStatus.INTERRUPTED
                 )
             await self._end_running_tools("Interrupted before the tool finished.")

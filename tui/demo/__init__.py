@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mcp_server.backlog import Backlog, NewFeature
 from tui.demo.model_server import ToolCall, Turn
+from tui.private_files import private_dirs, replace_private, tighten
 
 CALC = '''"""A tiny calculator used by the demo project."""
 
@@ -68,13 +69,22 @@ def demo_turns() -> list[Turn]:
 def prepare_project(root: Path) -> Path:
     """Create (once) the sample project the demo opens; returns its path."""
     project = root / "demo-project"
-    if (project / "features.db").exists():
-        return project
-    (project / "app").mkdir(parents=True, exist_ok=True)
-    (project / "prompts").mkdir(exist_ok=True)
-    (project / "app" / "calc.py").write_text(CALC)
-    (project / "prompts" / "app_spec.txt").write_text(SPEC)
-    (project / "README.md").write_text("# Demo calculator\n\nA sample project for the demo.\n")
+    if not (project / "features.db").exists():
+        _create(project, root)
+    # It lives in the app's data directory: private like the rest of it (0700 folders, 0600
+    # files), also when an earlier version left it 0755/0644. The backlog server gives its
+    # -wal and -shm the mode of features.db.
+    for path in (project, *project.rglob("*")):
+        tighten(path)
+    return project
+
+
+def _create(project: Path, root: Path) -> None:
+    for folder in ("app", "prompts"):
+        private_dirs(project / folder, owned=root)
+    replace_private(project / "app" / "calc.py", CALC)
+    replace_private(project / "prompts" / "app_spec.txt", SPEC)
+    replace_private(project / "README.md", "# Demo calculator\n\nA sample project for the demo.\n")
     backlog = Backlog(project)
     steps = ["Run the calculator", "Check the result"]
     backlog.create_bulk(
@@ -88,4 +98,3 @@ def prepare_project(root: Path) -> Path:
     backlog.close()
     with sqlite3.connect(project / "features.db") as conn:  # the first feature is done
         conn.execute("UPDATE features SET passes = 1 WHERE id = 1")
-    return project

@@ -7,14 +7,12 @@ refused with a sentence when there is none.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from tui.models import Conversation
+from tui.private_files import replace_private, write_private
 
 NAME_LIMIT = 60  # characters of the title kept in a file name
 _UNSAFE = re.compile(r"[^\w.-]+")
@@ -82,13 +80,14 @@ def write_new(path: Path, text: str, force: bool = False, exists_hint: str = "")
     """Write ``text`` to ``path``; an existing file is replaced only with ``force``.
 
     Replacing goes through a temporary file renamed over the old one, and a failed new file is
-    removed, so a failure never leaves a half-written export or loses an older one.
+    removed, so a failure never leaves a half-written export or loses an older one. The file is
+    0600 whatever the umask: a conversation is the user's to share, not the machine's.
     """
     try:
         if force:
             _replace(path, text)
         else:
-            _create(path, text)
+            write_private(path, text)  # O_EXCL: an existing file (or a symlink) is refused
     except FileExistsError:
         raise ExportError(f"{path} already exists{exists_hint}.") from None
     except FileNotFoundError:
@@ -106,25 +105,7 @@ def write_new(path: Path, text: str, force: bool = False, exists_hint: str = "")
         raise ExportError(f"{path} cannot be written ({reason}); choose another path.") from None
 
 
-def _create(path: Path, text: str) -> None:
-    with path.open("x", encoding="utf-8") as file:
-        try:
-            file.write(text)
-        except OSError:
-            file.close()
-            path.unlink(missing_ok=True)
-            raise
-
-
 def _replace(path: Path, text: str) -> None:
     if path.is_dir():
         raise IsADirectoryError(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=".md")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    replace_private(path, text)

@@ -8,6 +8,7 @@ second app instance on the same file waits briefly instead of failing with "data
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
@@ -17,6 +18,8 @@ from typing import Any
 
 import aiosqlite
 
+from tui.config import owned_dir
+from tui.private_files import create_private, private_dirs, tighten
 from tui.storage.errors import FIX, StoreError, explain
 from tui.storage.schema import APPLICATION_ID, LATEST, STEPS
 
@@ -39,11 +42,12 @@ class Database:
         """Open (creating or upgrading) the database; raise StoreError with a fix on failure.
 
         A file the user cannot write is opened read-only, so history stays browsable; every
-        write then fails with one sentence saying why.
+        write then fails with one sentence saying why. The file, its -wal and -shm are 0600;
+        folders made for it are 0700, and so is the app's data directory (see owned_dir).
         """
         path = path.expanduser()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dirs(path.parent, owned_dir(path.parent))
             if path.is_dir():
                 raise IsADirectoryError(path)
         except OSError as error:
@@ -51,7 +55,16 @@ class Database:
         writable = not path.exists() or (
             os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
         )
-        return await cls._connect(path, read_only=not writable)
+        if writable:
+            try:
+                _create_private(path)
+            except OSError as error:
+                raise explain(path, error) from error
+        tighten(path)
+        database = await cls._connect(path, read_only=not writable)
+        for suffix in ("-wal", "-shm", "-journal"):  # SQLite made them with the file's mode,
+            tighten(path.with_name(path.name + suffix))  # but an earlier version's are looser
+        return database
 
     @classmethod
     async def _connect(cls, path: Path, read_only: bool) -> Database:
@@ -154,6 +167,14 @@ class Database:
             return list(await self._conn.execute_fetchall(sql, params))
         except sqlite3.Error as error:
             raise explain(self.path, error) from error
+
+
+def _create_private(path: Path) -> None:
+    """Create a new history file empty and 0600 before SQLite opens it: SQLite gives its -wal
+    and -shm files the main file's mode, so they are private from their first byte."""
+    # An existing file (or another instance's, made a moment ago) is opened as it is.
+    with contextlib.suppress(FileExistsError):
+        os.close(create_private(path))
 
 
 def _split_sql(script: str) -> list[str]:

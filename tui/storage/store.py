@@ -411,10 +411,14 @@ class Store:
         result: str | None = None,
         started_at: datetime | None = None,
         finished_at: datetime | None = None,
+        result_size: int | None = None,
     ) -> None:
-        """Record a tool call when it starts and again when it finishes (same tool_use_id)."""
+        """Record a tool call when it starts and again when it finishes (same tool_use_id).
+
+        ``result_size`` is the full length when ``result`` is already a stand-in for it.
+        """
         capped = result[:RESULT_CAP] if result is not None else None
-        size = len(result) if result is not None else 0
+        size = result_size if result_size is not None else len(result or "")
         async with self.db.writing() as conn:
             await conn.execute(
                 "INSERT INTO tool_events (conversation_id, message_id, tool_use_id, name, input,"
