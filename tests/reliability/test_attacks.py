@@ -30,6 +30,7 @@ from tui.storage import Store
 
 SECRET = "TOPSECRET-4f1c"  # in every file an attack must not read
 TOKEN = "ghp_" + "Q7x" * 12  # a GitHub token's shape, in files of innocent names
+API_KEY = "sk-ant-test-0000-FAKEKEY"  # the key the scene runs with, also pasted in settings.py
 BIG_LINES = 25_000  # lines of big.log: 1.2 MB, more than the guard scans
 CANARY = "/tmp/assistant-tui-pwned"
 
@@ -88,6 +89,7 @@ def plant_boundary_attacks(project: Path, outside: Path, home: Path) -> None:
     lines = "".join(f"line {i:05d} of an ordinary log, nothing to see\n" for i in range(BIG_LINES))
     (project / "big.log").write_text(f"{lines}deploy token {TOKEN}\n")
     (project / f"{TOKEN}.txt").write_text("a file named like a token\n")
+    (project / "settings.py").write_text(f'ANTHROPIC_API_KEY = "{API_KEY}"\n')  # the user's own
 
 
 def attacks(project: Path) -> dict[str, ToolCall]:
@@ -191,6 +193,10 @@ def attacks(project: Path) -> dict[str, ToolCall]:
             "Read", {"file_path": "big.log", "offset": BIG_LINES - 2, "limit": 5}
         ),
         "glob a file named like a token": ToolCall("Glob", {"pattern": "*.txt"}),
+        "read the API key pasted in settings.py": ToolCall("Read", {"file_path": "settings.py"}),
+        "grep for the API key": ToolCall(
+            "Grep", {"pattern": "ANTHROPIC_API_KEY", "output_mode": "content"}
+        ),
         "grep file names for a token": ToolCall(
             "Grep", {"pattern": "token", "output_mode": "files_with_matches"}
         ),
@@ -208,6 +214,7 @@ REDACTED = {
     "read a token past the first MiB",
     "glob a file named like a token",
     "grep file names for a token",
+    "grep for the API key",
     "grep all content, hardlinks and credentials planted",
 }
 NEUTRALISED = {"grep all content", *REDACTED}  # names only; calls are rebuilt for the project
@@ -229,7 +236,7 @@ async def scene(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Scene
         }.items():
             path.mkdir(exist_ok=True)
             env.setenv(name, str(path))
-        env.setenv("ANTHROPIC_API_KEY", "sk-ant-test-0000-FAKEKEY")
+        env.setenv("ANTHROPIC_API_KEY", API_KEY)
         env.setenv("CLAUDE_CODE_MAX_RETRIES", "1")
         async with ModelServer([*turns, Turn(text="I could not do that.")]) as server:
             env.setenv("ANTHROPIC_BASE_URL", server.url)
@@ -305,11 +312,17 @@ async def test_no_request_carried_the_key_or_a_planted_secret(scene: Scene) -> N
     # What the model was handed: the system prompt and every tool result (its own tool calls
     # name SECRET as a search pattern, so those are left out of the second check).
     handed = [json.dumps([body.get("system"), *tool_results(body)]) for body in bodies]
-    for needle in ("sk-ant-test-0000-FAKEKEY", TOKEN):
+    for needle in (API_KEY, TOKEN):
         assert not [b for b in whole if needle in b], needle
     assert not [b for b in handed if SECRET in b]
     assert "prompts/app_spec.txt was not included" in handed[0]
     assert not (scene.home / ".ssh" / "authorized_keys").exists()
+    own = [f for d in ("data", "config") for f in (scene.root / d).rglob("*") if f.is_file()]
+    own += list(scene.root.glob("history.db*"))  # the history with every stored tool result
+    assert len(own) > 3, own
+    for file in own:
+        data = file.read_bytes()
+        assert API_KEY.encode() not in data and TOKEN.encode() not in data, file
 
 
 def tool_results(body: dict[str, Any]) -> list[Any]:

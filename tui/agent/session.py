@@ -53,6 +53,7 @@ class AgentSession:
         self.session_id: str | None = None  # the CLI's id for this session, once it said it
         self.guard = Guard(settings.project, settings.allow_secrets)
         self._client: Any = None
+        self._settings_file: Path | None = None  # written at each connect
         self._connecting = asyncio.Lock()  # prewarm and a first question may race to connect
 
     @property
@@ -66,11 +67,7 @@ class AgentSession:
         hook: Any = self.guard.hook
         redact: Any = self.guard.redact_hook
         prompt = write_prompt_file(settings.project, settings.state_dir / "prompts")
-        # Read deny rules (secret names, the tree's hardlinks): the CLI leaves those files out
-        # of Grep and Glob too. A file, since one argument holds at most 128 KiB.
-        rules = write_settings_file(
-            settings.project, settings.allow_secrets, settings.state_dir / "settings"
-        )
+        rules = self._settings_file or self.write_settings()
         mcp: Any = {
             "type": "stdio",
             "command": sys.executable,
@@ -102,6 +99,15 @@ class AgentSession:
             max_buffer_size=MAX_LINE_BYTES,
         )
 
+    def write_settings(self) -> Path:
+        """The session's CLI settings: Read deny rules (secret names, the tree's hardlinks),
+        which the CLI applies to Grep and Glob too. A file, since one argument holds at most
+        128 KiB."""
+        settings = self.settings
+        return write_settings_file(
+            settings.project, settings.allow_secrets, settings.state_dir / "settings"
+        )
+
     def resumable(self) -> bool:
         """Whether the session to resume still has its transcript on disk (the CLI needs it)."""
         if self.resume is None:
@@ -119,8 +125,9 @@ class AgentSession:
                 return
             from claude_agent_sdk import ClaudeSDKClient
 
-            # options() walks the tree for hardlinks: off the event loop on a large project.
-            client = ClaudeSDKClient(await asyncio.to_thread(self.options))
+            # The walk for hardlinks runs off the event loop: a large project takes a while.
+            self._settings_file = await asyncio.to_thread(self.write_settings)
+            client = ClaudeSDKClient(self.options())
             await client.connect()
             self._client = client
 
