@@ -12,6 +12,7 @@ from textual.app import App
 from tui.config import Settings, load_config
 from tui.screens.main import MainScreen
 from tui.storage import StoreError
+from tui.toast import toast
 
 if TYPE_CHECKING:  # the store, the engine and the demo server load after the first screen
     from tui.agent.manager import SessionManager
@@ -88,7 +89,7 @@ class AssistantApp(App[None]):
         if config.keys:
             self.set_keymap(config.keys)
         for problem in config.problems:
-            self.notify(problem, severity="warning", timeout=10)
+            toast(self, problem, severity="warning", timeout=10)
         # Later than the first screen: the footer's keys are drawn in the first idle moment, and
         # a full collection there (~30 ms) made them wait.
         self.set_timer(1.0, tune_garbage_collector)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tui.toast import toast
 from tui.widgets.prompt_input import PromptInput
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ async def branch_from(screen: MainScreen, message_id: int | None) -> None:
     """Create the branch, prepare how its next question continues, and open it."""
     problem = refusal(screen, message_id)
     if problem is not None or screen.conversation is None or message_id is None:
-        screen.notify(problem or "", severity="warning", timeout=8)
+        toast(screen, problem or "", severity="warning", timeout=8)
         return
     parent = screen.conversation
     services = screen.services
@@ -48,6 +49,6 @@ async def branch_from(screen: MainScreen, message_id: int | None) -> None:
         if forked
         else "its messages are sent along with your next question"
     )
-    screen.notify(
-        f'Branched "{branch.title}" with {branch.message_count} messages; {how}.', timeout=6
+    toast(
+        screen, f'Branched "{branch.title}" with {branch.message_count} messages; {how}.', timeout=6
     )

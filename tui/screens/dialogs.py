@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -68,12 +69,12 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         table = Table("key", "action", box=None, padding=(0, 2))
         for title, bindings in self.groups.items():
-            table.add_row(f"[b]{title}[/b]", "")
-            for binding in bindings:
+            table.add_row(Text().append(title, style="bold"), "")  # bold text, plain padding
+            for binding in bindings:  # keys may come from the user's keymap: Text, not markup
                 keys = ", ".join(
                     self.app.get_key_display(Binding(k, "")) for k in binding.key.split(",")
                 )
-                table.add_row(keys, binding.description)
+                table.add_row(Text(inert(keys)), Text(inert(binding.description)))
         with Vertical(id="help-box"):
             yield Label("Keys")
             with VerticalScroll(id="help-keys"):  # taller than a small terminal: it scrolls
@@ -104,10 +105,11 @@ class CodePicker(ModalScreen[str | None]):
             yield OptionList(*(self._preview(b) for b in self.blocks), id="blocks")
 
     @staticmethod
-    def _preview(block: str) -> str:
+    def _preview(block: str) -> Text:
+        """The first lines of a block, as a Text: an OptionList reads a str prompt as markup."""
         lines = block.splitlines() or [""]
         more = f"  (+{len(lines) - 3} lines)" if len(lines) > 3 else ""
-        return inert("\n".join(lines[:3])) + more
+        return Text(inert("\n".join(lines[:3])) + more)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.blocks[event.option_index])

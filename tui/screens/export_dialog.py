@@ -30,6 +30,7 @@ from tui.export.target import (
 from tui.models import Conversation
 from tui.storage import StoreError
 from tui.text import inert
+from tui.toast import toast
 from tui.widgets.inert_input import InertInput
 
 
@@ -85,7 +86,7 @@ class ExportDialog(ModalScreen[Path | None]):
             return
         finally:
             self.writing = False
-        self.app.notify(f"Exported the conversation to {path}.")
+        toast(self.app, f"Exported the conversation to {path}.")
         self.dismiss(path)
 
     async def export(self, typed: str) -> Path:
@@ -104,7 +105,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def show_error(self, sentence: str) -> None:
         error = self.query_one("#export-error", Label)
-        error.update(sentence)
+        error.update(inert(sentence))  # plain (markup=False); it may quote the typed path
         error.remove_class("-hidden")
         self.query_one("#export-path", Input).focus()
 

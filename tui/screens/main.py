@@ -25,6 +25,7 @@ from tui.config import ConfigError
 from tui.models import Conversation, Message, MessageStatus, SearchHit
 from tui.storage import StoreError
 from tui.text import code_blocks
+from tui.toast import toast
 from tui.tool_lines import MCP_PREFIX
 from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.conversation_list import ConversationList
@@ -179,7 +180,8 @@ class MainScreen(Screen[None]):
         await self.services.open_services()
         store, project = self.services.store, self.services.settings.project
         if store.read_only:
-            self.notify(
+            toast(
+                self,
                 f"The history database {store.path} is read-only: you can browse it, but new "
                 "messages will not be saved; make it writable or pass --db PATH.",
                 severity="warning",
@@ -341,7 +343,8 @@ class MainScreen(Screen[None]):
     async def submit(self, message: PromptInput.Submitted) -> None:
         here = self.services.settings.project
         if self.conversation is not None and self.conversation.project_path != here:
-            self.notify(
+            toast(
+                self,
                 f"This conversation belongs to {self.conversation.project_path}; run "
                 "assistant-tui there to continue it, or press Ctrl+N for a new one here.",
                 severity="warning",
@@ -350,7 +353,7 @@ class MainScreen(Screen[None]):
             return
         key = self.conversation.id if self.conversation else None
         if key in self.answering:
-            self.notify("Still answering; press Esc to cancel it first.", severity="warning")
+            toast(self, "Still answering; press Esc to cancel it first.", severity="warning")
             return
         if self.newer_from is not None:  # opened from search mid-way: go to its end first
             await self.open_conversation(self.conversation)
@@ -424,13 +427,13 @@ class MainScreen(Screen[None]):
                 for pane in self.query(BacklogPane):  # none until F4 first opened it
                     pane.changed()
         elif isinstance(event, Notice):
-            self.notify(event.text)
+            toast(self, event.text)
         elif isinstance(event, TurnFinished):
             await chat.end(live, event.status, None)
             self.status("ready" if event.status is MessageStatus.COMPLETE else "interrupted", event)
         elif isinstance(event, TurnFailed):
             await chat.end(live, MessageStatus.ERROR, None, event.message)
-            self.notify(event.message, severity="error", timeout=8)
+            toast(self, event.message, severity="error", timeout=8)
             self.failed_text = text
             prompt = self.query_one(PromptInput)
             if not prompt.text.strip():
@@ -449,7 +452,7 @@ class MainScreen(Screen[None]):
                 prompt.load_text(text)
         if shown:
             await self.query_one(ChatPane).end(live, MessageStatus.ERROR, None, message)
-        self.notify(message, severity="error", timeout=10)
+        toast(self, message, severity="error", timeout=10)
         self.status("error")
 
     async def after_turn(self, key: int | None, shown: bool) -> None:
@@ -459,7 +462,7 @@ class MainScreen(Screen[None]):
             self.status(self.query_one(StatusBar).state)
         await self.reload_sidebar()
         if not shown and key is not None:
-            self.notify("An answer finished in another conversation.")
+            toast(self, "An answer finished in another conversation.")
 
     def status(self, state: str, finished: TurnFinished | None = None) -> None:
         """Session state in the header and the status bar, with the last turn's usage."""
@@ -484,7 +487,7 @@ class MainScreen(Screen[None]):
         error = event.worker.error
         known = isinstance(error, StoreError | ConfigError)
         message = str(error) if known else f"Unexpected error: {type(error).__name__}: {error}"
-        self.notify(message, severity="error", timeout=10)
+        toast(self, message, severity="error", timeout=10)
         self.status("error")
 
     # -- actions ------------------------------------------------------------------------------
@@ -587,8 +590,8 @@ class MainScreen(Screen[None]):
             if self.conversation and self.conversation.id == target.id:
                 await self.open_conversation(None)
             await self.reload_sidebar()
-            self.notify(
-                f'Moved "{target.title}" to the trash; F9 (or u in the sidebar) restores it.'
+            toast(
+                self, f'Moved "{target.title}" to the trash; F9 (or u in the sidebar) restores it.'
             )
 
         from tui.screens.dialogs import ConfirmDialog
@@ -614,20 +617,20 @@ class MainScreen(Screen[None]):
         answers = [a.text for a in self.query_one(ChatPane).query(".answer")]  # type: ignore[attr-defined]
         if answers:
             self.app.copy_to_clipboard(answers[-1])
-            self.notify("Copied the last answer.")
+            toast(self, "Copied the last answer.")
 
     def action_copy_code(self) -> None:
         """Pick one of the conversation's code blocks (newest first) and copy it."""
         texts = [a.text for a in self.query_one(ChatPane).query(".answer")]  # type: ignore[attr-defined]
         blocks = [b for text in reversed(texts) for b in reversed(code_blocks(text))]
         if not blocks:
-            self.notify("There is no code block in this conversation.")
+            toast(self, "There is no code block in this conversation.")
             return
 
         def done(block: str | None) -> None:
             if block is not None:
                 self.app.copy_to_clipboard(block)
-                self.notify(f"Copied a code block ({len(block.splitlines())} lines).")
+                toast(self, f"Copied a code block ({len(block.splitlines())} lines).")
 
         from tui.screens.dialogs import CodePicker
 
@@ -637,7 +640,7 @@ class MainScreen(Screen[None]):
         """Write the open (or, from the sidebar, the highlighted) conversation as Markdown."""
         target = self._target()
         if target is None:
-            self.notify("There is nothing to export yet: ask something first.")
+            toast(self, "There is nothing to export yet: ask something first.")
             return
         from tui.screens.export_dialog import ExportDialog  # not needed for the first screen
 
@@ -671,7 +674,7 @@ class MainScreen(Screen[None]):
         """Show every project's conversations (browsable) or only this project's."""
         self.all_projects = not self.all_projects
         await self.reload_sidebar()
-        self.notify("Showing all projects." if self.all_projects else "Showing this project.")
+        toast(self, "Showing all projects." if self.all_projects else "Showing this project.")
 
     def action_search(self) -> None:
         """Search every conversation; Enter opens the hit here, at its message."""
@@ -685,12 +688,13 @@ class MainScreen(Screen[None]):
             return
         conversation = await self.services.store.conversation_get(hit.conversation_id)
         if conversation is None or conversation.trashed:
-            self.notify("That conversation was deleted meanwhile; search again.")
+            toast(self, "That conversation was deleted meanwhile; search again.")
             return
         if conversation.project_path != self.services.settings.project and not self.all_projects:
             self.all_projects = True  # as F3 would: another project's conversation, browsable
-            self.notify(
-                f"Showing all projects: this conversation is from {conversation.project_name}."
+            toast(
+                self,
+                f"Showing all projects: this conversation is from {conversation.project_name}.",
             )
         await self.open_conversation(conversation, hit.message_id)
 

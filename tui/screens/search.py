@@ -133,7 +133,8 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     # -- showing and choosing -----------------------------------------------------------------
 
     def status(self, text: str) -> None:
-        self.query_one("#search-status", Static).update(Text(text))
+        """The status line, plain: it may quote the query or a store error."""
+        self.query_one("#search-status", Static).update(Text(inert(text)))
 
     def show_scope(self) -> None:
         scope = Text("Searching ")

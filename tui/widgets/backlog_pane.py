@@ -105,7 +105,7 @@ def progress(stats: dict[str, Any], width: int = BAR) -> Text:
 
 
 def _ready_label(feature: dict[str, Any]) -> Text:
-    label = Text(f"#{feature['id']} ", style="bold")
+    label = Text(inert(f"#{feature['id']} "), style="bold")
     label.append(inert(str(feature["name"])))
     label.append(f"  {inert(str(feature['category']))}", style="dim")
     return label
@@ -113,7 +113,7 @@ def _ready_label(feature: dict[str, Any]) -> Text:
 
 def _blocked_label(feature: dict[str, Any]) -> Text:
     label = _ready_label(feature)
-    waiting = ", ".join(f"#{i}" for i in feature.get("blocked_by", []))
+    waiting = inert(", ".join(f"#{i}" for i in feature.get("blocked_by", [])))
     label.append(f"\n  waits on {waiting}", style="yellow")
     return label
 
@@ -166,7 +166,7 @@ class BacklogPane(Vertical):
         self.view, self.seen, self.stale = view, signature, False
         progress_text = self.query_one("#backlog-progress", Static)
         if view.error is not None:
-            progress_text.update(Text(view.error, style="red"))
+            progress_text.update(Text(inert(view.error), style="red"))
         elif view.path is None:
             progress_text.update(
                 Text("No backlog yet: the assistant can create features for this project.")
@@ -221,21 +221,25 @@ class FeatureDetails(ModalScreen[None]):
         try:
             text = describe_feature(backlog.get(self.feature_id))
         except BacklogError as error:
-            text = Text(str(error), style="red")
+            text = Text(inert(str(error)), style="red")
         finally:
             backlog.close()
         self.app.call_from_thread(self.query_one("#feature-text", Static).update, text)
 
 
 def describe_feature(feature: dict[str, Any]) -> Text:
-    """A feature as the details dialog shows it; every stored string made inert."""
-    text = Text(f"#{feature['id']} ", style="bold")
+    """A feature as the details dialog shows it; every stored value made inert.
+
+    Even the numbers: SQLite keeps a text in an INTEGER column, and another program wrote the file.
+    """
+    text = Text(inert(f"#{feature['id']} "), style="bold")
     text.append(inert(str(feature["name"])), style="bold")
-    text.append(f"\n{feature['status']} · {inert(str(feature['category']))}", style="cyan")
-    text.append(f" · priority {feature['priority']}", style="dim")
+    text.append(inert(f"\n{feature['status']} · {feature['category']}"), style="cyan")
+    text.append(inert(f" · priority {feature['priority']}"), style="dim")
     dependencies = feature.get("dependencies") or []
     if dependencies:
-        text.append("\ndepends on " + ", ".join(f"#{d}" for d in dependencies), style="yellow")
+        listed = ", ".join(f"#{d}" for d in dependencies)
+        text.append(inert(f"\ndepends on {listed}"), style="yellow")
     text.append("\n\n" + inert(str(feature.get("description") or "")))
     steps = feature.get("steps") or []
     if steps:

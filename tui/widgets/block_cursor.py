@@ -19,6 +19,7 @@ from textual.geometry import Offset, Region
 from textual.message import Message
 from textual.widget import Widget
 
+from tui.toast import toast
 from tui.widgets.prerendered import Prerendered
 
 
@@ -214,7 +215,7 @@ class BlockCursorScroll(VerticalScroll):
         if stop is None:
             return
         self.app.copy_to_clipboard(stop.text)
-        self.notify(f"Copied {stop.describe()}.")
+        toast(self, f"Copied {stop.describe()}.")
 
     def action_branch_block(self) -> None:
         stop = self.current()

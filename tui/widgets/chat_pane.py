@@ -34,6 +34,12 @@ GREETING = (
 )
 
 
+def plain_note(note: str) -> Text:
+    """A note for an answer's border: Textual reads a str border title as markup, and an error
+    comes from the model's service or the stored history."""
+    return Text(inert(note))
+
+
 class UserMessage(Prerendered):
     """What the user typed, shown as plain text (never interpreted)."""
 
@@ -185,7 +191,7 @@ class PastAnswer(MarkdownBlock):
         self.set_class(status is MessageStatus.INTERRUPTED, "-interrupted")
         self.set_class(status is MessageStatus.ERROR, "-error")
         note = error or ("" if status is MessageStatus.COMPLETE else status.value)
-        self.border_subtitle = note
+        self.border_subtitle = plain_note(note)
 
 
 class ChatPane(BlockCursorScroll):
@@ -342,7 +348,8 @@ class ChatPane(BlockCursorScroll):
         await self.answer.catch_up()
         await self.answer.finish(status, final)
         if error:
-            self.answer.border_subtitle = error
-            await self.mount(Static(Text(f"⚠ {error}", style="bold red"), classes="error-line"))
+            self.answer.border_subtitle = plain_note(error)
+            line = Text(f"⚠ {inert(error)}", style="bold red")
+            await self.mount(Static(line, classes="error-line"))
         self.answer = None
         self.scroll_end(animate=False)

@@ -126,7 +126,7 @@ class ConversationList(OptionList):
             indent += "↳ "
         label.append(indent)
         label.append(inert(conversation.title))
-        where = f"{conversation.project_name} · " if self.show_project else ""
+        where = f"{inert(conversation.project_name)} · " if self.show_project else ""
         age = relative(conversation.updated_at)
         pad = " " * len(indent)
         label.append(f"\n  {pad}{where}{age} · {conversation.message_count} msgs", style="dim")

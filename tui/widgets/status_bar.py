@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
 
 from tui.models import TurnUsage
@@ -19,4 +20,4 @@ class StatusBar(Static):
             parts.append(f"last turn: {last.total_tokens:,} tokens, ${last.cost_usd:.4f}")
         if total_cost:
             parts.append(f"conversation: ${total_cost:.4f}")
-        self.update("  ·  ".join(parts))
+        self.update(Text("  ·  ".join(parts)))

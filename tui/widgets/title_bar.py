@@ -14,6 +14,8 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Static
 
+from tui.text import inert
+
 
 class TitleBar(Static):
     """``title — sub_title``, centred, cut with an ellipsis when the terminal is narrow."""
@@ -39,13 +41,17 @@ class TitleBar(Static):
         self.update(self.line())
 
     def line(self) -> Text:
-        """The title, then the sub-title in the muted colour, on one line."""
+        """The title, then the sub-title in the muted colour, on one line.
+
+        Both name the project folder and the model, which may hold anything: they are drawn as
+        plain text (a Text, never markup) with their control characters made visible."""
         screen = self.screen
-        text = Text(screen.title or self.app.title, no_wrap=True, overflow="ellipsis", end="")
+        title = inert(screen.title or self.app.title)
+        text = Text(title, no_wrap=True, overflow="ellipsis", end="")
         sub_title = screen.sub_title or self.app.sub_title
         if sub_title:
             text.append(" — ")
-            text.append(sub_title, self.get_component_rich_style("title-bar--sub-title"))
+            text.append(inert(sub_title), self.get_component_rich_style("title-bar--sub-title"))
         return text
 
     def on_click(self, event: events.Click) -> None:
