@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -20,7 +19,7 @@ from boundary.secrets import cli_rules, secret_name
 
 # Characters that mean nothing in the CLI's gitignore-style rules; a path with any other gets a
 # rule for its nearest plain ancestor folder instead (wider, never narrower).
-_PLAIN = re.compile(r"[A-Za-z0-9._\-/+@,=%]+")
+_PLAIN = re.compile(r"[A-Za-z0-9._\-/+@,=% ]+")
 MAX_ENTRIES = 500_000  # a walk stops here and says so (a rule then covers what it saw)
 MAX_RULES = 5_000  # past this, rules name folders instead of files
 
@@ -32,14 +31,12 @@ class Scan:
     linked: list[PurePosixPath] = field(default_factory=list)
     secret: list[PurePosixPath] = field(default_factory=list)
     entries: int = 0
-    complete: bool = True
-    seconds: float = 0.0
+    complete: bool = True  # False past MAX_ENTRIES: what was not walked has no rules
 
 
 def scan(root: Path) -> Scan:
     """Walk the project without following links, skipping package folders."""
     found = Scan()
-    started = time.perf_counter()
     pending: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
     while pending:
         folder, parts = pending.pop()
@@ -54,7 +51,6 @@ def scan(root: Path) -> Scan:
                 pending.clear()
                 break
             _visit(entry, (*parts, entry.name), pending, found)
-    found.seconds = time.perf_counter() - started
     return found
 
 

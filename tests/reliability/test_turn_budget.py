@@ -38,6 +38,18 @@ TOOLS = 600  # of RESULT_CAP characters each: 60 MB, more than the budget
 ANSWER = 1_200_000  # characters before the tools, and as many after them
 
 
+def finished() -> ResultMessage:
+    """The SDK's end of a successful turn."""
+    return ResultMessage(
+        subtype="success",
+        duration_ms=1,
+        duration_api_ms=1,
+        is_error=False,
+        num_turns=1,
+        session_id="s",
+    )
+
+
 def text_delta(piece: str) -> StreamEvent:
     delta = {"type": "content_block_delta", "delta": {"type": "text_delta", "text": piece}}
     return StreamEvent(uuid="u", session_id="s", event=delta)
@@ -62,14 +74,7 @@ class ScriptedSession(AgentSession):
         yield StreamEvent(uuid="u", session_id="s", event={"type": "message_start"})
         for _ in range(3):
             yield text_delta("b" * (ANSWER // 3))
-        yield ResultMessage(
-            subtype="success",
-            duration_ms=1,
-            duration_api_ms=1,
-            is_error=False,
-            num_turns=1,
-            session_id="s",
-        )
+        yield finished()
 
     def resumable(self) -> bool:
         return True
@@ -127,14 +132,7 @@ class WordySession(ScriptedSession):
     async def ask(self, prompt: str) -> AsyncIterator[Any]:
         for _ in range(20):
             yield text_delta("ab cd " * 166_667)
-        yield ResultMessage(
-            subtype="success",
-            duration_ms=1,
-            duration_api_ms=1,
-            is_error=False,
-            num_turns=1,
-            session_id="s",
-        )
+        yield finished()
 
 
 @pytest.mark.slow

@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from boundary.paths import Refused, in_package_dir, read_nofollow, refuse_special
+from boundary.paths import (
+    Refused,
+    in_package_dir,
+    project_relative,
+    read_nofollow,
+    refuse_special,
+)
 from boundary.secrets import (
     CONTENT_LIMIT,
     cli_rules,
@@ -172,7 +178,7 @@ class Guard:
                     f"Denied: {raw} is outside the project {self.root}; this assistant may only "
                     "read files inside it."
                 )
-            if not self.allow_secrets and secret_name(_relative(self.root, target)):
+            if not self.allow_secrets and secret_name(project_relative(self.root, target)):
                 return (
                     f"Denied: {raw} may hold secrets (keys, passwords, tokens), so it is not read; "
                     "the user can allow it with --allow-secrets."
@@ -228,10 +234,6 @@ def _suspicious(raw: str) -> str | None:
 
 def _inside(target: Path, root: Path) -> bool:
     return target == root or root in target.parents
-
-
-def _relative(root: Path, target: Path) -> str:
-    return "/".join(target.relative_to(root).parts)
 
 
 def _in_package(root: Path, target: Path) -> bool:
