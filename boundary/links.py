@@ -70,11 +70,11 @@ def _visit(
         return
     if not stat.S_ISREG(info.st_mode):
         return
-    relative = PurePosixPath(*parts)
+    relative = "/".join(parts)  # a PurePosixPath only for the few files that get a rule
     if info.st_nlink > 1 and not in_package_dir(parts):
-        found.linked.append(relative)
-    if secret_name(str(relative)):
-        found.secret.append(relative)  # the static rules are case-sensitive; this is not
+        found.linked.append(PurePosixPath(relative))
+    if secret_name(relative):  # the static rules are case-sensitive; this is not
+        found.secret.append(PurePosixPath(relative))
 
 
 def rule_for(root: Path, parts: tuple[str, ...], folder: bool = False) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from pathlib import PurePosixPath
 
 # Matched against the file's name, lower-cased.
 SECRET_PATTERNS = (
@@ -71,28 +70,33 @@ TOKEN_SHAPES: dict[str, re.Pattern[str]] = {
         re.DOTALL,
     ),
     "an Anthropic API key": re.compile(r"sk-ant-[A-Za-z0-9_\-]{8,}"),
-    "a GitHub token": re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"),
-    "an AWS access key": re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-    "a Slack token": re.compile(r"\bxox[abpr]-[A-Za-z0-9\-]{10,}"),
-    "a GitLab token": re.compile(r"\bglpat-[A-Za-z0-9_\-]{20,}"),
+    # No leading \b: a pattern that starts with its literal is found by a fast scan (a \b first
+    # made each 20x slower), and a match inside a longer word is redacted all the same.
+    "a GitHub token": re.compile(r"gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}"),
+    "an AWS access key": re.compile(r"(?:AKIA|ASIA)[0-9A-Z]{16}(?![0-9A-Z])"),
+    "a Slack token": re.compile(r"xox[abpr]-[A-Za-z0-9\-]{10,}"),
+    "a GitLab token": re.compile(r"glpat-[A-Za-z0-9_\-]{20,}"),
     "a cloud service-account key": re.compile(r"\"type\"\s*:\s*\"service_account\""),
 }
 REDACTED = "[redacted]"
 
 
+# One expression per kind of rule, so the walk at session start checks a name in about a
+# microsecond (35 fnmatch calls took 40 us: four seconds on 100,000 files).
+_NAMES = re.compile("|".join(fnmatch.translate(pattern) for pattern in SECRET_PATTERNS))
+_TAILS = re.compile("(?:^|/)(?:" + "|".join(re.escape(tail) for tail in SECRET_TAILS) + ")$")
+_DIRS = re.compile("(?:^|/)(?:" + "|".join(re.escape(d) for d in SECRET_DIRS) + ")/")
+
+
 def secret_name(relative: str) -> bool:
     """Whether a project-relative path names a file that usually holds secrets."""
     lowered = relative.replace("\\", "/").lower().strip("/")
-    parts = PurePosixPath(lowered).parts
-    if not parts:
+    if not lowered:
         return False
-    if any(fnmatch.fnmatchcase(parts[-1], pattern) for pattern in SECRET_PATTERNS):
-        return True
-    joined = "/" + "/".join(parts)
-    if any(joined.endswith("/" + tail) for tail in SECRET_TAILS):
-        return True
-    folders = "/" + "/".join(parts[:-1]) + "/"
-    return any(f"/{folder}/" in folders for folder in SECRET_DIRS)
+    folders, _, name = lowered.rpartition("/")
+    return bool(
+        _NAMES.match(name) or _TAILS.search(lowered) or (folders and _DIRS.search(folders + "/"))
+    )
 
 
 def secret_kind(text: str) -> str | None:
