@@ -6,7 +6,7 @@ Every tool call passes through ``Guard.decide`` before the CLI runs it:
   checked on the path as given and on its NFKC form (look-alike characters such as U+2024);
 - a file with a second name (hardlink), a FIFO or a device is denied (boundary.paths);
 - files that usually hold secrets (.env, keys, tokens...) are denied by name, and a file whose
-  first 64 KB hold a private key or a token of a known shape by content, unless allowed.
+  first MiB holds a private key or a token of a known shape by content, unless allowed.
 What runs inside the CLI (a recursive Grep) is bounded by the session's deny rules
 (boundary.links) and by the redaction of every result (``redact_hook``).
 The model receives the denial reason as the tool's result and the turn goes on.
@@ -136,7 +136,7 @@ class Guard:
         return None
 
     def _check_file(self, raw: str, target: Path) -> str | None:
-        """A file about to be read: regular, one name, and no credential in its first 64 KB.
+        """A file about to be read: regular, one name, and no credential in its first MiB.
 
         A folder (Glob and Grep search them) and a missing path (the CLI says so) pass.
         """
