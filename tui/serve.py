@@ -2,8 +2,9 @@
 
 Each browser tab runs its own app process, started with the arguments this command was given
 (the project, --db, --demo ...), so the browser sees exactly what the terminal would. The
-server listens on 127.0.0.1 unless another host is asked for: whoever reaches the page drives
-the assistant with the user's credentials.
+server listens on 127.0.0.1 unless another host is asked for, and every request needs this
+launch's secret (tui/serve_auth.py): whoever drives the page drives the assistant with the
+user's credentials.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 # imported when it starts.
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.config import ConfigError
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-_OWN = {"serve", "port", "host"}  # flags of the server, not passed on to the app
+_OWN = {"serve", "port", "host", "token_file"}  # flags of the server, not passed on to the app
 
 
 def add_serve_flags(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +44,11 @@ def add_serve_flags(parser: argparse.ArgumentParser) -> None:
         "--host",
         default=DEFAULT_HOST,
         help=f"address to listen on (default {DEFAULT_HOST}: this machine only)",
+    )
+    group.add_argument(
+        "--token-file",
+        metavar="PATH",
+        help="read the page's secret from a private file (default: a new one each launch)",
     )
 
 
@@ -103,6 +110,9 @@ def serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         settings_from(
             argparse.Namespace(**{**vars(args), "project": args.project or args.project_dir})
         )
+    from tui.serve_auth import new_token, read_token_file
+
+    token = read_token_file(Path(args.token_file).expanduser()) if args.token_file else new_token()
     shown = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{shown}:{args.port}"
     command = served_command(parser, args)
@@ -115,7 +125,7 @@ def serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             flush=True,
         )
     try:
-        asyncio.run(_run(server, args.host, args.port, url))
+        asyncio.run(_run(server, args.host, args.port, url, token))
     except OSError as error:
         raise ConfigError(_listen_failure(error, args.host, args.port)) from None
     return 0
@@ -144,14 +154,18 @@ def _listen_failure(error: OSError, host: str, port: int) -> str:
     return f"Cannot listen on {host}:{port} ({error.strerror or error}); try another --port."
 
 
-async def _run(server: Server, host: str, port: int, url: str) -> None:
+async def _run(server: Server, host: str, port: int, url: str, token: str) -> None:
     import asyncio
     import signal
     import weakref
 
     from aiohttp import web
 
+    from tui.serve_auth import guard
+
     app = await server._make_app()  # textual-serve's routes: page, websocket, static files
+    # Every route, the download route included, passes the token, Host and Origin checks.
+    app.middlewares.append(guard(token, url.removeprefix("http://"), url))
     tabs: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
     async def track(request: web.Request, response: web.StreamResponse) -> None:
@@ -164,7 +178,8 @@ async def _run(server: Server, host: str, port: int, url: str) -> None:
 
     app.on_response_prepare.append(track)
     app.on_shutdown.append(close_tabs)
-    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=5.0)
+    # No access log: a logged request line would hold the token of the first page load.
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=5.0, access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
@@ -172,7 +187,7 @@ async def _run(server: Server, host: str, port: int, url: str) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        print(f"assistant-tui: serving on {url} (Ctrl+C stops)", flush=True)
+        print(f"assistant-tui: serving on {url}/?token={token} (Ctrl+C stops)", flush=True)
         await stop.wait()
     finally:
         await runner.cleanup()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import sys
@@ -106,6 +107,21 @@ async def browser_page() -> AsyncIterator[Page]:
             await browser.close()
 
 
+async def address(server: asyncio.subprocess.Process, port: int, generated: bool = True) -> str:
+    """The address the server printed, with its token (checked for shape, and for strength when
+    the server made it)."""
+    assert server.stdout is not None
+    started = (await asyncio.wait_for(server.stdout.readline(), 30)).decode().strip()
+    found = re.fullmatch(
+        rf"assistant-tui: serving on (http://127\.0\.0\.1:{port}/\?token=([\w-]+))"
+        r" \(Ctrl\+C stops\)",
+        started,
+    )
+    assert found, started
+    assert len(found.group(2)) >= 43 or not generated  # 256 bits in URL-safe base64
+    return found.group(1)
+
+
 async def shows(page: Page, text: str, timeout_s: float = 60) -> str:
     """Wait until the terminal in the page shows ``text``; return the whole screen."""
     await page.wait_for_function(
@@ -131,9 +147,7 @@ async def test_the_app_answers_in_a_browser(
             "--port", str(port), "--project", str(project), "--db", str(db), "--model", "scripted"
         )
         assert server.stdout is not None and server.stderr is not None
-        started = await asyncio.wait_for(server.stdout.readline(), 30)
-        url = f"http://127.0.0.1:{port}"
-        assert started.decode().strip() == f"assistant-tui: serving on {url} (Ctrl+C stops)"
+        url = await address(server, port)
         try:
             async with browser_page() as page:
                 await page.goto(url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +44,21 @@ def test_hostile_paths_arrive_as_one_argument_each() -> None:
 )
 def test_only_loopback_hosts_are_private(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_a_token_file_must_be_private_and_long(tmp_path: Path) -> None:
+    from tui.config import ConfigError
+    from tui.serve_auth import read_token_file
+
+    path = tmp_path / "token"
+    path.write_text("a-long-enough-random-token-0123456789\n")
+    path.chmod(0o644)
+    with pytest.raises(ConfigError, match="can be read by other users"):
+        read_token_file(path)
+    path.chmod(0o600)
+    assert read_token_file(path) == "a-long-enough-random-token-0123456789"
+    path.write_text("short\n")
+    with pytest.raises(ConfigError, match="shorter than 22 characters"):
+        read_token_file(path)
+    with pytest.raises(ConfigError, match="cannot be read"):
+        read_token_file(tmp_path / "missing")
