@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.agent.web import WEB_MODES, parse_hosts
+
 APP_NAME = "assistant-tui"
 DB_ENV = "ASSISTANT_TUI_DB"
 MODEL_ENV = "ASSISTANT_TUI_MODEL"
@@ -84,6 +86,8 @@ class Settings:
     model: str
     env: dict[str, str] = field(default_factory=dict)
     allow_secrets: bool = False
+    web: str = "ask"  # "ask" | "on" | "off": see tui.agent.web
+    allow_web: tuple[str, ...] = ()  # hosts the user allowed for WebFetch
     state_dir: Path = field(default_factory=data_dir)
     stall_notice_s: float = 30.0  # silence from the model before the user is told
 
@@ -95,6 +99,8 @@ class Settings:
         model: str | None = None,
         env_file: str | None = None,
         allow_secrets: bool = False,
+        web: str | None = None,
+        allow_web: str | None = None,
     ) -> Settings:
         """Resolve flags, .env and environment into settings; ConfigError on bad input."""
         root = Path(project or os.getcwd()).expanduser()
@@ -114,6 +120,8 @@ class Settings:
             model=chosen,
             env=extra,
             allow_secrets=allow_secrets,
+            web=_web_mode(web),
+            allow_web=parse_hosts(allow_web or ""),
         )
 
     def cli_env(self) -> dict[str, str]:
@@ -149,11 +157,23 @@ class Settings:
         return Path(merged.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude")
 
 
+def _web_mode(flag: str | None) -> str:
+    """--web wins, then config.toml's ``web``, else "ask"; anything else is one sentence."""
+    chosen = flag or load_config().web or "ask"
+    if chosen not in WEB_MODES:
+        raise ConfigError(
+            f"The web mode {chosen!r} is not one of {', '.join(WEB_MODES)}; check --web or the "
+            f"web setting in {config_file()}."
+        )
+    return chosen
+
+
 @dataclass
 class AppConfig:
     """What the user's config.toml sets: a default theme and rebound keys."""
 
     theme: str | None = None
+    web: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -181,6 +201,9 @@ def load_config(path: Path | None = None) -> AppConfig:
     theme = data.get("theme")
     if isinstance(theme, str):
         config.theme = theme
+    web = data.get("web")
+    if isinstance(web, str):
+        config.web = web
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}

@@ -58,3 +58,19 @@ def test_missing_env_file_or_project(tmp_path: Path) -> None:
         Settings.build(project=tmp_path, env_file=str(tmp_path / "none.env"))
     with pytest.raises(ConfigError, match="does not exist; pass a directory"):
         Settings.build(project=tmp_path / "none")
+
+
+def test_web_mode_from_flag_config_or_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    assert Settings.build(project=tmp_path).web == "ask"
+    folder = tmp_path / "config" / "assistant-tui"
+    folder.mkdir(parents=True)
+    (folder / "config.toml").write_text('web = "off"\n')
+    assert Settings.build(project=tmp_path).web == "off"
+    built = Settings.build(project=tmp_path, web="on", allow_web="A.example, b.example")
+    assert built.web == "on" and built.allow_web == ("a.example", "b.example")
+    (folder / "config.toml").write_text('web = "always"\n')
+    with pytest.raises(ConfigError, match="'always' is not one of ask, on, off"):
+        Settings.build(project=tmp_path)

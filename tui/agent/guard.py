@@ -38,6 +38,7 @@ from boundary.secrets import (
     withheld_shape,
 )
 from mcp_server.tools import TOOLS
+from tui.agent.web import WEB_TOOLS, WebPolicy
 from tui.tool_lines import MCP_PREFIX
 
 READ_TOOLS = ("Read", "Glob", "Grep", "WebFetch", "WebSearch")
@@ -76,6 +77,7 @@ class Guard:
     project: Path
     allow_secrets: bool = False
     denied: set[str] = field(default_factory=set)
+    web: WebPolicy = field(default_factory=WebPolicy)
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.realpath(self.project))
@@ -133,6 +135,8 @@ class Guard:
             return self._check_path(tool_input.get("path"), "path") or self._check_pattern(
                 tool_input.get("glob"), "glob"
             )
+        if tool in WEB_TOOLS:
+            return self.web.decide(tool, tool_input)
         return None
 
     def _check_file(self, raw: str, target: Path) -> str | None:

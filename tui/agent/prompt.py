@@ -14,12 +14,18 @@ from boundary.secrets import secret_kind
 from tui.agent.guard import BACKLOG_TOOLS
 from tui.private_files import private_dirs, replace_private, tighten
 
+WEB_LINES = {
+    "on": "- Look things up on the web (WebFetch, WebSearch).",
+    "ask": "- Search the web (WebSearch); WebFetch reaches only the hosts the user allowed, "
+    "and a denied fetch means the user has not allowed that host.",
+    "off": "- No web access: the user turned it off.",
+}
 SPEC_PATH = "prompts/app_spec.txt"
 SPEC_LIMIT = 5000  # characters of the spec in the prompt
 SPEC_READ_LIMIT = 64 * 1024  # bytes read at most, whatever the file's size
 
 
-def system_prompt(project: Path) -> str:
+def system_prompt(project: Path, web: str = "ask") -> str:
     """Say who the assistant is, what it may do, its tools, and the project's spec if any."""
     spec, note = _app_spec(project)
     tools = ", ".join(BACKLOG_TOOLS)
@@ -29,7 +35,7 @@ You help the user understand this code base and manage its feature backlog.
 
 What you can do:
 - Read files, find files (Glob) and search their contents (Grep) inside the project.
-- Look things up on the web (WebFetch, WebSearch).
+{WEB_LINES[web]}
 - Read and manage the feature backlog with the features tools: {tools}.
 
 What you cannot do: change, create or delete files, or run commands. These tools are not
@@ -81,11 +87,11 @@ def _left_out(why: str) -> str:
     return f"({SPEC_PATH} was not included: {why}.)"
 
 
-def write_prompt_file(project: Path, folder: Path) -> Path:
+def write_prompt_file(project: Path, folder: Path, web: str = "ask") -> Path:
     """Write the prompt into the app's own folder (never the project); the file form of the
     system prompt has no command-line size limit. Named by content, so it is written once.
     The folder is 0700 and the file 0600: the prompt holds the project's spec."""
-    return _write_once(folder, "system-prompt", system_prompt(project), ".md")
+    return _write_once(folder, "system-prompt", system_prompt(project, web), ".md")
 
 
 def _write_once(folder: Path, stem: str, text: str, suffix: str) -> Path:

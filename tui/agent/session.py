@@ -16,6 +16,7 @@ from typing import Any
 
 from tui.agent.guard import ALLOWED_TOOLS, DISALLOWED_TOOLS, READ_TOOLS, Guard
 from tui.agent.prompt import write_prompt_file, write_settings_file
+from tui.agent.web import WEB_TOOLS, WebPolicy
 from tui.config import Settings
 
 
@@ -51,7 +52,8 @@ class AgentSession:
         # A branch's first connect: resume ``resume`` as a new session cut after this entry.
         self.fork_at = fork_at
         self.session_id: str | None = None  # the CLI's id for this session, once it said it
-        self.guard = Guard(settings.project, settings.allow_secrets)
+        web = WebPolicy(settings.web, frozenset(settings.allow_web))
+        self.guard = Guard(settings.project, settings.allow_secrets, web=web)
         self._client: Any = None
         self._settings_file: Path | None = None  # written at each connect
         self._connecting = asyncio.Lock()  # prewarm and a first question may race to connect
@@ -66,8 +68,9 @@ class AgentSession:
         settings = self.settings
         hook: Any = self.guard.hook
         redact: Any = self.guard.redact_hook
-        prompt = write_prompt_file(settings.project, settings.state_dir / "prompts")
+        prompt = write_prompt_file(settings.project, settings.state_dir / "prompts", settings.web)
         rules = self._settings_file or self.write_settings()
+        off = WEB_TOOLS if settings.web == "off" else ()  # not offered to the model at all
         mcp: Any = {
             "type": "stdio",
             "command": sys.executable,
@@ -75,9 +78,9 @@ class AgentSession:
         }
         return ClaudeAgentOptions(
             cwd=str(settings.project),
-            tools=list(READ_TOOLS),
-            allowed_tools=list(ALLOWED_TOOLS),
-            disallowed_tools=list(DISALLOWED_TOOLS),
+            tools=[t for t in READ_TOOLS if t not in off],
+            allowed_tools=[t for t in ALLOWED_TOOLS if t not in off],
+            disallowed_tools=[*DISALLOWED_TOOLS, *off],
             settings=str(rules),
             system_prompt={"type": "file", "path": str(prompt)},
             mcp_servers={"features": mcp},

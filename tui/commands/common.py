@@ -28,6 +28,16 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="let the assistant read .env, key and certificate files",
     )
+    parser.add_argument(
+        "--web",
+        choices=("ask", "on", "off"),
+        help='web access: "ask" (default: only hosts you allow), "on" (public hosts), "off"',
+    )
+    parser.add_argument(
+        "--allow-web",
+        metavar="HOST[,HOST...]",
+        help="hosts WebFetch may reach without asking (exact names)",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -37,6 +47,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         model=getattr(args, "model", None),
         env_file=getattr(args, "env_file", None),
         allow_secrets=getattr(args, "allow_secrets", False),
+        web=getattr(args, "web", None),
+        allow_web=getattr(args, "allow_web", None),
     )
 
 
