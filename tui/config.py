@@ -104,6 +104,11 @@ class Settings:
     ) -> Settings:
         """Resolve flags, .env and environment into settings; ConfigError on bad input."""
         root = Path(project or os.getcwd()).expanduser()
+        if root.exists() and not root.is_dir():
+            raise ConfigError(
+                f"{root} is a file, not a directory; pass the project's folder "
+                f"(perhaps {root.parent})."
+            )
         if not root.is_dir():
             raise ConfigError(f"The project directory {root} does not exist; pass a directory.")
         extra = load_env_file(Path(env_file).expanduser() if env_file else None)

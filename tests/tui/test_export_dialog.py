@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import tree_hash
+from tests.tui.screen import screen_rows
 from tests.tui.test_app import SIZE, ask
 from tui.demo.model_server import ToolCall, Turn
 from tui.screens.export_dialog import ExportDialog
@@ -141,3 +142,19 @@ async def test_export_from_the_sidebar_palette_and_help(app_factory: Any, tmp_pa
         assert type(app.screen).__name__ == "HelpScreen"
         shown = app.export_screenshot().replace("&#160;", " ")
         assert "Export conversation" in shown and "^s" in shown
+
+
+async def test_a_refusal_wraps_and_is_shown_whole_at_80_columns(
+    app_factory: Any, isolated: Path, project: Path
+) -> None:
+    """Issue 15 D6: the sentence for a path inside the project was cut mid-word."""
+    async with app_factory(TURNS) as (app, _), app.run_test(size=(80, 24)) as pilot:
+        await ask(pilot, "what is in app.py?")
+        await open_dialog(pilot)
+        await submit(pilot, str(project / "notes" / "a-rather-long-name-for-an-export.md"))
+        sentence = error_shown(app)
+        assert sentence.endswith("."), sentence
+        region = app.screen.query_one("#export-error").region
+        rows = screen_rows(app)[region.y : region.bottom]
+        painted = "".join("".join(row[region.x : region.right] for row in rows).split())
+        assert len(rows) > 1 and painted == "".join(sentence.split()), painted  # wrapped, whole

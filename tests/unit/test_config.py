@@ -74,3 +74,14 @@ def test_web_mode_from_flag_config_or_default(
     (folder / "config.toml").write_text('web = "always"\n')
     with pytest.raises(ConfigError, match="'always' is not one of ask, on, off"):
         Settings.build(project=tmp_path)
+
+
+def test_a_file_given_as_the_project_is_named_a_file(tmp_path: Path) -> None:
+    """Issue 15 D4: `assistant-tui README.md` said the file did not exist."""
+    readme = tmp_path / "README.md"
+    readme.write_text("# x\n")
+    with pytest.raises(ConfigError) as refused:
+        Settings.build(project=readme)
+    assert str(refused.value) == (
+        f"{readme} is a file, not a directory; pass the project's folder (perhaps {tmp_path})."
+    )
