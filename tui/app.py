@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from tui.config import Settings, load_config
+from tui.config import Settings, config_file, load_config
 from tui.screens.main import MainScreen
 from tui.storage import StoreError
 from tui.toast import toast
@@ -88,6 +88,7 @@ class AssistantApp(App[None]):
             self.theme = config.theme
         if config.keys:
             self.set_keymap(config.keys)
+            self.call_after_refresh(self._warn_unknown_actions, config.keys)
         for problem in config.problems:
             toast(self, problem, severity="warning", timeout=10)
         # Later than the first screen: the footer's keys are drawn in the first idle moment, and
@@ -96,6 +97,25 @@ class AssistantApp(App[None]):
         self.call_after_refresh(
             lambda: self.run_worker(warm_markdown, thread=True, exit_on_error=False)
         )
+
+    def _warn_unknown_actions(self, keys: dict[str, str]) -> None:
+        """Say once which [keys] names in config.toml match no action (a typo is silent else)."""
+        known = {
+            b.id
+            for node in (self, *self.screen.walk_children(with_self=True))
+            for b in getattr(type(node), "BINDINGS", ())
+            if getattr(b, "id", None)
+        }
+        unknown = sorted(set(keys) - known)
+        if unknown:
+            toast(
+                self,
+                f"{config_file()}: no action is named {', '.join(unknown)} in [keys], so "
+                f"{'it was' if len(unknown) == 1 else 'they were'} ignored; the names are "
+                f"{', '.join(sorted(known))}.",
+                severity="warning",
+                timeout=10,
+            )
 
     def watch_theme(self, theme: str) -> None:
         """Remember the theme chosen (from the palette) for the next launch."""

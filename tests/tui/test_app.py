@@ -281,6 +281,22 @@ async def test_broken_config_is_one_warning(app_factory: Any, isolated: Path) ->
         assert any("could not be read" in n and "using the defaults" in n for n in notes)
 
 
+async def test_unknown_action_names_in_config_are_one_warning(
+    app_factory: Any, isolated: Path
+) -> None:
+    """Issue 15: a misspelt action in [keys] was ignored without a word."""
+    config = isolated / "config" / "assistant-tui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[keys]\nnew = "f10"\nnwe = "f11"\nchat_cursor = "f12"\n')
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        warnings = [n.message for n in app._notifications if "in [keys]" in n.message]
+        assert len(warnings) == 1, warnings
+        assert "no action is named nwe in [keys], so it was ignored" in warnings[0]
+        assert "chat_cursor" in warnings[0].split("the names are")[1]
+
+
 async def test_narrow_terminal_hides_side_panels(app_factory: Any) -> None:
     async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
