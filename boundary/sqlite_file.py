@@ -32,10 +32,17 @@ def find(root: Path, name: str) -> Path | None:
     location would hand out a file the project's agents never use.
     """
     for candidate in candidates(root, name):
-        if check_components(root, candidate) is not None:
-            check_companions(candidate)
+        if present(root, candidate):
             return candidate
     return None
+
+
+def present(root: Path, path: Path) -> bool:
+    """Whether ``path`` exists; Refused when it, a folder above it or a companion breaks a rule."""
+    if check_components(root, path) is None:
+        return False
+    check_companions(path)
+    return True
 
 
 def check_companions(path: Path) -> None:

@@ -251,12 +251,17 @@ async def test_long_conversation_loads_older_pages_on_scroll_up(
         assert "message 0" in str(first.render())
 
 
+def write_config(isolated: Path, text: str) -> None:
+    """The user's config.toml in the isolated config directory."""
+    config = isolated / "config" / "assistant-tui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(text)
+
+
 async def test_theme_is_remembered_and_keys_rebind_from_config(
     app_factory: Any, isolated: Path
 ) -> None:
-    config = isolated / "config" / "assistant-tui" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text('[keys]\nnew = "f10"\n')
+    write_config(isolated, '[keys]\nnew = "f10"\n')
     async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
         await ask(pilot, "first")
         app.theme = "nord"
@@ -272,9 +277,7 @@ async def test_theme_is_remembered_and_keys_rebind_from_config(
 
 
 async def test_broken_config_is_one_warning(app_factory: Any, isolated: Path) -> None:
-    config = isolated / "config" / "assistant-tui" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text("theme = [broken\n")
+    write_config(isolated, "theme = [broken\n")
     async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         notes = [n.message for n in app._notifications]
@@ -285,9 +288,7 @@ async def test_unknown_action_names_in_config_are_one_warning(
     app_factory: Any, isolated: Path
 ) -> None:
     """Issue 15: a misspelt action in [keys] was ignored without a word."""
-    config = isolated / "config" / "assistant-tui" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text('[keys]\nnew = "f10"\nnwe = "f11"\nchat_cursor = "f12"\n')
+    write_config(isolated, '[keys]\nnew = "f10"\nnwe = "f11"\nchat_cursor = "f12"\n')
     async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -25,6 +25,7 @@ from typing import Any
 from boundary.paths import (
     Refused,
     in_package_dir,
+    inside,
     project_relative,
     read_nofollow,
     refuse_special,
@@ -177,7 +178,7 @@ class Guard:
             return f"Denied: {name} {problem}."
         for form in _forms(raw):
             target = self._resolve(form)
-            if not _inside(target, self.root):
+            if not inside(target, self.root):
                 return (
                     f"Denied: {raw} is outside the project {self.root}; this assistant may only "
                     "read files inside it."
@@ -234,10 +235,6 @@ def _suspicious(raw: str) -> str | None:
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in raw):
         return "contains control or invisible formatting characters"
     return None
-
-
-def _inside(target: Path, root: Path) -> bool:
-    return target == root or root in target.parents
 
 
 def _in_package(root: Path, target: Path) -> bool:

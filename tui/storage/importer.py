@@ -15,7 +15,6 @@ from pathlib import Path
 import aiosqlite
 
 from boundary import Refused, sqlite_file
-from boundary.paths import check_components
 from tui.clock import from_text, now
 from tui.models import Role
 from tui.storage.errors import StoreError
@@ -44,8 +43,7 @@ def find_assistant_databases(project: Path) -> list[Path]:
     found = []
     for path in (project / ".autoforge" / "assistant.db", project / "assistant.db"):
         try:
-            if check_components(project, path) is not None:
-                sqlite_file.check_companions(path)
+            if sqlite_file.present(project, path):
                 found.append(path)
         except Refused as error:
             raise StoreError(
