@@ -144,7 +144,7 @@ class AssistantApp(App[None]):
                 self.store = await Store.open(self.settings.db)
                 from tui.agent.manager import SessionManager
 
-                self.manager = SessionManager(self.settings, self.store)
+                self.manager = SessionManager(self.settings, self.store, interactive=True)
                 if not self.store.read_only:
                     with contextlib.suppress(StoreError):  # a locked file: the next start does it
                         await self.store.messages_orphaned()  # replies cut off by a crash

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from tui.agent.web import WEB_MODES, parse_hosts
 
+BACKLOG_MODES = ("ask", "on")
+
 APP_NAME = "assistant-tui"
 DB_ENV = "ASSISTANT_TUI_DB"
 MODEL_ENV = "ASSISTANT_TUI_MODEL"
@@ -88,6 +90,7 @@ class Settings:
     allow_secrets: bool = False
     web: str = "ask"  # "ask" | "on" | "off": see tui.agent.web
     allow_web: tuple[str, ...] = ()  # hosts the user allowed for WebFetch
+    backlog_writes: str = "ask"  # "ask" | "on": see tui.agent.approval
     state_dir: Path = field(default_factory=data_dir)
     stall_notice_s: float = 30.0  # silence from the model before the user is told
 
@@ -101,6 +104,7 @@ class Settings:
         allow_secrets: bool = False,
         web: str | None = None,
         allow_web: str | None = None,
+        allow_backlog_writes: bool = False,
     ) -> Settings:
         """Resolve flags, .env and environment into settings; ConfigError on bad input."""
         root = Path(project or os.getcwd()).expanduser()
@@ -127,6 +131,7 @@ class Settings:
             allow_secrets=allow_secrets,
             web=_web_mode(web),
             allow_web=parse_hosts(allow_web or ""),
+            backlog_writes="on" if allow_backlog_writes else _backlog_mode(),
         )
 
     def cli_env(self) -> dict[str, str]:
@@ -173,12 +178,24 @@ def _web_mode(flag: str | None) -> str:
     return chosen
 
 
+def _backlog_mode() -> str:
+    """config.toml's ``backlog_writes``, else "ask"; anything else is one sentence."""
+    chosen = load_config().backlog_writes or "ask"
+    if chosen not in BACKLOG_MODES:
+        raise ConfigError(
+            f"The backlog_writes setting {chosen!r} is not one of {', '.join(BACKLOG_MODES)}; "
+            f"check {config_file()}."
+        )
+    return chosen
+
+
 @dataclass
 class AppConfig:
     """What the user's config.toml sets: a default theme and rebound keys."""
 
     theme: str | None = None
     web: str | None = None
+    backlog_writes: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -209,6 +226,9 @@ def load_config(path: Path | None = None) -> AppConfig:
     web = data.get("web")
     if isinstance(web, str):
         config.web = web
+    writes = data.get("backlog_writes")
+    if isinstance(writes, str):
+        config.backlog_writes = writes
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}

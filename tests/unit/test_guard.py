@@ -31,7 +31,7 @@ def guard(tmp_path: Path) -> Guard:
         ("Grep", {"pattern": "import os", "glob": "*.py"}),
         ("Grep", {"pattern": "x"}),
         ("WebSearch", {"query": "textual markdown"}),
-        ("mcp__features__feature_create", {"name": "x"}),
+        ("mcp__features__feature_get_stats", {}),
         ("Read", {"file_path": "src/café.py"}),
     ],
 )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.models import MessageStatus, ToolStatus, TurnUsage
+
+if TYPE_CHECKING:
+    from tui.agent.approval import Question
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,14 @@ class ToolFinished:
     result: str
     status: ToolStatus
     duration_s: float
+    decision: str | None = None  # who allowed or denied a web call or a backlog write
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A call waits for the user's answer (tui.agent.approval); the turn is paused on it."""
+
+    question: Question
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,7 @@ Event = (
     | TextReplaced
     | ToolStarted
     | ToolFinished
+    | Asked
     | Notice
     | TurnFinished
     | TurnFailed

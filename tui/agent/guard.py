@@ -6,7 +6,9 @@ Every tool call passes through ``Guard.decide`` before the CLI runs it:
   checked on the path as given and on its NFKC form (look-alike characters such as U+2024);
 - a file with a second name (hardlink), a FIFO or a device is denied (boundary.paths);
 - files that usually hold secrets (.env, keys, tokens...) are denied by name, and a file whose
-  first MiB holds a private key or a token of a known shape by content, unless allowed.
+  first MiB holds a private key or a token of a known shape by content, unless allowed;
+- a WebFetch to a host nobody allowed, and any writing backlog tool, wait for the user's answer
+  in the app (tui.agent.approval) and are denied headless unless a flag allows them.
 What runs inside the CLI (a recursive Grep) is bounded by the session's deny rules
 (boundary.links) and by the redaction of every result (``redact_hook``).
 The model receives the denial reason as the tool's result and the turn goes on.
@@ -39,7 +41,8 @@ from boundary.secrets import (
     withheld_shape,
 )
 from mcp_server.tools import TOOLS
-from tui.agent.web import WEB_TOOLS, WebPolicy
+from tui.agent.approval import BY_YOU, WRITE_TOOLS, Approvals, Choice, new_question
+from tui.agent.web import WEB_TOOLS, Verdict, WebPolicy, not_allowed
 from tui.tool_lines import MCP_PREFIX
 
 READ_TOOLS = ("Read", "Glob", "Grep", "WebFetch", "WebSearch")
@@ -63,6 +66,10 @@ DISALLOWED_TOOLS = (
     "ExitPlanMode",
 )
 MAX_PATH = 4096
+BACKLOG_NOT_ALLOWED = (
+    "Denied: the user has not allowed backlog writes (allow them with --allow-backlog-writes, "
+    'or backlog_writes = "on"); describe the change in the answer instead.'
+)
 
 
 def secret_read_rules() -> list[str]:
@@ -79,16 +86,23 @@ class Guard:
     allow_secrets: bool = False
     denied: set[str] = field(default_factory=set)
     web: WebPolicy = field(default_factory=WebPolicy)
+    approvals: Approvals = field(default_factory=Approvals)
+    backlog_writes: str = "ask"  # "ask" | "on"
+    # tool use id -> who allowed or denied a web call or a backlog write, for the tool log
+    decisions: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.realpath(self.project))
 
     async def hook(self, data: dict[str, Any], tool_use_id: str | None, context: Any) -> Any:
-        """The PreToolUse hook callback handed to the SDK."""
-        reason = self.decide(str(data.get("tool_name", "")), data.get("tool_input") or {})
+        """The PreToolUse hook callback handed to the SDK; it may wait for the user's answer."""
+        use_id = str(data.get("tool_use_id") or tool_use_id or "")
+        reason = await self.check(
+            str(data.get("tool_name", "")), data.get("tool_input") or {}, use_id
+        )
         if reason is None:
             return {}
-        self.denied.add(str(data.get("tool_use_id") or tool_use_id or ""))
+        self.denied.add(use_id)
         return {
             "hookSpecificOutput": {
                 "hookEventName": "PreToolUse",
@@ -137,8 +151,64 @@ class Guard:
                 tool_input.get("glob"), "glob"
             )
         if tool in WEB_TOOLS:
-            return self.web.decide(tool, tool_input)
+            verdict = self._web_rules(tool, tool_input)
+            if verdict.action == "ask":
+                return not_allowed(verdict.text, str(tool_input.get("url") or ""))
+            return None if verdict.action == "allow" else verdict.text
+        if tool in WRITE_TOOLS and not self._backlog_allowed():
+            return BACKLOG_NOT_ALLOWED
         return None
+
+    async def check(self, tool: str, tool_input: dict[str, Any], use_id: str) -> str | None:
+        """``decide``, except that in the app a call needing the user's say waits for it; the
+        decision on a web call or a backlog write is kept for the tool log."""
+        interactive = self.approvals.interactive
+        if tool in WEB_TOOLS:
+            verdict = self._web_rules(tool, tool_input)
+            if verdict.action == "ask" and interactive:
+                return await self._ask("web", tool, tool_input, use_id)
+            self.decisions[use_id] = _decision(verdict)
+        elif tool in WRITE_TOOLS:
+            who = self._backlog_allowed()
+            if who is None and interactive:
+                return await self._ask("backlog", tool, tool_input, use_id)
+            self.decisions[use_id] = who or "denied: backlog writes not allowed (nobody to ask)"
+        return self.decide(tool, tool_input)
+
+    def _web_rules(self, tool: str, tool_input: dict[str, Any]) -> Verdict:
+        verdict = self.web.judge(tool, tool_input)
+        if verdict.action == "ask":
+            who = self.approvals.host_allowed(verdict.text)
+            if who is not None:
+                return Verdict("allow", who)
+        return verdict
+
+    def _backlog_allowed(self) -> str | None:
+        """Who allowed backlog writes without asking, or None."""
+        if self.backlog_writes == "on":
+            return 'allowed: backlog_writes = "on"'
+        if self.approvals.backlog:
+            return "allowed: you allowed backlog writes for this conversation"
+        return None
+
+    async def _ask(
+        self, kind: str, tool: str, tool_input: dict[str, Any], use_id: str
+    ) -> str | None:
+        """Wait for the user's answer; None when they allowed the call."""
+        self.decisions[use_id] = "asked: the turn ended before an answer"
+        question = new_question(kind, tool, use_id, tool_input)
+        choice = await self.approvals.ask(question)
+        self.decisions[use_id] = BY_YOU[choice]
+        if choice is not Choice.DENY:
+            return None
+        if kind == "web":
+            return (
+                f"Denied: the user declined this fetch of {tool_input.get('url')}; answer "
+                "without it."
+            )
+        return (
+            "Denied: the user declined this backlog change; do not retry it, describe it instead."
+        )
 
     def _check_file(self, raw: str, target: Path) -> str | None:
         """A file about to be read: regular, one name, and no credential in its first MiB.
@@ -239,3 +309,12 @@ def _suspicious(raw: str) -> str | None:
 
 def _in_package(root: Path, target: Path) -> bool:
     return in_package_dir(target.relative_to(root).parts)
+
+
+def _decision(verdict: Verdict) -> str:
+    """What the tool log says about a web call the rules decided alone."""
+    if verdict.action == "allow":
+        return verdict.text
+    if verdict.action == "ask":  # headless: nobody to ask
+        return "denied: host not allowed (nobody to ask)"
+    return "denied by the rules"

@@ -2,7 +2,9 @@
 
 A warm session answers as fast as the model, so the manager connects the session of the open
 conversation (or a spare one for a new conversation) before the user presses Enter. Sessions
-beyond a few are closed, oldest first, so CLI and MCP processes never pile up.
+beyond a few are closed, oldest first, so CLI and MCP processes never pile up. The user's
+standing answers (a host or backlog writes allowed for a conversation) outlive a closed session
+while the app runs; hosts allowed for the project are kept in the history file.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+from tui.agent.approval import Approvals, ProjectHosts
 from tui.agent.events import Event, TurnFinished, TurnStarted
 from tui.agent.fork import ForkPoint, fork_point
 from tui.agent.runner import TurnRunner
@@ -25,9 +28,12 @@ MAX_WARM = 3
 class SessionManager:
     """Owns every AgentSession of the app; asyncio only, no threads."""
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store, interactive: bool = False) -> None:
         self.settings = settings
         self.store = store
+        self.interactive = interactive  # the app can ask the user; headless nobody can
+        self.project_hosts = ProjectHosts(store, settings.project)
+        self._approvals: dict[int | None, Approvals] = {}  # None: the new chat's
         self._runners: dict[int | None, TurnRunner] = {}  # None: the spare for a new chat
         self._forks: dict[int, ForkPoint] = {}  # branches whose first question forks a session
 
@@ -38,10 +44,11 @@ class SessionManager:
         if runner is None:
             resume = conversation.session_id if conversation else None
             fork = self._forks.get(key) if key is not None and not resume else None
+            approvals = self.approvals_for(key)
             session = (
-                AgentSession(self.settings, fork.session_id, fork_at=fork.at)
+                AgentSession(self.settings, fork.session_id, fork_at=fork.at, approvals=approvals)
                 if fork
-                else AgentSession(self.settings, resume)
+                else AgentSession(self.settings, resume, approvals=approvals)
             )
             runner = TurnRunner(self.store, session)
             # Without a session to resume, earlier messages are pasted into the next prompt.
@@ -54,6 +61,13 @@ class SessionManager:
         self._runners[key] = runner  # most recently used last
         return runner
 
+    def approvals_for(self, key: int | None) -> Approvals:
+        """A conversation's standing answers, made on first use."""
+        found = self._approvals.get(key)
+        if found is None:
+            found = self._approvals[key] = Approvals(self.project_hosts, self.interactive)
+        return found
+
     async def prewarm(self, conversation: Conversation | None) -> None:
         """Connect ahead of the first question; failures surface when the user asks.
 
@@ -62,6 +76,7 @@ class SessionManager:
         instead of being left half-started.
         """
         await self._recall_fork(conversation)
+        await self.project_hosts.load()
         runner = self.runner_for(conversation)
         await asyncio.shield(asyncio.ensure_future(self._connect_quietly(runner)))
         await self._trim()
@@ -74,11 +89,14 @@ class SessionManager:
     async def run(self, text: str, conversation: Conversation | None) -> AsyncIterator[Event]:
         """Run one turn; a new conversation's spare session becomes that conversation's."""
         await self._recall_fork(conversation)
+        await self.project_hosts.load()
         runner = self.runner_for(conversation)
         async for event in runner.run(text, conversation.id if conversation else None):
             if isinstance(event, TurnStarted) and conversation is None:
                 self._runners.pop(None, None)
                 self._runners[event.conversation_id] = runner
+                self._approvals[event.conversation_id] = self.approvals_for(None)
+                self._approvals.pop(None, None)
             if isinstance(event, TurnFinished) and event.session_id and conversation is not None:
                 self._forks.pop(conversation.id, None)  # the branch has a session of its own
             yield event

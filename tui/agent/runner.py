@@ -15,9 +15,11 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
+from tui.agent.approval import Question
 from tui.agent.budget import TurnBudget
 from tui.agent.errors import connection_failure
 from tui.agent.events import (
+    Asked,
     Event,
     Notice,
     TextDelta,
@@ -69,6 +71,36 @@ async def _next(source: AsyncIterator[Any]) -> Any:
         return await anext(source)
     except StopAsyncIteration:  # cannot travel through a Task; a sentinel can
         return _DONE
+
+
+async def with_questions(
+    source: AsyncIterator[Any], questions: asyncio.Queue[Any]
+) -> AsyncIterator[Any]:
+    """The SDK's messages, and each question a hook puts to the user as it is asked.
+
+    A question arrives while the SDK's stream is silent (the CLI waits for the hook), so the
+    two are raced; neither pending read is lost, and both are cancelled on exit.
+    """
+    message: asyncio.Future[Any] | None = None
+    question: asyncio.Future[Any] | None = None
+    try:
+        while True:
+            message = message or asyncio.ensure_future(_next(source))
+            question = question or asyncio.ensure_future(questions.get())
+            await asyncio.wait({message, question}, return_when=asyncio.FIRST_COMPLETED)
+            if message.done():  # first: the call's own message before the question on it
+                item, message = message.result(), None
+                if item is _DONE:
+                    return
+                yield item
+                continue
+            item, question = question.result(), None
+            yield item
+    finally:
+        for pending in (message, question):
+            if pending is not None:
+                pending.cancel()
+                await asyncio.gather(pending, return_exceptions=True)
 
 
 async def watched(source: AsyncIterator[Any], quiet: float) -> AsyncIterator[Any]:
@@ -152,7 +184,7 @@ class _Turn:
         self.store = store
         self.conversation_id = conversation_id
         self.session = session
-        self.translator = Translator(session.guard.denied)
+        self.translator = Translator(session.guard.denied, session.guard.decisions)
         self.budget = TurnBudget()  # at most 50 MB stored per turn, whatever streams
         self.reply_id: int | None = None
         self.flushed_at = 0.0
@@ -168,10 +200,16 @@ class _Turn:
 
     async def stream(self, prompt: str) -> AsyncIterator[Event]:
         quiet = self.session.settings.stall_notice_s
+        approvals = self.session.approvals
         try:
-            async for message in watched(self.session.ask(prompt), quiet):
+            source = with_questions(self.session.ask(prompt), approvals.questions)
+            async for message in watched(source, quiet):
+                if isinstance(message, Question):
+                    yield await self.asked(message)
+                    continue
                 if message is STALLED:
-                    if not self.translator.running_tools:  # a long tool call is not a stall
+                    # A long tool call, or one waiting for the user, is not a stall.
+                    if not self.translator.running_tools and not approvals.pending:
                         yield Notice(
                             f"The model has sent nothing for {quiet:g} s; press Esc (Ctrl+C in "
                             "a shell) to stop waiting, then retry."
@@ -188,6 +226,13 @@ class _Turn:
             yield await self.fail(
                 "The Claude CLI ended the answer without a result; press ctrl+r to retry."
             )
+
+    async def asked(self, question: Question) -> Asked:
+        """The turn pauses on the user: what streamed so far is stored before they are asked,
+        so a crash while the dialog is open loses nothing."""
+        reply = await self._reply()
+        await self._flush(reply)
+        return Asked(question)
 
     async def persist(self, event: Event) -> Event:
         """Store what the event changes, then hand it on."""

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from tui.agent.approval import ANSWER_WAIT_S, Approvals
 from tui.agent.guard import ALLOWED_TOOLS, DISALLOWED_TOOLS, READ_TOOLS, Guard
 from tui.agent.prompt import write_prompt_file, write_settings_file
 from tui.agent.web import WEB_TOOLS, WebPolicy
@@ -45,7 +46,11 @@ class AgentSession:
     """A connected ClaudeSDKClient with our options; one per open conversation."""
 
     def __init__(
-        self, settings: Settings, resume: str | None = None, fork_at: str | None = None
+        self,
+        settings: Settings,
+        resume: str | None = None,
+        fork_at: str | None = None,
+        approvals: Approvals | None = None,
     ) -> None:
         self.settings = settings
         self.resume = resume
@@ -53,7 +58,14 @@ class AgentSession:
         self.fork_at = fork_at
         self.session_id: str | None = None  # the CLI's id for this session, once it said it
         web = WebPolicy(settings.web, frozenset(settings.allow_web))
-        self.guard = Guard(settings.project, settings.allow_secrets, web=web)
+        self.approvals = approvals or Approvals()  # the user's say; headless: nobody asked
+        self.guard = Guard(
+            settings.project,
+            settings.allow_secrets,
+            web=web,
+            approvals=self.approvals,
+            backlog_writes=settings.backlog_writes,
+        )
         self._client: Any = None
         self._settings_file: Path | None = None  # written at each connect
         self._connecting = asyncio.Lock()  # prewarm and a first question may race to connect
@@ -93,7 +105,11 @@ class AgentSession:
             resume_session_at=self.fork_at if self.resume is not None else None,
             env=settings.cli_env(),
             hooks={
-                "PreToolUse": [HookMatcher(hooks=[hook], on_failure="block")],
+                # The guard may wait for the user (tui.agent.approval): the CLI's default of
+                # 60 s would block a call the user is still reading about.
+                "PreToolUse": [
+                    HookMatcher(hooks=[hook], on_failure="block", timeout=ANSWER_WAIT_S)
+                ],
                 "PostToolUse": [HookMatcher(hooks=[redact])],
             },
             stderr=self._keep_stderr,
@@ -144,6 +160,8 @@ class AgentSession:
             yield message
 
     async def interrupt(self) -> None:
+        """Stop the answer; a call waiting for the user is given up (its dialog closes)."""
+        self.approvals.give_up()
         if self._client is not None:
             await self._client.interrupt()
 
@@ -152,6 +170,7 @@ class AgentSession:
 
         Waits for a connect in flight (a shielded pre-warm) so it cannot finish after us.
         """
+        self.approvals.give_up()
         async with self._connecting:
             client, self._client = self._client, None
             if self.session_id is not None:  # a crash or a cancel: the next connect resumes it

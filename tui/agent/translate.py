@@ -33,10 +33,13 @@ CLI_DENIALS = ("denied by your permission settings", "No such tool available")
 class Translator:
     """Stateful over one turn: tracks the answer text and the tools still running."""
 
-    def __init__(self, denied: set[str] | None = None) -> None:
+    def __init__(
+        self, denied: set[str] | None = None, decisions: dict[str, str] | None = None
+    ) -> None:
         self.committed = ""  # text of assistant messages that finished streaming
         self.pending = ""  # text of the message streaming now
         self.denied = denied if denied is not None else set()
+        self.decisions = decisions if decisions is not None else {}  # the guard's, by tool id
         self._tool_started: dict[str, tuple[float, str]] = {}
         self._attempt_base = ""  # the answer before the message now streaming, for retries
 
@@ -121,6 +124,7 @@ class Translator:
                     text,
                     status,
                     time.monotonic() - started,
+                    self.decisions.get(block.tool_use_id),
                 )
             )
         return events

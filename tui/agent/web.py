@@ -67,6 +67,15 @@ def parse_hosts(text: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """A rule's answer for one web call: allow (``text`` says who), deny (``text`` is the
+    reason for the model) or ask the user (``text`` is the host)."""
+
+    action: str  # "allow" | "deny" | "ask"
+    text: str
+
+
+@dataclass(frozen=True)
 class WebPolicy:
     """The web mode and the hosts the user allowed."""
 
@@ -74,23 +83,40 @@ class WebPolicy:
     allowed: frozenset[str] = field(default_factory=frozenset)
 
     def decide(self, tool: str, tool_input: dict[str, object]) -> str | None:
-        """None to allow, else the reason for the denial (one sentence for the model)."""
-        if self.mode == "off":
-            return f"{tool} is turned off: the user set web access to off."
-        if tool == "WebSearch":  # the query goes to the model provider only
+        """None to allow, else the reason for the denial: what happens when nobody is asked."""
+        verdict = self.judge(tool, tool_input)
+        if verdict.action == "allow":
             return None
+        if verdict.action == "deny":
+            return verdict.text
+        return not_allowed(verdict.text, str(tool_input.get("url") or ""))
+
+    def judge(self, tool: str, tool_input: dict[str, object]) -> Verdict:
+        """The rules alone; "ask" is for a host nobody allowed yet, in ``ask`` mode."""
+        if self.mode == "off":
+            return Verdict("deny", f"{tool} is turned off: the user set web access to off.")
+        if tool == "WebSearch":  # the query goes to the model provider only
+            return Verdict("allow", "allowed: a search goes to the model provider only")
         url = str(tool_input.get("url") or "")
         host = host_of(url)
         if host is None:
-            return f"Denied: {url!r} is not an http or https address with a host."
+            return Verdict("deny", f"Denied: {url!r} is not an http or https address with a host.")
         if local_host(host):
-            return (
+            return Verdict(
+                "deny",
                 f"Denied: {host} is this machine or a private network; web access reaches "
-                "public hosts only."
+                "public hosts only.",
             )
-        if self.mode == "on" or host in self.allowed:
-            return None
-        return (  # the host and the way out first: a short display still shows them
-            f"Denied: the user has not allowed WebFetch to reach {host} (allow it with "
-            f'--allow-web {host}, or web = "on"); the address was {url}.'
-        )
+        if self.mode == "on":
+            return Verdict("allow", 'allowed: web = "on"')
+        if host in self.allowed:
+            return Verdict("allow", "allowed: --allow-web")
+        return Verdict("ask", host)
+
+
+def not_allowed(host: str, url: str) -> str:
+    """The denial when nobody could be asked (headless), with the way to allow the host."""
+    return (  # the host and the way out first: a short display still shows them
+        f"Denied: the user has not allowed WebFetch to reach {host} (allow it with "
+        f'--allow-web {host}, or web = "on"); the address was {url}.'
+    )

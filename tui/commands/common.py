@@ -38,6 +38,11 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         metavar="HOST[,HOST...]",
         help="hosts WebFetch may reach without asking (exact names)",
     )
+    parser.add_argument(
+        "--allow-backlog-writes",
+        action="store_true",
+        help="let the assistant create or reorder backlog features without asking",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -49,6 +54,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         allow_secrets=getattr(args, "allow_secrets", False),
         web=getattr(args, "web", None),
         allow_web=getattr(args, "allow_web", None),
+        allow_backlog_writes=getattr(args, "allow_backlog_writes", False),
     )
 
 

@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState
 from tui.config import ConfigError
 from tui.models import Conversation, Message, MessageStatus, SearchHit
 from tui.storage import StoreError
-from tui.text import code_blocks
+from tui.text import code_blocks, inert
 from tui.toast import toast
 from tui.tool_lines import MCP_PREFIX
 from tui.widgets.chat_pane import ChatPane, LiveText
@@ -37,6 +37,7 @@ from tui.widgets.title_bar import TitleBar
 from tui.widgets.tool_log import ToolLog, ToolRow
 
 if TYPE_CHECKING:
+    from tui.agent.approval import Question
     from tui.agent.events import TurnFinished
     from tui.widgets.backlog_pane import BacklogPane
 
@@ -79,10 +80,38 @@ class ActionCommands(Provider):
                 )
 
 
+class WebHostCommands(Provider):
+    """The hosts always allowed for this project, each with a palette entry that revokes it."""
+
+    def _hosts(self) -> list[str]:
+        manager = getattr(self.app, "manager", None)
+        return sorted(manager.project_hosts.hosts) if manager is not None else []
+
+    def _entries(self) -> list[tuple[str, Any]]:
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return []
+        return [
+            (f"Stop always allowing web access to {inert(host)}", partial(screen.revoke, host))
+            for host in self._hosts()
+        ]
+
+    async def discover(self) -> Hits:
+        for title, run in self._entries():
+            yield DiscoveryHit(title, run, help="remembered for this project")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, run in self._entries():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), run, help="remembered for this project")
+
+
 class MainScreen(Screen[None]):
     """Sidebar, chat, tool log and prompt for one project."""
 
-    COMMANDS = Screen.COMMANDS | {ActionCommands}
+    COMMANDS = Screen.COMMANDS | {ActionCommands, WebHostCommands}
     AUTO_FOCUS = "#prompt"  # from the start: a first focus elsewhere redrew the key hints
 
     # F-keys are priority bindings: the prompt's TextArea binds F6 and F7 (select line, select
@@ -137,6 +166,7 @@ class MainScreen(Screen[None]):
         self.total_cost = 0.0
         self.tools_were_hidden = False  # the tool log's state before the backlog took its place
         self.opened = False  # a conversation (or a new chat) was put on screen
+        self.questions: dict[int, list[Question]] = {}  # conversation id -> calls awaiting you
 
     @property
     def services(self) -> Any:
@@ -214,6 +244,7 @@ class MainScreen(Screen[None]):
         found, more = await self.sidebar_page(wanted)
         sidebar.show_project = self.all_projects
         sidebar.answering = {k for k in self.answering if k is not None}
+        sidebar.asking = {k for k, waiting in self.questions.items() if waiting}
         selected = self.conversation.id if self.conversation else None
         sidebar.show(found, selected, more=more)
 
@@ -284,6 +315,7 @@ class MainScreen(Screen[None]):
         self.status(self.query_one(StatusBar).state)
         await self.reload_sidebar()
         self.prewarm(conversation)
+        self.show_question()
 
     @on(ChatPane.NearTop)
     @work(group="older", exclusive=True, exit_on_error=False)
@@ -367,7 +399,12 @@ class MainScreen(Screen[None]):
     @work(group="turns", exit_on_error=False)
     async def run_turn(self, text: str, conversation: Conversation | None, live: LiveText) -> None:
         """Run one turn; its reply text is kept in ``live`` so any view of it can catch up."""
-        from tui.agent.events import TextDelta, TextReplaced, TurnStarted  # after the first screen
+        from tui.agent.events import (  # after the first screen
+            Asked,
+            TextDelta,
+            TextReplaced,
+            TurnStarted,
+        )
 
         key = conversation.id if conversation else None
         shown, started = True, False
@@ -384,6 +421,9 @@ class MainScreen(Screen[None]):
                         self.conversation = await self.services.store.conversation_get(key)
                         self.remember(f"last:{self.services.settings.project}", str(key))
                     await self.reload_sidebar()
+                    continue
+                if isinstance(event, Asked):
+                    await self.question_asked(key, event.question)  # type: ignore[arg-type]
                     continue
                 if isinstance(event, TextDelta):
                     live.add(event.text)
@@ -419,7 +459,7 @@ class MainScreen(Screen[None]):
         elif isinstance(event, ToolStarted):
             tools.start(event.id, event.name, event.input)
         elif isinstance(event, ToolFinished):
-            tools.finish(event.id, event.status, event.result, event.duration_s)
+            tools.finish(event.id, event.status, event.result, event.duration_s, event.decision)
             row = tools.rows.get(event.id)
             if row is not None and row.name.startswith(MCP_PREFIX):
                 from tui.widgets.backlog_pane import BacklogPane
@@ -439,6 +479,50 @@ class MainScreen(Screen[None]):
             if not prompt.text.strip():
                 prompt.load_text(text)
             self.status("error")
+
+    # -- questions to the user (tui.agent.approval) -------------------------------------------
+
+    async def question_asked(self, key: int, question: Question) -> None:
+        """A call of conversation ``key`` waits for the user: ask now if it is on screen, else
+        mark it in the sidebar (●?) and ask when it is opened."""
+        from tui.agent.approval import ASKED
+
+        self.questions.setdefault(key, []).append(question)
+        question.answer.add_done_callback(lambda _: self.question_settled(key, question))
+        if self.conversation is not None and self.conversation.id == key:
+            self.query_one(ToolLog).decide(question.tool_use_id, ASKED)
+        await self.reload_sidebar()
+        self.show_question()
+
+    def question_settled(self, key: int, question: Question) -> None:
+        """Answered, covered by a standing answer, or given up on with the turn."""
+        waiting = self.questions.get(key, [])
+        if question in waiting:
+            waiting.remove(question)
+        if not waiting:
+            self.questions.pop(key, None)
+        self.call_later(self.reload_sidebar)
+
+    def show_question(self) -> None:
+        """Open the dialog for the first open question of the conversation on screen."""
+        from tui.screens.approval_dialog import ApprovalDialog
+
+        if self.conversation is None or any(
+            isinstance(s, ApprovalDialog) for s in self.app.screen_stack
+        ):
+            return
+        waiting = [q for q in self.questions.get(self.conversation.id, []) if not q.answer.done()]
+        if waiting:
+            self.app.push_screen(ApprovalDialog(waiting[0]), lambda _: self.show_question())
+
+    async def revoke(self, host: str) -> None:
+        """The palette's "stop always allowing": the project forgets the host."""
+        try:
+            await self.services.manager.project_hosts.remove(host)
+        except StoreError as error:
+            toast(self, str(error), severity="error", timeout=8)
+            return
+        toast(self, f"Web access to {host} will be asked for again.")
 
     async def store_failed(
         self, error: StoreError, text: str, live: LiveText, saved: bool, shown: bool

@@ -68,6 +68,7 @@ class ConversationList(OptionList):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.conversations: list[Conversation] = []
         self.answering: set[int] = set()
+        self.asking: set[int] = set()  # a call waits for the user's answer (●?)
         self.show_project = False  # all-projects mode names each conversation's project
         self.more = False  # the store has rows after the last one listed
         self._asked = False
@@ -117,9 +118,9 @@ class ConversationList(OptionList):
         return Option(self._label(conversation), id=str(conversation.id))
 
     def _label(self, conversation: Conversation) -> Text:
-        mark = (
-            "● " if conversation.id in self.answering else ("★ " if conversation.pinned else "  ")
-        )
+        mark = "★ " if conversation.pinned else "  "
+        if conversation.id in self.answering:
+            mark = "●?" if conversation.id in self.asking else "● "
         label = Text(mark, style="bold" if conversation.id in self.answering else "")
         indent = "  " * min(self._depth.get(conversation.id, 0), DEEPEST)
         if conversation.parent_id is not None:

@@ -53,6 +53,7 @@ class ToolRow:
     size: int | None = None  # the full result's length when ``result`` is a stored, capped copy
     expanded: bool = field(default=False)
     live: bool = False  # started in this view; a "running" row from history does not spin
+    decision: str | None = None  # who allowed or denied a web call or a backlog write
 
 
 def label(row: ToolRow, frame: int = 0) -> Text:
@@ -65,6 +66,11 @@ def label(row: ToolRow, frame: int = 0) -> Text:
     if row.status is not ToolStatus.RUNNING:
         took = f" {format_duration(row.duration_s)}" if row.duration_s is not None else ""
         text.append(f"  {row.status.value}{took}", style=style)
+    if row.decision:
+        text.append(
+            f" · {row.decision}",
+            style="bold yellow" if row.decision.startswith("asked: waiting") else "dim",
+        )
     if row.expanded:
         text.append("\ninput: ", style="dim")
         text.append(inert(json.dumps(row.input, ensure_ascii=False, indent=1)))
@@ -151,12 +157,27 @@ class ToolLog(ScrollView, can_focus=True):
         self._changed(tool_id)
         self.highlighted = len(self.order) - 1
 
-    def finish(self, tool_id: str, status: ToolStatus, result: str, duration_s: float) -> None:
+    def finish(
+        self,
+        tool_id: str,
+        status: ToolStatus,
+        result: str,
+        duration_s: float,
+        decision: str | None = None,
+    ) -> None:
         row = self.rows.get(tool_id)
         if row is None:
             return
         row.status, row.result, row.duration_s = status, result, duration_s
+        row.decision = decision or row.decision
         self._changed(tool_id)
+
+    def decide(self, tool_id: str, decision: str) -> None:
+        """Say who decides a call (the user is being asked about it now)."""
+        row = self.rows.get(tool_id)
+        if row is not None:
+            row.decision = decision
+            self._changed(tool_id)
 
     def label(self, index: int) -> Text:
         """The text of the row at ``index`` as it is drawn."""

@@ -1,0 +1,141 @@
+"""The user's say over web fetches and backlog writes: the guard's rules and what is kept
+(pure code; tests/reliability/test_approvals.py proves it through the real CLI and the app)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from mcp_server.tools import TOOLS
+from tui.agent.approval import (
+    BACKLOG_CHOICES,
+    PREVIEW_LIMIT,
+    WRITE_TOOLS,
+    Approvals,
+    Choice,
+    backlog_preview,
+    new_question,
+)
+from tui.agent.guard import BACKLOG_NOT_ALLOWED, Guard
+from tui.agent.web import WebPolicy
+from tui.tool_lines import MCP_PREFIX
+
+BULK = MCP_PREFIX + "feature_create_bulk"
+URL = "https://docs.example.org/page?q=secret"
+
+
+def test_writing_tools_come_from_the_servers_read_only_hints() -> None:
+    writers = {MCP_PREFIX + t.name for t in TOOLS if not t.annotations["readOnlyHint"]}
+    assert writers == WRITE_TOOLS
+    assert {"feature_create", "feature_create_bulk", "feature_skip"} <= {
+        name.removeprefix(MCP_PREFIX) for name in WRITE_TOOLS
+    }
+
+
+@pytest.mark.parametrize("tool", sorted(WRITE_TOOLS))
+def test_backlog_writes_are_denied_unless_allowed(tmp_path: Path, tool: str) -> None:
+    assert Guard(tmp_path).decide(tool, {}) == BACKLOG_NOT_ALLOWED
+    assert Guard(tmp_path, backlog_writes="on").decide(tool, {}) is None
+
+
+def test_reads_of_the_backlog_never_ask(tmp_path: Path) -> None:
+    guard = Guard(tmp_path, approvals=Approvals(interactive=True))
+    for tool in TOOLS:
+        if tool.annotations["readOnlyHint"]:
+            assert asyncio.run(guard.check(MCP_PREFIX + tool.name, {}, "t1")) is None
+    assert guard.approvals.questions.empty()
+
+
+async def answer_next(approvals: Approvals, choice: Choice) -> str:
+    question = await approvals.questions.get()
+    question.choose(choice)
+    return question.body
+
+
+async def test_a_fetch_asks_and_the_answer_decides(tmp_path: Path) -> None:
+    guard = Guard(tmp_path, approvals=Approvals(interactive=True))
+    fetch = {"url": URL, "prompt": "Summarise it."}
+    asked = asyncio.ensure_future(answer_next(guard.approvals, Choice.DENY))
+    reason = await guard.check("WebFetch", fetch, "t1")
+    assert "declined this fetch of " + URL in str(reason)
+    body = await asked
+    assert URL in body and "docs.example.org" in body and "Summarise it." in body
+    assert guard.decisions["t1"] == "denied by you"
+    asked = asyncio.ensure_future(answer_next(guard.approvals, Choice.CONVERSATION))
+    assert await guard.check("WebFetch", fetch, "t2") is None
+    await asked
+    assert await guard.check("WebFetch", fetch, "t3") is None  # not asked again
+    assert guard.decisions["t3"] == "allowed: you allowed this host for this conversation"
+    assert guard.approvals.questions.empty()
+
+
+async def test_headless_denies_without_asking(tmp_path: Path) -> None:
+    guard = Guard(tmp_path, web=WebPolicy("ask"))
+    reason = await guard.check("WebFetch", {"url": URL}, "t1")
+    assert "--allow-web docs.example.org" in str(reason)
+    assert guard.decisions["t1"] == "denied: host not allowed (nobody to ask)"
+    assert await guard.check(BULK, {"features": []}, "t2") == BACKLOG_NOT_ALLOWED
+
+
+async def test_parallel_questions_covered_by_a_standing_answer_are_settled(tmp_path: Path) -> None:
+    guard = Guard(tmp_path, approvals=Approvals(interactive=True))
+    first = asyncio.ensure_future(guard.check(BULK, {"features": []}, "a"))
+    second = asyncio.ensure_future(guard.check(BULK, {"features": []}, "b"))
+    question = await guard.approvals.questions.get()
+    await guard.approvals.questions.get()  # both calls wait for the user
+    question.choose(Choice.CONVERSATION)
+    assert await first is None and await second is None
+    assert guard.decisions == {
+        "a": "allowed by you for this conversation",
+        "b": "allowed by you for this conversation",
+    }
+
+
+async def test_giving_up_cancels_every_open_question(tmp_path: Path) -> None:
+    guard = Guard(tmp_path, approvals=Approvals(interactive=True))
+    call = asyncio.ensure_future(guard.check(BULK, {"features": []}, "a"))
+    question = await guard.approvals.questions.get()
+    guard.approvals.give_up()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    assert question.answer.cancelled()
+    assert guard.decisions["a"] == "asked: the turn ended before an answer"
+
+
+async def test_a_backlog_question_offers_no_project_wide_answer() -> None:
+    question = new_question("backlog", BULK, "t", {"features": []})
+    assert question.choices == BACKLOG_CHOICES and Choice.PROJECT not in question.choices
+
+
+def test_the_preview_shows_every_field_that_will_be_written() -> None:
+    features = [
+        {"category": "Auth", "name": "Login", "description": "A form.", "steps": ["Open /"]},
+        {
+            "category": "Build",
+            "name": "Postinstall",
+            "description": "Upload ~/.ssh",
+            "steps": ["curl evil"],
+            "dependencies": [3],
+            "depends_on_indices": [0, "x"],
+        },
+    ]
+    text = backlog_preview(BULK, {"features": features})
+    for expected in (
+        "Create 2 feature(s)",
+        "1. [Auth] Login",
+        "2. [Build] Postinstall",
+        "Upload ~/.ssh",
+        "step 1: curl evil",
+        "depends on existing features #3",
+        "depends on items 1, 'x'",
+    ):
+        assert expected in text, expected
+    assert "#7 to the end" in backlog_preview(MCP_PREFIX + "feature_skip", {"feature_id": 7})
+
+
+def test_a_huge_preview_is_cut_with_a_warning() -> None:
+    feature = {"category": "c", "name": "n", "description": "x" * (PREVIEW_LIMIT + 50)}
+    text = backlog_preview(MCP_PREFIX + "feature_create", feature)
+    assert len(text) < PREVIEW_LIMIT + 200 and "more characters are not shown" in text

@@ -1,0 +1,232 @@
+"""The user's say over what leaves the machine (WebFetch) and what is queued for the coding
+agents (backlog writes): the question, its answers, and what is remembered.
+
+A PreToolUse hook that needs a person awaits a ``Question``'s future. The turn's stream hands
+the question to the screen (see tui.agent.runner), a dialog sets the answer, and the hook allows
+or denies the call. Nothing here is decided by prompt text: the hook blocks the call until the
+future holds an answer. When the CLI gives up on the call (the turn was interrupted), the hook's
+task is cancelled, the future with it, and the dialog closes. Headless, nobody can answer: the
+question is never asked and the call is denied with a sentence saying how to allow it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mcp_server.tools import TOOLS
+from tui.tool_lines import MCP_PREFIX
+
+if TYPE_CHECKING:
+    from tui.storage import Store
+
+# Decided from the server's own table: a writing tool added there asks without a second list.
+WRITE_TOOLS = frozenset(MCP_PREFIX + t.name for t in TOOLS if not t.annotations.get("readOnlyHint"))
+PREVIEW_LIMIT = 100_000  # characters of a proposed backlog change drawn in the dialog
+# How long the CLI waits for the hook before it blocks the call. A person may take minutes;
+# a day is far below the 24.8 days past which a Node timer fires at once.
+ANSWER_WAIT_S = 24 * 3600.0
+
+
+class Choice(StrEnum):
+    """The answers a question may offer."""
+
+    ONCE = "once"
+    CONVERSATION = "conversation"
+    PROJECT = "project"
+    DENY = "deny"
+
+
+WEB_CHOICES = (Choice.ONCE, Choice.CONVERSATION, Choice.PROJECT, Choice.DENY)
+BACKLOG_CHOICES = (Choice.ONCE, Choice.CONVERSATION, Choice.DENY)
+BY_YOU = {
+    Choice.ONCE: "allowed once by you",
+    Choice.CONVERSATION: "allowed by you for this conversation",
+    Choice.PROJECT: "allowed by you for this project",
+    Choice.DENY: "denied by you",
+}
+ASKED = "asked: waiting for your answer"
+
+
+@dataclass(eq=False)
+class Question:
+    """One call waiting for the user; ``answer`` is set by the dialog (or cancelled)."""
+
+    kind: str  # "web" or "backlog"
+    tool: str
+    tool_use_id: str
+    title: str  # one line saying what the assistant wants
+    body: str  # plain text: the full URL and purpose, or the features as they will be written
+    host: str | None
+    choices: tuple[Choice, ...]
+    answer: asyncio.Future[Choice] = field(repr=False)
+
+    def choose(self, choice: Choice) -> None:
+        """Answer once; a question already answered or given up on stays as it is."""
+        if not self.answer.done():
+            self.answer.set_result(choice)
+
+
+class ProjectHosts:
+    """Hosts the user always allows for this project, kept in the history database.
+
+    Read once (before the first turn) and written on every change, so a relaunch, another
+    conversation and the headless ``ask`` all see them; revoked from the command palette.
+    """
+
+    def __init__(self, store: Store | None, project: Path) -> None:
+        self.store = store
+        self.key = f"web-allow:{project}"
+        self.hosts: set[str] = set()
+        self.loaded = False
+
+    async def load(self) -> None:
+        """Read the list once; an unreadable or damaged entry counts as no host allowed."""
+        if self.loaded or self.store is None:
+            return
+        from tui.storage import StoreError
+
+        with contextlib.suppress(StoreError, ValueError, TypeError):
+            saved = await self.store.state_get(self.key)
+            found = json.loads(saved) if saved else []
+            self.hosts = {str(h) for h in found if isinstance(h, str)}
+        self.loaded = True
+
+    async def add(self, host: str) -> None:
+        self.hosts.add(host)
+        await self._save()
+
+    async def remove(self, host: str) -> None:
+        self.hosts.discard(host)
+        await self._save()
+
+    async def _save(self) -> None:
+        if self.store is not None and not self.store.read_only:
+            await self.store.state_set(self.key, json.dumps(sorted(self.hosts)))
+
+
+class Approvals:
+    """One session's standing answers and the questions it has open."""
+
+    def __init__(self, project: ProjectHosts | None = None, interactive: bool = False) -> None:
+        self.project = project
+        self.interactive = interactive  # False headless: nobody could answer
+        self.hosts: set[str] = set()  # allowed for this conversation
+        self.backlog = False  # backlog writes allowed for this conversation
+        self.questions: asyncio.Queue[Question] = asyncio.Queue()
+        self.pending: dict[str, Question] = {}
+
+    def give_up(self) -> None:
+        """The turn ends: no open question can be answered any more (their hooks then block
+        the calls, and each dialog closes)."""
+        for question in list(self.pending.values()):
+            question.answer.cancel()
+        while not self.questions.empty():  # asked but never shown: nothing left to show
+            self.questions.get_nowait().answer.cancel()
+
+    def host_allowed(self, host: str) -> str | None:
+        """Who allowed this host without asking again, or None."""
+        if host in self.hosts:
+            return "allowed: you allowed this host for this conversation"
+        if self.project is not None and host in self.project.hosts:
+            return "allowed: you always allow this host for this project"
+        return None
+
+    async def ask(self, question: Question) -> Choice:
+        """Put the question to the user and wait; remember a standing answer."""
+        self.pending[question.tool_use_id] = question
+        self.questions.put_nowait(question)
+        try:
+            choice = await question.answer
+        finally:
+            self.pending.pop(question.tool_use_id, None)
+        await self._remember(question, choice)
+        return choice
+
+    async def _remember(self, question: Question, choice: Choice) -> None:
+        if choice is Choice.DENY:
+            return
+        if question.kind == "backlog" and choice is Choice.CONVERSATION:
+            self.backlog = True
+        elif question.host and choice is Choice.CONVERSATION:
+            self.hosts.add(question.host)
+        elif question.host and choice is Choice.PROJECT and self.project is not None:
+            from tui.storage import StoreError
+
+            with contextlib.suppress(StoreError):  # a locked file: allowed now, asked next time
+                await self.project.add(question.host)
+        self._settle_covered(choice)
+
+    def _settle_covered(self, choice: Choice) -> None:
+        """Questions the standing answer just covers (parallel calls) need no second asking."""
+        if choice is Choice.ONCE:
+            return
+        for other in list(self.pending.values()):
+            covered = (other.kind == "backlog" and self.backlog) or (
+                other.host is not None and self.host_allowed(other.host) is not None
+            )
+            if covered:
+                other.choose(choice)
+
+
+def new_question(kind: str, tool: str, tool_use_id: str, tool_input: dict[str, Any]) -> Question:
+    """The question for one call, its text made from exactly what the call carries."""
+    answer: asyncio.Future[Choice] = asyncio.get_running_loop().create_future()
+    if kind == "web":
+        url = str(tool_input.get("url") or "")
+        from tui.agent.web import host_of
+
+        host = host_of(url) or ""
+        purpose = str(tool_input.get("prompt") or "(none given)")
+        body = f"Address: {url}\nHost: {host}\nThe model's stated purpose: {purpose}"
+        title = f"The assistant wants to fetch a page from {host}"
+        return Question(kind, tool, tool_use_id, title, body, host, WEB_CHOICES, answer)
+    title = "The assistant wants to change the backlog the coding agents work from"
+    body = backlog_preview(tool, tool_input)
+    return Question(kind, tool, tool_use_id, title, body, None, BACKLOG_CHOICES, answer)
+
+
+def backlog_preview(tool: str, tool_input: dict[str, Any]) -> str:
+    """A backlog write as the features will appear, in plain text; long ones are cut with a
+    note (the server still bounds a write to 2 MB)."""
+    name = tool.removeprefix(MCP_PREFIX)
+    if name == "feature_create":
+        text = "Create one feature:\n\n" + _feature(tool_input)
+    elif name == "feature_create_bulk":
+        features = tool_input.get("features")
+        items = features if isinstance(features, list) else []
+        parts = [_feature(f, i) for i, f in enumerate(items) if isinstance(f, dict)]
+        text = f"Create {len(items)} feature(s), all or nothing:\n\n" + "\n\n".join(parts)
+    elif name == "feature_skip":
+        text = f"Move feature #{tool_input.get('feature_id')} to the end of the queue."
+    else:
+        text = f"{name} with:\n{json.dumps(tool_input, ensure_ascii=False, indent=2)}"
+    if len(text) > PREVIEW_LIMIT:
+        rest = len(text) - PREVIEW_LIMIT
+        text = text[:PREVIEW_LIMIT] + f"\n… {rest:,} more characters are not shown; deny it "
+        text += "unless you expect a change this large."
+    return text
+
+
+def _feature(feature: dict[str, Any], index: int | None = None) -> str:
+    head = f"{index + 1}. " if index is not None else ""
+    lines = [
+        f"{head}[{feature.get('category', '')}] {feature.get('name', '')}",
+        f"   {feature.get('description', '')}",
+    ]
+    steps = feature.get("steps")
+    for number, step in enumerate(steps if isinstance(steps, list) else [], 1):
+        lines.append(f"   step {number}: {step}")
+    depends = feature.get("dependencies")
+    if isinstance(depends, list) and depends:
+        lines.append("   depends on existing features " + ", ".join(f"#{d}" for d in depends))
+    earlier = feature.get("depends_on_indices")
+    if isinstance(earlier, list) and earlier:
+        shown = (str(i + 1) if isinstance(i, int) else repr(i) for i in earlier)
+        lines.append("   depends on items " + ", ".join(shown))
+    return "\n".join(lines)
