@@ -241,6 +241,9 @@ async def scene(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Scene
         async with ModelServer([*turns, Turn(text="I could not do that.")]) as server:
             env.setenv("ANTHROPIC_BASE_URL", server.url)
             settings = Settings.build(project=project, db=str(root / "history.db"), model="x")
+            # The weaker setting: a user who allowed backlog writes is still protected by the
+            # server's own checks, which the backlog attacks must reach.
+            settings.backlog_writes = "on"
             store = await Store.open(settings.db)
             manager = SessionManager(settings, store)
             kept = (root / "claude", root / "data", root / "run", root / "config")

@@ -52,6 +52,9 @@ async def test_the_tool_log_shows_each_refusal(
         Turn(text="Done."),
     ]
     async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        # Writes allowed without asking, so the write reaches the server, whose own check of
+        # the backlog file must refuse it (the dialog has tests of its own).
+        app.settings.backlog_writes = "on"
         await ask(pilot, "summarise")
         await until(pilot, lambda: len([r for r in tool_log_rows(app) if r]) >= 3, "3 tool rows")
         shown = "\n".join(tool_log_rows(app))

@@ -8,6 +8,8 @@ it, so any request the CLI makes for a fetch arrives there, and nothing leaves t
 from __future__ import annotations
 
 import asyncio
+import json
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -131,3 +133,52 @@ async def test_headless_ask_denies_and_says_so(
     assert code == 0, err
     assert "denied: " in err and "has not allowed WebFetch to reach collect.evil.example" in err
     assert "--allow-web collect.evil.example" in err and seen == []
+
+
+def bulk_turns() -> list[Turn]:
+    feature = {"category": "Build", "name": "Upload", "description": "d", "steps": ["s"]}
+    call = ToolCall("mcp__features__feature_create_bulk", {"features": [feature]})
+    return [Turn(match="plan it", tools=[call]), Turn(text="Done.")]
+
+
+async def test_headless_ask_denies_backlog_writes_unless_allowed(
+    isolated: Path, project: Path, tmp_path: Path
+) -> None:
+    from tests.backlog_db import make_backlog
+    from tui.demo.model_server import ModelServer
+
+    backlog = make_backlog(project / "features.db", [{"name": "Login form"}])
+    before = backlog.read_bytes()
+    where = ("--project", str(project), "--db", str(tmp_path / "h.db"))
+    async with ModelServer(bulk_turns()) as server:
+        env = {"ANTHROPIC_BASE_URL": server.url}
+        code, _, err = await run_cli("ask", *where, "plan it", env=env)
+        assert code == 0, err
+        assert "has not allowed backlog writes" in err and "--allow-backlog-writes" in err
+        assert backlog.read_bytes() == before
+        code, _, err = await run_cli("ask", *where, "--allow-backlog-writes", "plan it", env=env)
+    assert code == 0, err
+    with sqlite3.connect(backlog) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM features ORDER BY id")]
+    assert names == ["Login form", "Upload"]
+
+
+async def test_headless_ask_follows_the_hosts_remembered_for_the_project(
+    isolated: Path, project: Path, tmp_path: Path
+) -> None:
+    """ "Always allow for this project" in the app is honoured by `ask` too."""
+    from tui.demo.model_server import ModelServer
+    from tui.storage import Store
+
+    db = tmp_path / "h.db"
+    store = await Store.open(db)
+    await store.state_set(f"web-allow:{project.resolve()}", json.dumps(["collect.evil.example"]))
+    await store.close()
+    async with ModelServer(fetch_turns()) as server, recording_proxy() as (proxy, seen):
+        env = {"ANTHROPIC_BASE_URL": server.url, "HTTP_PROXY": proxy, "HTTPS_PROXY": proxy}
+        env["NO_PROXY"] = "127.0.0.1,localhost"
+        code, _, err = await run_cli(
+            "ask", "--project", str(project), "--db", str(db), "look it up", env=env
+        )
+    assert code == 0, err
+    assert "has not allowed" not in err and seen, err

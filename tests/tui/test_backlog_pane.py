@@ -15,7 +15,8 @@ import pytest
 
 from tests.backlog_db import make_backlog
 from tests.tui.screen import screen_rows
-from tests.tui.test_app import SIZE, ask, until
+from tests.tui.test_app import SIZE, until
+from tests.tui.test_approvals import asked, send
 from tui.demo.model_server import ToolCall, Turn
 from tui.widgets.backlog_pane import BacklogPane, FeatureDetails
 from tui.widgets.tool_log import ToolLog
@@ -88,6 +89,7 @@ async def test_pane_refreshes_when_a_backlog_call_finishes(
 ) -> None:
     """With the file watch slowed to an hour, only the finished tool call can refresh the pane."""
     monkeypatch.setattr("tui.widgets.backlog_pane.POLL_S", 3600.0)
+    monkeypatch.setattr("tui.screens.approval_dialog.ARMED_AFTER_S", 0.0)
     make_backlog(project / "features.db", FEATURES)
     created = {
         "category": "Core",
@@ -103,7 +105,9 @@ async def test_pane_refreshes_when_a_backlog_call_finishes(
         await app.workers.wait_for_complete()
         await pilot.press("f4")
         await until(pilot, lambda: "Ready (2)" in pane_text(app), "the backlog was read")
-        await ask(pilot, "add dark mode")
+        await send(pilot, "add dark mode")
+        await asked(pilot)  # a backlog write is the user's decision
+        await pilot.press("o")
         await until(pilot, lambda: "Ready (3)" in pane_text(app), "the pane refreshed")
         assert "#6 Dark mode" in pane_text(app)
 

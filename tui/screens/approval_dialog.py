@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,6 +25,7 @@ from tui.agent.approval import Choice, Question
 from tui.text import inert
 
 ARMED_AFTER_S = 0.5
+clock = time.monotonic  # looked up at each use, so a test can hold time still
 KEYS = {Choice.ONCE: "o", Choice.CONVERSATION: "c", Choice.PROJECT: "p", Choice.DENY: "d"}
 
 
@@ -51,10 +51,9 @@ class ApprovalDialog(ModalScreen[Choice | None]):
         Binding("d", "answer('deny')", "Deny", show=False),
     ]
 
-    def __init__(self, question: Question, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, question: Question) -> None:
         super().__init__(classes="dialog -wide")
         self.question = question
-        self.clock = clock
         self.opened_at = clock()
         self.answered = False
 
@@ -75,14 +74,14 @@ class ApprovalDialog(ModalScreen[Choice | None]):
             yield Label(f"↑ ↓ Enter, or {keys} · Esc denies", classes="hint", markup=False)
 
     def on_mount(self) -> None:
-        self.opened_at = self.clock()
+        self.opened_at = clock()
         self.query_one(OptionList).highlighted = 0
         self.query_one(OptionList).focus()
         self.question.answer.add_done_callback(self._settled)
 
     def armed(self) -> bool:
         """Whether the dialog has been up long enough to take an answer other than Esc."""
-        return self.clock() - self.opened_at >= ARMED_AFTER_S
+        return clock() - self.opened_at >= ARMED_AFTER_S
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
