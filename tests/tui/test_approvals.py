@@ -364,3 +364,39 @@ async def test_allowing_a_backlog_write_writes_exactly_what_was_shown(
         (f["category"], f["name"], f["description"], f["steps"]) for f in BULK
     ]
     assert json.loads(rows[2][4]) == [2]  # "item 1" is the feature created just before
+
+
+async def test_an_open_question_is_not_a_stall(
+    app_factory: Any, monkeypatch: pytest.MonkeyPatch, armed_at_once: None
+) -> None:
+    """The "nothing for 30 s" notice stays away while the turn waits for the user."""
+    import tui.agent.runner as runner
+    from tui.agent.approval import Question
+
+    shown_at_stall: list[set[int]] = []  # the notifications up when the quiet was noticed
+    original = runner.watched
+
+    async def spied(source: Any, quiet: float) -> Any:
+        waiting = False
+        async for item in original(source, quiet):
+            waiting = waiting or isinstance(item, Question)
+            if item is runner.STALLED and waiting:
+                shown_at_stall.append({id(n) for n in app._notifications})
+            yield item
+
+    monkeypatch.setattr(runner, "watched", spied)
+    async with (
+        recording_proxy() as (proxy, _),
+        app_factory(fetch_turns("look it up")) as (app, _server),
+        app.run_test(size=SIZE) as pilot,
+    ):
+        use_proxy(monkeypatch, proxy)
+        app.settings.stall_notice_s = 0.05
+        await send(pilot, "look it up")
+        await asked(pilot)
+        await until(pilot, lambda: bool(shown_at_stall), "the stream was quiet past 0.05 s")
+        await pilot.pause()
+        new = [n for n in app._notifications if id(n) not in shown_at_stall[0]]
+        assert not [n for n in new if "has sent nothing" in n.message]
+        await pilot.press("d")
+        await finished(pilot)
