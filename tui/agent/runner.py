@@ -230,6 +230,7 @@ class _Turn:
             event.id,
             "",
             {},
+            message_id=await self._reply(),  # the model may reuse an id in a later reply
             status=event.status,
             result=result,
             finished_at=finished,
@@ -263,13 +264,14 @@ class _Turn:
     async def _end_running_tools(self, reason: str) -> None:
         """Tools still running when a turn ends never finish: store them as errors."""
         for tool_id in self.translator.running_tools:
-            if tool_id in self.budget.skipped:
-                continue  # stored no row: past the turn's budget
+            if tool_id in self.budget.skipped or self.reply_id is None:
+                continue  # stored no row: past the turn's budget, or before any reply
             await self.store.tool_event_upsert(
                 self.conversation_id,
                 tool_id,
                 "",
                 {},
+                message_id=self.reply_id,
                 status=ToolStatus.ERROR,
                 result=reason,
                 finished_at=now(),
