@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -107,7 +107,7 @@ class TurnRunner:
         self.replay = False  # set when resume was impossible: paste history into the next prompt
         self.busy = False  # a turn is running: the manager must not close this session
 
-    async def run(self, text: str, conversation_id: int | None) -> AsyncIterator[Event]:
+    async def run(self, text: str, conversation_id: int | None) -> AsyncGenerator[Event, None]:
         """Yield the turn's events; the conversation is created with its first message."""
         settings = self.session.settings
         if conversation_id is None:
@@ -137,8 +137,11 @@ class TurnRunner:
                     "The earlier session could not be resumed; recent messages were "
                     "sent along instead."
                 )
-            async for event in turn.stream(prompt):
-                yield event
+            # Closed here, not by the garbage collector, when the caller stops reading (a
+            # closed pipe): then the reply is finished below while the store is still open.
+            async with contextlib.aclosing(turn.stream(prompt)) as events:
+                async for event in events:
+                    yield event
             self.replay = False
         finally:
             self.busy = False
@@ -166,7 +169,7 @@ class _Turn:
             self.reply_id = reply.id
         return self.reply_id
 
-    async def stream(self, prompt: str) -> AsyncIterator[Event]:
+    async def stream(self, prompt: str) -> AsyncGenerator[Event, None]:
         quiet = self.session.settings.stall_notice_s
         try:
             async for message in watched(self.session.ask(prompt), quiet):
