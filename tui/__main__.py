@@ -12,7 +12,7 @@ import importlib
 import sys
 
 from tui import __version__
-from tui.commands.common import add_common, settings_from
+from tui.commands.common import add_common, settings_from, stdout_gone
 from tui.config import ConfigError
 from tui.storage import StoreError
 
@@ -89,13 +89,21 @@ def run_app(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the app or a subcommand; failures print one sentence to stderr and exit 1."""
+    """Run the app or a subcommand; failures print one sentence to stderr and exit 1.
+
+    A subcommand whose stdout reader goes away (``| head``) stops quietly with status 141, as
+    shell tools do (see tui.commands.common.stdout_gone).
+    """
     argv = sys.argv[1:] if argv is None else argv
     try:
         if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help")):
             return run_app(argv)
         args = build_parser().parse_args(argv)
-        return int(asyncio.run(args.run(args)))
+        code = int(asyncio.run(args.run(args)))
+        sys.stdout.flush()  # output still buffered meets a closed pipe here, not at exit
+        return code
+    except BrokenPipeError:
+        return stdout_gone()
     except (StoreError, ConfigError) as error:
         print(f"assistant-tui: {error}", file=sys.stderr)
         return 1

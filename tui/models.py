@@ -83,7 +83,10 @@ class Message:
 
 @dataclass(frozen=True)
 class ToolEvent:
-    """One tool call of a turn. ``result`` is capped; ``result_size`` is the full length."""
+    """One tool call of a turn. ``result`` is capped; ``result_size`` is the full length.
+
+    ``decision`` says who allowed or denied the call, when someone was asked (else None).
+    """
 
     id: int
     conversation_id: int
@@ -96,6 +99,7 @@ class ToolEvent:
     status: ToolStatus
     started_at: datetime
     finished_at: datetime | None
+    decision: str | None = None
 
     @property
     def is_error(self) -> bool:

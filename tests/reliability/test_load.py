@@ -162,12 +162,13 @@ async def test_200_tool_calls_and_a_5_mb_result_in_one_turn(
         assert len(stored) == 201 and all(e.status is ToolStatus.OK for e in stored)
         assert shown_answer(app).endswith("Done.")
         # A 5 MB result reaching the app (the CLI itself hands the model a preview of the Grep):
+        answer = (await app.store.message_page(conversation.id, limit=1))[0]
         await app.store.tool_event_upsert(
-            conversation.id, "big", "Read", {"file_path": "big.log"}, message_id=None
+            conversation.id, "big", "Read", {"file_path": "big.log"}, message_id=answer.id
         )
         huge = (project / "big.log").read_text()
         await app.store.tool_event_upsert(
-            conversation.id, "big", "", {}, status=ToolStatus.OK, result=huge
+            conversation.id, "big", "", {}, message_id=answer.id, status=ToolStatus.OK, result=huge
         )
         kept = (await app.store.tool_event_list(conversation.id))[-1]
         assert kept.result_size == len(huge) and len(kept.result or "") == RESULT_CAP

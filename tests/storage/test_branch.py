@@ -15,9 +15,11 @@ async def chat(store: Store, project: Path) -> tuple[Conversation, list[Message]
     conv, _q1 = await store.conversation_create(project, "How does the parser work?", "opus")
     a1 = await store.message_add(conv.id, Role.ASSISTANT, "", MessageStatus.STREAMING)
     await store.message_finish(a1.id, "It descends.", MessageStatus.COMPLETE, TurnUsage(cost_usd=1))
-    await store.tool_event_upsert(conv.id, "t1", "Read", {"file_path": "p.py"}, message_id=a1.id)
     await store.tool_event_upsert(
-        conv.id, "t1", "", {}, status=ToolStatus.OK, result="def parse(): ..."
+        conv.id, "t1", "Read", {"file_path": "p.py"}, message_id=a1.id, decision="allowed"
+    )
+    await store.tool_event_upsert(
+        conv.id, "t1", "", {}, message_id=a1.id, status=ToolStatus.OK, result="def parse(): ..."
     )
     await store.message_add(conv.id, Role.USER, "And the lexer?")
     await store.message_add(conv.id, Role.ASSISTANT, "It splits.")
@@ -37,8 +39,8 @@ async def test_a_question_is_taken_with_its_answer(store: Store, project: Path) 
     assert [m.created_at for m in copied] == [m.created_at for m in messages[:4]]
     assert branch.message_count == 4
     events = await store.tool_event_list(branch.id)
-    assert [(e.name, e.status, e.result, e.message_id) for e in events] == [
-        ("Read", ToolStatus.OK, "def parse(): ...", copied[1].id)
+    assert [(e.name, e.status, e.result, e.message_id, e.decision) for e in events] == [
+        ("Read", ToolStatus.OK, "def parse(): ...", copied[1].id, "allowed")
     ]
     assert await store.conversation_cost(branch.id) == 0  # the parent paid for those turns
     assert await store.conversation_cost(parent.id) == 1

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import set_read_only
-from tui.models import Role
+from tui.models import Role, ToolStatus
 from tui.storage import Store, StoreError
 from tui.storage.database import _split_sql
-from tui.storage.schema import APPLICATION_ID, CORE, LATEST
+from tui.storage.schema import APPLICATION_ID, CORE, LATEST, STEPS
 
 
 def make_version_1(path: Path) -> None:
@@ -170,3 +170,75 @@ async def test_read_only_database_is_browsable_but_refuses_writes(
     assert str(info.value).startswith(
         f"The history database {db_path} is read-only, so this change was not saved"
     )
+
+
+def make_version_6(path: Path) -> None:
+    """A file as schema 6 left it: tool calls unique per conversation and tool_use_id."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    for step in STEPS[:6]:
+        for statement in _split_sql(step):
+            conn.execute(statement)
+    conn.execute(
+        "INSERT INTO conversations (id, project_path, project_name, title, created_at, updated_at)"
+        " VALUES (1, '/p', 'p', 'old chat', '2025-01-01T10:00:00+00:00',"
+        " '2025-01-01T10:05:00+00:00')"
+    )
+    conn.executemany(
+        "INSERT INTO messages (id, conversation_id, role, content, created_at)"
+        " VALUES (?, 1, ?, ?, '2025-01-01T10:00:00+00:00')",
+        [(1, "user", "read it"), (2, "assistant", "Read.")],
+    )
+    conn.executemany(
+        "INSERT INTO tool_events (conversation_id, message_id, tool_use_id, name, input, result,"
+        " result_size, status, started_at, finished_at) VALUES (1, ?, ?, 'Read', ?, ?, ?, 'ok',"
+        " '2025-01-01T10:00:01+00:00', '2025-01-01T10:00:03+00:00')",
+        [
+            (2, "toolu_000003", '{"file_path": "a.py"}', "print(1)", 8),
+            (None, "toolu_000004", '{"file_path": "gone.py"}', None, 0),  # its reply is gone
+        ],
+    )
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 6")
+    conn.commit()
+    conn.close()
+
+
+async def test_tool_calls_become_their_own_messages_and_keep_data(db_path: Path) -> None:
+    """Schema 6 keyed a call by conversation, so a later answer reusing the id took the row of
+    an earlier one; after the upgrade each answer keeps its own, and the old rows are intact."""
+    make_version_6(db_path)
+    store = await Store.open(db_path)
+    try:
+        kept = await store.tool_event_list(1)
+        later = await store.message_add(1, Role.ASSISTANT, "Again.")
+        await store.tool_event_upsert(
+            1, "toolu_000003", "Glob", {"pattern": "*.py"}, message_id=later.id
+        )
+        await store.tool_event_upsert(
+            1,
+            "toolu_000003",
+            "",
+            {},
+            message_id=later.id,
+            status=ToolStatus.OK,
+            result="b.py",
+            decision="allowed",
+        )
+        both = await store.tool_event_list(1)
+    finally:
+        await store.close()
+    assert [(e.message_id, e.tool_use_id, e.input, e.result, e.decision) for e in kept] == [
+        (2, "toolu_000003", {"file_path": "a.py"}, "print(1)", None),
+        (None, "toolu_000004", {"file_path": "gone.py"}, None, None),
+    ]
+    assert kept[0].duration_s == 2.0 and kept[0].status is ToolStatus.OK
+    assert [(e.message_id, e.name, e.result, e.decision) for e in both] == [
+        (2, "Read", "print(1)", None),
+        (None, "Read", None, None),
+        (later.id, "Glob", "b.py", "allowed"),
+    ]
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()

@@ -151,6 +151,7 @@ async def test_tool_events_upsert_cap_and_cascade(store: Store, project: Path) -
         "tu_1",
         "Read",
         {"file_path": "a.py"},
+        message_id=reply.id,
         status=ToolStatus.OK,
         result=big,
         finished_at=finished_at,
@@ -216,10 +217,13 @@ async def test_two_connections_write_at_once(db_path: Path, project: Path) -> No
 
 
 async def test_concurrent_coroutines_on_one_connection(store: Store, project: Path) -> None:
-    conv, _ = await store.conversation_create(project, "q")
+    conv, question = await store.conversation_create(project, "q")
     await asyncio.gather(
         *(store.message_add(conv.id, Role.USER, str(i)) for i in range(50)),
-        *(store.tool_event_upsert(conv.id, f"t{i}", "Read", {}) for i in range(50)),
+        *(
+            store.tool_event_upsert(conv.id, f"t{i}", "Read", {}, message_id=question.id)
+            for i in range(50)
+        ),
     )
     assert (await store.conversation_get(conv.id)).message_count == 51  # type: ignore[union-attr]
     assert len(await store.tool_event_list(conv.id)) == 50

@@ -124,6 +124,12 @@ async def test_deny_shows_the_whole_address_and_the_model_goes_on_without_it(
         assert any("the user declined this fetch of " + LEAK in r for r in tool_results(server))
         assert "Done." in painted(app)
         assert "denied by you" in tool_log_text(app)
+        with sqlite3.connect(app.settings.db) as conn:
+            stored = conn.execute("SELECT decision FROM tool_events").fetchall()
+        assert stored == [("denied by you",)]  # reopened later, the log says the same
+        await pilot.press("ctrl+n")
+        await pilot.press("alt+down")
+        await until(pilot, lambda: "denied by you" in tool_log_text(app), "the stored decision")
 
 
 async def test_no_answer_is_taken_in_the_first_half_second(
@@ -274,9 +280,9 @@ async def test_an_interrupted_turn_closes_the_dialog_and_nothing_is_lost(
         await asked(pilot)
         with sqlite3.connect(app.settings.db) as conn:
             rows = conn.execute("SELECT role, content FROM messages ORDER BY id").fetchall()
-            calls = conn.execute("SELECT name FROM tool_events").fetchall()
+            calls = conn.execute("SELECT name, decision FROM tool_events").fetchall()
         assert rows == [("user", "look it up"), ("assistant", "Let me check.")]
-        assert calls == [("WebFetch",)]
+        assert calls == [("WebFetch", ASKED)]
         screen = main_screen(app)
         assert screen.conversation is not None
         await app.manager.interrupt(screen.conversation.id)

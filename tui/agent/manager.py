@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from tui.agent.approval import Approvals, ProjectHosts
 from tui.agent.events import Event, TurnFinished, TurnStarted
@@ -86,20 +86,26 @@ class SessionManager:
         with contextlib.suppress(Exception):
             await runner.session.connect()
 
-    async def run(self, text: str, conversation: Conversation | None) -> AsyncIterator[Event]:
+    async def run(
+        self, text: str, conversation: Conversation | None
+    ) -> AsyncGenerator[Event, None]:
         """Run one turn; a new conversation's spare session becomes that conversation's."""
         await self._recall_fork(conversation)
         await self.project_hosts.load()
         runner = self.runner_for(conversation)
-        async for event in runner.run(text, conversation.id if conversation else None):
-            if isinstance(event, TurnStarted) and conversation is None:
-                self._runners.pop(None, None)
-                self._runners[event.conversation_id] = runner
-                self._approvals[event.conversation_id] = self.approvals_for(None)
-                self._approvals.pop(None, None)
-            if isinstance(event, TurnFinished) and event.session_id and conversation is not None:
-                self._forks.pop(conversation.id, None)  # the branch has a session of its own
-            yield event
+        # A caller that stops reading closes this generator: the runner's is closed with it,
+        # so the turn stores its reply as interrupted now (see TurnRunner.run).
+        turn = runner.run(text, conversation.id if conversation else None)
+        async with contextlib.aclosing(turn) as events:
+            async for event in events:
+                if isinstance(event, TurnStarted) and conversation is None:
+                    self._runners.pop(None, None)
+                    self._runners[event.conversation_id] = runner
+                    self._approvals[event.conversation_id] = self.approvals_for(None)
+                    self._approvals.pop(None, None)
+                if isinstance(event, TurnFinished) and event.session_id and conversation:
+                    self._forks.pop(conversation.id, None)  # the branch has its own session
+                yield event
         await self._trim()
 
     async def branch(self, parent: Conversation, branch: Conversation) -> bool:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-from tui.agent.approval import Question
+from tui.agent.approval import ASKED, Question
 from tui.agent.budget import TurnBudget
 from tui.agent.errors import connection_failure
 from tui.agent.events import (
@@ -139,7 +139,7 @@ class TurnRunner:
         self.replay = False  # set when resume was impossible: paste history into the next prompt
         self.busy = False  # a turn is running: the manager must not close this session
 
-    async def run(self, text: str, conversation_id: int | None) -> AsyncIterator[Event]:
+    async def run(self, text: str, conversation_id: int | None) -> AsyncGenerator[Event, None]:
         """Yield the turn's events; the conversation is created with its first message."""
         settings = self.session.settings
         if conversation_id is None:
@@ -169,8 +169,11 @@ class TurnRunner:
                     "The earlier session could not be resumed; recent messages were "
                     "sent along instead."
                 )
-            async for event in turn.stream(prompt):
-                yield event
+            # Closed here, not by the garbage collector, when the caller stops reading (a
+            # closed pipe): then the reply is finished below while the store is still open.
+            async with contextlib.aclosing(turn.stream(prompt)) as events:
+                async for event in events:
+                    yield event
             self.replay = False
         finally:
             self.busy = False
@@ -198,7 +201,7 @@ class _Turn:
             self.reply_id = reply.id
         return self.reply_id
 
-    async def stream(self, prompt: str) -> AsyncIterator[Event]:
+    async def stream(self, prompt: str) -> AsyncGenerator[Event, None]:
         quiet = self.session.settings.stall_notice_s
         approvals = self.session.approvals
         try:
@@ -232,6 +235,16 @@ class _Turn:
         so a crash while the dialog is open loses nothing."""
         reply = await self._reply()
         await self._flush(reply)
+        started = question.tool_use_id in self.translator.running_tools
+        if started and question.tool_use_id not in self.budget.skipped:
+            await self.store.tool_event_upsert(
+                self.conversation_id,
+                question.tool_use_id,
+                "",
+                {},
+                message_id=reply,
+                decision=ASKED,
+            )
         return Asked(question)
 
     async def persist(self, event: Event) -> Event:
@@ -275,11 +288,13 @@ class _Turn:
             event.id,
             "",
             {},
+            message_id=await self._reply(),  # the model may reuse an id in a later reply
             status=event.status,
             result=result,
             finished_at=finished,
             started_at=finished - timedelta(seconds=event.duration_s),
             result_size=len(event.result),
+            decision=event.decision,
         )
 
     def _text(self) -> str:
@@ -308,16 +323,18 @@ class _Turn:
     async def _end_running_tools(self, reason: str) -> None:
         """Tools still running when a turn ends never finish: store them as errors."""
         for tool_id in self.translator.running_tools:
-            if tool_id in self.budget.skipped:
-                continue  # stored no row: past the turn's budget
+            if tool_id in self.budget.skipped or self.reply_id is None:
+                continue  # stored no row: past the turn's budget, or before any reply
             await self.store.tool_event_upsert(
                 self.conversation_id,
                 tool_id,
                 "",
                 {},
+                message_id=self.reply_id,
                 status=ToolStatus.ERROR,
                 result=reason,
                 finished_at=now(),
+                decision=self.session.guard.decisions.get(tool_id),
             )
 
     async def close(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from dataclasses import asdict
@@ -69,9 +70,12 @@ async def run(args: argparse.Namespace) -> int:
             conversation = found[0] if found else None
         printer = JsonPrinter() if args.json else TextPrinter()
         failed = False
-        async for event in manager.run(text, conversation):
-            printer.show(event)
-            failed = failed or isinstance(event, TurnFailed)
+        # Closed before the store when printing fails (stdout's reader gone, `| head`): the
+        # reply is then stored as far as it got, marked interrupted.
+        async with contextlib.aclosing(manager.run(text, conversation)) as events:
+            async for event in events:
+                printer.show(event)
+                failed = failed or isinstance(event, TurnFailed)
         return 1 if failed else 0
     finally:
         await manager.close_all()

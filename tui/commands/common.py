@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from typing import TYPE_CHECKING
 
 from tui.config import Settings
 
 if TYPE_CHECKING:
     from tui.storage import Store
+
+PIPE_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for `seq 1e9 | head` cut off
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -62,3 +66,20 @@ async def open_store(settings: Settings) -> Store:
     from tui.storage import Store
 
     return await Store.open(settings.db)
+
+
+def stdout_gone() -> int:
+    """End a command whose stdout reader went away (``| head``): quietly, status PIPE_CLOSED.
+
+    Shell tools die of SIGPIPE there, which the shell reports as 141 (``set -o pipefail``
+    then fails the pipeline, as it would for ``cat``); Python ignores SIGPIPE and raises
+    BrokenPipeError instead, so the status is returned by hand. stdout is pointed at
+    /dev/null first: the interpreter flushes it once more at exit, and that write would fail
+    (and print) again.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+    return PIPE_CLOSED

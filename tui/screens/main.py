@@ -303,6 +303,7 @@ class MainScreen(Screen[None]):
                         e.result or "",
                         e.duration_s,
                         e.result_size,
+                        decision=e.decision,
                     )
                     for e in events
                 ]

@@ -21,7 +21,9 @@ _COPY_MESSAGES = """
            created_at, error, updated_at
     FROM messages WHERE conversation_id = ? AND id <= ? ORDER BY id
 """
-_TOOL_COLUMNS = "tool_use_id, name, input, result, result_size, status, started_at, finished_at"
+_TOOL_COLUMNS = (
+    "tool_use_id, name, input, result, result_size, status, started_at, finished_at, decision"
+)
 
 
 async def _copy_tool_events(
@@ -52,7 +54,7 @@ async def _copy_tool_events(
     ).fetchall()
     await conn.executemany(
         f"INSERT INTO tool_events (conversation_id, message_id, {_TOOL_COLUMNS})"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(branch, copy_of[row[0]], *row[1:]) for row in events if row[0] in copy_of],
     )
 

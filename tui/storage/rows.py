@@ -90,6 +90,7 @@ def tool_event(row: sqlite3.Row) -> ToolEvent:
         status=ToolStatus(row["status"]),
         started_at=from_text(row["started_at"]),
         finished_at=from_text(finished) if finished else None,
+        decision=row["decision"],
     )
 
 

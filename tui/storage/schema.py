@@ -190,6 +190,40 @@ INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
 INSERT INTO titles_fts (titles_fts) VALUES ('rebuild');
 """
 
+# A tool call belongs to its own reply. Ids are the model's to choose, and the demo's restart at
+# every launch, so keying a call by conversation let a later answer's call take over an earlier
+# one's row (its answer lost the call; the later one kept the old start time). Rows whose reply
+# is gone (message_id NULL) never conflict: each is a call of its own, and the store writes none.
+# Rows already mixed up hold the name, input and start of the earlier call with the result of
+# the later one; which parts belong to which call is not recorded, so they are left as they are.
+# ``decision`` records who allowed or denied a call (NULL: nobody was asked).
+TOOL_EVENTS_PER_MESSAGE = """
+CREATE TABLE tool_events_new (
+    id INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+    tool_use_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    input TEXT NOT NULL,
+    result TEXT,
+    result_size INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'running'
+        CHECK (status IN ('running', 'ok', 'error', 'denied')),
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    decision TEXT,
+    UNIQUE (message_id, tool_use_id)
+);
+INSERT INTO tool_events_new (id, conversation_id, message_id, tool_use_id, name, input, result,
+    result_size, status, started_at, finished_at)
+    SELECT id, conversation_id, message_id, tool_use_id, name, input, result, result_size, status,
+        started_at, finished_at
+    FROM tool_events ORDER BY id;
+DROP TABLE tool_events;
+ALTER TABLE tool_events_new RENAME TO tool_events;
+CREATE INDEX ix_tool_events_conversation ON tool_events (conversation_id, id);
+"""
+
 # Step N (1-based) brings a file from user_version N-1 to N.
 STEPS: tuple[str, ...] = (
     CORE,
@@ -198,5 +232,6 @@ STEPS: tuple[str, ...] = (
     LISTING_ORDER,
     MESSAGE_UPDATED,
     SCOPED_SEARCH,
+    TOOL_EVENTS_PER_MESSAGE,
 )
 LATEST = len(STEPS)

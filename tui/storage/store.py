@@ -406,28 +406,31 @@ class Store:
         name: str,
         tool_input: dict[str, Any],
         *,
-        message_id: int | None = None,
+        message_id: int,
         status: ToolStatus = ToolStatus.RUNNING,
         result: str | None = None,
         started_at: datetime | None = None,
         finished_at: datetime | None = None,
         result_size: int | None = None,
+        decision: str | None = None,
     ) -> None:
-        """Record a tool call when it starts and again when it finishes (same tool_use_id).
+        """Record a tool call when it starts and again when it finishes (same reply, same id).
 
-        ``result_size`` is the full length when ``result`` is already a stand-in for it.
+        A call is its reply's: ``message_id`` is required, as the model may use the same
+        tool_use_id again in a later reply. ``result_size`` is the full length when ``result``
+        is already a stand-in for it; ``decision`` (who allowed or denied it) is kept once set.
         """
         capped = result[:RESULT_CAP] if result is not None else None
         size = result_size if result_size is not None else len(result or "")
         async with self.db.writing() as conn:
             await conn.execute(
                 "INSERT INTO tool_events (conversation_id, message_id, tool_use_id, name, input,"
-                " result, result_size, status, started_at, finished_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (conversation_id, tool_use_id) DO UPDATE SET"
-                " message_id = COALESCE(excluded.message_id, message_id),"
+                " result, result_size, status, started_at, finished_at, decision)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (message_id, tool_use_id) DO UPDATE SET"
                 " result = excluded.result, result_size = excluded.result_size,"
-                " status = excluded.status, finished_at = excluded.finished_at",
+                " status = excluded.status, finished_at = excluded.finished_at,"
+                " decision = COALESCE(excluded.decision, decision)",
                 (
                     conversation_id,
                     message_id,
@@ -439,6 +442,7 @@ class Store:
                     status.value,
                     to_text(started_at or now()),
                     to_text(finished_at) if finished_at else None,
+                    decision,
                 ),
             )
 
