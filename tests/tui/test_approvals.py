@@ -406,3 +406,23 @@ async def test_an_open_question_is_not_a_stall(
         assert not [n for n in new if "has sent nothing" in n.message]
         await pilot.press("d")
         await finished(pilot)
+
+
+async def test_the_cli_waits_as_long_as_the_hook_timeout_says(
+    app_factory: Any, monkeypatch: pytest.MonkeyPatch, armed_at_once: None
+) -> None:
+    """The hook's timeout reaches the CLI (here shortened to 1 s; the app's is a day): past it
+    the CLI blocks the call itself, and the dialog closes with it."""
+    monkeypatch.setattr("tui.agent.session.ANSWER_WAIT_S", 1.0)
+    async with (
+        recording_proxy() as (proxy, seen),
+        app_factory(fetch_turns("look it up")) as (app, server),
+        app.run_test(size=SIZE) as pilot,
+    ):
+        use_proxy(monkeypatch, proxy)
+        await send(pilot, "look it up")
+        await asked(pilot)
+        await until(pilot, lambda: dialog(app) is None, "the CLI gave up on the call")
+        await finished(pilot)
+        assert seen == []
+        assert any("did not respond before its timeout" in r for r in tool_results(server))
