@@ -1,10 +1,11 @@
 """The dialog that puts a web fetch or a backlog write to the user (tui.agent.approval).
 
-Keyboard-first: ↑/↓ and Enter, or the letter of an answer; Esc denies. No answer is taken in
-the first half second, so a key the user was already typing (an Enter ending a question) can
-never allow a call they have not read. Everything shown comes from the model: it is plain
-text with escape sequences made visible. When the CLI gives up on the call (the turn was
-interrupted), the question's future is cancelled and the dialog closes by itself.
+Keyboard-first: ↑/↓ and Enter, or the letter of an answer; Esc denies. No answer is taken until
+half a second has passed without a key, so keys the user was already typing (an Enter ending a
+question, the "c" of a word) are swallowed and can never allow a call they have not read.
+Everything shown comes from the model: it is plain text with escape sequences made visible.
+When the CLI gives up on the call (the turn was interrupted), the question's future is
+cancelled and the dialog closes by itself.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import time
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -26,6 +28,7 @@ from tui.text import inert
 
 ARMED_AFTER_S = 0.5
 clock = time.monotonic  # looked up at each use, so a test can hold time still
+CALM_KEYS = {"escape", "up", "down"}  # deny and moving the highlight never need arming
 KEYS = {Choice.ONCE: "o", Choice.CONVERSATION: "c", Choice.PROJECT: "p", Choice.DENY: "d"}
 
 
@@ -38,6 +41,19 @@ def choice_label(question: Question, choice: Choice) -> str:
         Choice.PROJECT: f"Always allow {what} for this project",
         Choice.DENY: "Deny (Esc)",
     }[choice]
+
+
+class ChoiceList(OptionList):
+    """The answers; a key typed before the dialog is armed is swallowed and re-arms it."""
+
+    def on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if not isinstance(screen, ApprovalDialog) or event.key in CALM_KEYS:
+            return
+        if not screen.armed():
+            event.stop()
+            event.prevent_default()
+            screen.opened_at = clock()  # still typing: wait for half a second of quiet
 
 
 class ApprovalDialog(ModalScreen[Choice | None]):
@@ -63,7 +79,7 @@ class ApprovalDialog(ModalScreen[Choice | None]):
             yield Label(inert(question.title), markup=False, id="approval-title")
             with VerticalScroll(id="approval-body"):
                 yield Static(Text(inert(question.body)), id="approval-text")
-            yield OptionList(
+            yield ChoiceList(
                 *(
                     Option(Text(f"{KEYS[c]}  {choice_label(question, c)}"), id=c.value)
                     for c in question.choices

@@ -12,6 +12,7 @@ import contextlib
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -97,8 +98,8 @@ class WebHostCommands(Provider):
         ]
 
     async def discover(self) -> Hits:
-        for title, run in self._entries():
-            yield DiscoveryHit(title, run, help="remembered for this project")
+        for title, run in self._entries():  # a host came from the model: Text, never markup
+            yield DiscoveryHit(Text(title), run, text=title, help="remembered for this project")
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
