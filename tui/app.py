@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import signal
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -18,6 +19,9 @@ if TYPE_CHECKING:  # the store, the engine and the demo server load after the fi
     from tui.agent.manager import SessionManager
     from tui.demo.model_server import ModelServer, Turn
     from tui.storage import Store
+
+
+QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def tune_garbage_collector() -> None:
@@ -93,6 +97,7 @@ class AssistantApp(App[None]):
             toast(self, problem, severity="warning", timeout=10)
         # Later than the first screen: the footer's keys are drawn in the first idle moment, and
         # a full collection there (~30 ms) made them wait.
+        self._on_signals()
         self.set_timer(1.0, tune_garbage_collector)
         self.call_after_refresh(
             lambda: self.run_worker(warm_markdown, thread=True, exit_on_error=False)
@@ -152,8 +157,23 @@ class AssistantApp(App[None]):
                 if saved in self.available_themes:
                     self.theme = saved
 
+    def _on_signals(self) -> None:
+        """SIGTERM, and SIGHUP when the terminal closes, quit as Ctrl+Q does (see on_unmount);
+        by default either would end the process with the streaming reply unsaved."""
+        loop = asyncio.get_running_loop()
+        for number in QUIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self.exit)
+
     async def on_unmount(self) -> None:
+        """Quitting: every streaming reply is stored as it was shown (marked interrupted) and
+        its finished tool calls kept, then the CLI and MCP processes end."""
+        loop = asyncio.get_running_loop()
+        for number in QUIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(number)
         if self.manager is not None:
+            await self.manager.finish_turns()
             await self.manager.close_all()
         if self.store is not None:
             await self.store.close()

@@ -158,6 +158,11 @@ class SessionManager:
         if runner is not None:
             await runner.session.close()
 
+    async def finish_turns(self) -> None:
+        """Store every answer still streaming as far as it was shown, marked interrupted."""
+        runners = list(self._runners.values())
+        await asyncio.gather(*(r.finish() for r in runners), return_exceptions=True)
+
     async def close_all(self) -> None:
         """Stop every CLI and MCP process (on exit)."""
         runners, self._runners = list(self._runners.values()), {}

@@ -138,6 +138,7 @@ class TurnRunner:
         self.session = session
         self.replay = False  # set when resume was impossible: paste history into the next prompt
         self.busy = False  # a turn is running: the manager must not close this session
+        self.turn: _Turn | None = None  # the turn running now, for a quit to finish it
 
     async def run(self, text: str, conversation_id: int | None) -> AsyncGenerator[Event, None]:
         """Yield the turn's events; the conversation is created with its first message."""
@@ -150,7 +151,7 @@ class TurnRunner:
         else:
             user = await self.store.message_add(conversation_id, Role.USER, text)
         yield TurnStarted(conversation_id, user.id)
-        turn = _Turn(self.store, conversation_id, self.session)
+        turn = self.turn = _Turn(self.store, conversation_id, self.session)
         self.busy = True
         try:
             if settings.credentials_missing():
@@ -178,6 +179,12 @@ class TurnRunner:
         finally:
             self.busy = False
             await asyncio.shield(turn.close())
+            self.turn = None
+
+    async def finish(self) -> None:
+        """The app quits mid-answer: store the reply as shown, marked interrupted, now."""
+        if self.turn is not None:
+            await self.turn.close()
 
 
 class _Turn:
@@ -192,6 +199,7 @@ class _Turn:
         self.reply_id: int | None = None
         self.flushed_at = 0.0
         self.done = False
+        self._closing: asyncio.Future[None] | None = None
 
     async def _reply(self) -> int:
         if self.reply_id is None:
@@ -314,6 +322,8 @@ class _Turn:
 
     async def fail(self, message: str) -> TurnFailed:
         """Keep what streamed so far with status error and the sentence explaining why."""
+        if self._closing is not None:  # closed by a quit: the CLI's end is ours, not an error
+            return TurnFailed(message)
         self.done = True
         reply = await self._reply()
         await self.store.message_finish(reply, self._text(), MessageStatus.ERROR, error=message)
@@ -341,12 +351,18 @@ class _Turn:
         """On cancel or an abandoned stream: keep the partial answer, marked interrupted.
 
         The CLI is still mid-answer then, and its leftover output would leak into the next
-        turn, so the session is closed; the next question reconnects and resumes.
+        turn, so the session is closed; the next question reconnects and resumes. Every caller
+        waits for the same closing (a quit and the cancelled stream may both ask for it), and
+        the reply is written before the CLI is stopped: a quit must not wait on the CLI first.
         """
-        if self.done:
-            return
-        self.done = True
-        await self.session.close()
+        if self._closing is None:
+            if self.done:
+                return
+            self.done = True
+            self._closing = asyncio.ensure_future(self._close())
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
         # Also reached when a store write failed mid-turn: that error is what the user must
         # see, so a second failure here is not raised over it (the next start marks the reply).
         with contextlib.suppress(StoreError):
@@ -355,3 +371,4 @@ class _Turn:
                     self.reply_id, self._text(), MessageStatus.INTERRUPTED
                 )
             await self._end_running_tools("Interrupted before the tool finished.")
+        await self.session.close()

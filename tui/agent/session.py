@@ -29,6 +29,7 @@ def transcript_path(config_dir: Path, project: Path, session_id: str) -> Path:
 
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
+INTERRUPT_WAIT_S = 2.0  # for the CLI to confirm an interrupt before it is closed anyway
 # The SDK logs a dying CLI with logger.error; with no handler Python prints it to stderr, which
 # tears the full-screen UI. The turn's own failure sentence already says it.
 logging.getLogger("claude_agent_sdk").addHandler(logging.NullHandler())
@@ -69,6 +70,7 @@ class AgentSession:
         self._client: Any = None
         self._settings_file: Path | None = None  # written at each connect
         self._connecting = asyncio.Lock()  # prewarm and a first question may race to connect
+        self.answering = False  # a question was sent and its result has not come yet
 
     @property
     def connected(self) -> bool:
@@ -153,11 +155,13 @@ class AgentSession:
     async def ask(self, prompt: str) -> AsyncIterator[Any]:
         """Send one user message and yield the SDK's messages until its result."""
         await self.connect()
+        self.answering = True
         await self._client.query(prompt)
         async for message in self._client.receive_response():
             if self.session_id is None:
                 self.session_id = _session_of(message)
             yield message
+        self.answering = False
 
     async def interrupt(self) -> None:
         """Stop the answer; a call waiting for the user is given up (its dialog closes)."""
@@ -173,6 +177,13 @@ class AgentSession:
         self.approvals.give_up()
         async with self._connecting:
             client, self._client = self._client, None
+            if client is not None and self.answering:
+                # Mid-answer the CLI ignores the end of its input until the stream ends, and
+                # the SDK waits 5 s for it before a SIGTERM: stopping the answer first lets it
+                # save its session and exit at once (a quit takes well under a second).
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(client.interrupt(), INTERRUPT_WAIT_S)
+            self.answering = False
             if self.session_id is not None:  # a crash or a cancel: the next connect resumes it
                 self.resume, self.session_id, self.fork_at = self.session_id, None, None
             if client is not None:
