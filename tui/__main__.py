@@ -56,7 +56,7 @@ def app_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open a sample project with a scripted local model: no key, offline",
+        help="open the sample project with a scripted local model: no key, offline, no PROJECT_DIR",
     )
     from tui.serve import add_serve_flags
 
@@ -69,6 +69,14 @@ def run_app(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.project_dir and args.project:
         raise ConfigError("Give the project either as PROJECT_DIR or as --project, not both.")
+    given = args.project_dir or args.project
+    if args.demo and given:
+        # The script reads app/calc.py and explains it: over another project it would answer
+        # about files that are not there, so the demo keeps to its own sample.
+        raise ConfigError(
+            "--demo opens its own sample project (the scripted model's answers are about it), "
+            f"so it takes no project; leave out --demo to work on {given}."
+        )
     if args.serve:
         from tui.serve import serve
 

@@ -88,3 +88,18 @@ async def test_bad_input_is_one_sentence(isolated: Path, tmp_path: Path) -> None
     assert code == 1 and "The env file" in err and "Traceback" not in err
     code, _, err = await run_cli("history", "--db", str(tmp_path / "h.db"), "999")
     assert code == 1 and "Conversation 999 does not exist" in err
+
+
+async def test_demo_with_a_project_is_refused(isolated: Path, project: Path) -> None:
+    """The demo's scripted answers are about its own sample project; elsewhere they would be
+    wrong, so a project given with --demo is refused rather than silently ignored."""
+    sentence = (
+        "assistant-tui: --demo opens its own sample project (the scripted model's answers are "
+        f"about it), so it takes no project; leave out --demo to work on {project}."
+    )
+    for args in (["--demo", str(project)], ["--demo", "--project", str(project)]):
+        code, out, err = await run_cli(*args)
+        assert (code, out, err.strip()) == (1, "", sentence)
+    code, _, err = await run_cli("--serve", "--demo", str(project))
+    assert (code, err.strip()) == (1, sentence)
+    assert not list(isolated.rglob("demo-project"))  # and no sample project was made
