@@ -103,3 +103,19 @@ async def test_demo_with_a_project_is_refused(isolated: Path, project: Path) -> 
     code, _, err = await run_cli("--serve", "--demo", str(project))
     assert (code, err.strip()) == (1, sentence)
     assert not list(isolated.rglob("demo-project"))  # and no sample project was made
+
+
+async def test_an_unknown_option_shows_the_commands_own_usage(isolated: Path) -> None:
+    code, out, err = await run_cli("ask", "--bogus", "hi")
+    lines = err.strip().splitlines()
+    assert code == 2 and out == ""
+    assert lines[0].startswith("usage: assistant-tui ask ") and "PROMPT" in err
+    assert lines[-1] == (
+        "assistant-tui ask: error: unknown argument --bogus; see `assistant-tui ask --help`."
+    )
+    code, _, err = await run_cli("history", "--bogus", "-x")
+    assert code == 2 and err.startswith("usage: assistant-tui history ")
+    assert err.strip().splitlines()[-1] == (
+        "assistant-tui history: error: unknown arguments --bogus -x; see "
+        "`assistant-tui history --help`."
+    )
