@@ -26,8 +26,9 @@ SUBCOMMANDS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of the subcommands (ask, history, import-autocoder)."""
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The parser of the subcommands (ask, history, export, import-autocoder), and each
+    command's own parser by name."""
     parser = argparse.ArgumentParser(
         prog="assistant-tui", description="A read-only Claude assistant for a code project."
     )
@@ -35,7 +36,22 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in SUBCOMMANDS.values():
         importlib.import_module(module).add_parser(subparsers)
-    return parser
+    return parser, subparsers.choices
+
+
+def parse_command(argv: list[str]) -> argparse.Namespace:
+    """Parse ``COMMAND ARGS...``; arguments the command does not take are its parser's error.
+
+    argparse reports them with the top-level usage, which shows none of the command's options;
+    the command's own usage and one sentence say what it takes instead.
+    """
+    parser, commands = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        command = commands.get(argv[0], parser)
+        plural = "s" if len(extra) > 1 else ""
+        command.error(f"unknown argument{plural} {' '.join(extra)}; see `{command.prog} --help`.")
+    return args
 
 
 def app_parser() -> argparse.ArgumentParser:
@@ -56,7 +72,7 @@ def app_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open a sample project with a scripted local model: no key, offline",
+        help="open the sample project with a scripted local model: no key, offline, no PROJECT_DIR",
     )
     from tui.serve import add_serve_flags
 
@@ -69,6 +85,14 @@ def run_app(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.project_dir and args.project:
         raise ConfigError("Give the project either as PROJECT_DIR or as --project, not both.")
+    given = args.project_dir or args.project
+    if args.demo and given:
+        # The script reads app/calc.py and explains it: over another project it would answer
+        # about files that are not there, so the demo keeps to its own sample.
+        raise ConfigError(
+            "--demo opens its own sample project (the scripted model's answers are about it), "
+            f"so it takes no project; leave out --demo to work on {given}."
+        )
     if args.serve:
         from tui.serve import serve
 
@@ -98,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help")):
             return run_app(argv)
-        args = build_parser().parse_args(argv)
+        args = parse_command(argv)
         code = int(asyncio.run(args.run(args)))
         sys.stdout.flush()  # output still buffered meets a closed pipe here, not at exit
         return code

@@ -88,3 +88,34 @@ async def test_bad_input_is_one_sentence(isolated: Path, tmp_path: Path) -> None
     assert code == 1 and "The env file" in err and "Traceback" not in err
     code, _, err = await run_cli("history", "--db", str(tmp_path / "h.db"), "999")
     assert code == 1 and "Conversation 999 does not exist" in err
+
+
+async def test_demo_with_a_project_is_refused(isolated: Path, project: Path) -> None:
+    """The demo's scripted answers are about its own sample project; elsewhere they would be
+    wrong, so a project given with --demo is refused rather than silently ignored."""
+    sentence = (
+        "assistant-tui: --demo opens its own sample project (the scripted model's answers are "
+        f"about it), so it takes no project; leave out --demo to work on {project}."
+    )
+    for args in (["--demo", str(project)], ["--demo", "--project", str(project)]):
+        code, out, err = await run_cli(*args)
+        assert (code, out, err.strip()) == (1, "", sentence)
+    code, _, err = await run_cli("--serve", "--demo", str(project))
+    assert (code, err.strip()) == (1, sentence)
+    assert not list(isolated.rglob("demo-project"))  # and no sample project was made
+
+
+async def test_an_unknown_option_shows_the_commands_own_usage(isolated: Path) -> None:
+    code, out, err = await run_cli("ask", "--bogus", "hi")
+    lines = err.strip().splitlines()
+    assert code == 2 and out == ""
+    assert lines[0].startswith("usage: assistant-tui ask ") and "PROMPT" in err
+    assert lines[-1] == (
+        "assistant-tui ask: error: unknown argument --bogus; see `assistant-tui ask --help`."
+    )
+    code, _, err = await run_cli("history", "--bogus", "-x")
+    assert code == 2 and err.startswith("usage: assistant-tui history ")
+    assert err.strip().splitlines()[-1] == (
+        "assistant-tui history: error: unknown arguments --bogus -x; see "
+        "`assistant-tui history --help`."
+    )

@@ -152,6 +152,73 @@ def test_a_reply_that_leaves_a_fence_open_cannot_swallow_the_rest() -> None:
     assert close_open_fence("a\n```\nb\n```\n") == "a\n```\nb\n```\n"
 
 
+ANSWER_WITH_HEADINGS = """# Overview
+
+Intro.
+
+## Functions
+
+### add
+
+Setext title
+------------
+
+```python
+## not a heading
+# a comment
+```
+
+~~~
+# also code
+~~~
+
+    # indented code
+
+> ## Quoted
+"""
+
+
+def headings(markdown: str) -> list[tuple[str, str]]:
+    tokens = parse(markdown)
+    return [
+        (t.tag, tokens[i + 1].content) for i, t in enumerate(tokens) if t.type == "heading_open"
+    ]
+
+
+def test_an_answers_headings_sit_below_the_assistant_heading() -> None:
+    """The export's `## You` / `## Assistant` stay the outline; an answer's own headings are
+    moved below them, all by the same step so their levels stay apart; code is left as it is."""
+    messages = [
+        message(1, Role.USER, "## my question"),
+        message(2, Role.ASSISTANT, ANSWER_WITH_HEADINGS),
+        message(3, Role.USER, "and?"),
+        message(4, Role.ASSISTANT, "## Functions\n\ntext\n\n###### Deepest\n"),
+    ]
+    text = to_markdown(conversation(), messages, [])
+    found = [(tag, title.split(" · ")[0]) for tag, title in headings(text)]
+    assert found == [
+        ("h1", "How does the parser work?"),
+        ("h2", "You"),
+        ("h2", "Assistant"),
+        ("h3", "Overview"),
+        ("h4", "Functions"),
+        ("h5", "add"),
+        ("h4", "Setext title"),
+        ("h4", "Quoted"),
+        ("h2", "You"),
+        ("h2", "Assistant"),
+        ("h3", "Functions"),
+        ("h6", "Deepest"),
+    ]
+    assert [t.content for t in fences(text)] == [
+        "## my question\n",
+        "## not a heading\n# a comment\n",
+        "# also code\n",
+        "and?\n",
+    ]
+    assert "\n    # indented code\n" in text
+
+
 def test_errors_and_interrupted_turns_are_marked() -> None:
     messages = [
         message(1, Role.USER, "hi"),

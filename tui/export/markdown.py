@@ -3,7 +3,8 @@
 Pure: records in, text out. Everything that came from the model, a tool or the user is made
 inert (no escape sequence survives) and is kept from breaking the document: the user's text and
 every tool input and result sit in fences longer than any backtick run inside them, a reply that
-leaves a code fence open is closed, and HTML-like text in a summary line is escaped.
+leaves a code fence open is closed, and HTML-like text in a summary line is escaped. A reply's own
+headings sit below its ``## Assistant`` heading (see tui.export.headings).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime
 
 from tui import __version__
 from tui.clock import local, now
+from tui.export.headings import nest_headings
 from tui.models import Conversation, Message, MessageStatus, Role, ToolEvent, ToolStatus
 from tui.text import inert
 from tui.tool_lines import describe
@@ -117,7 +119,7 @@ def _message(message: Message, events: Sequence[ToolEvent]) -> str:
     parts = [f"## {role} · {_when(message.created_at)}\n"]
     if message.role is Role.ASSISTANT:
         parts += [_tool(event) for event in events]
-        text = _clean(message.content)
+        text = nest_headings(_clean(message.content))  # below this message's own heading
         parts.append(close_open_fence(text) + "\n" if text.strip() else "*(no text)*\n")
     else:
         parts.append(fenced(_clean(message.content), "text"))
