@@ -521,3 +521,33 @@ async def test_help_scrolls_to_its_last_key_on_a_small_terminal(app_factory: Any
         await pilot.pause()
         assert keys.scroll_y == keys.max_scroll_y
         assert "Back to the prompt" in "\n".join(screen_rows(app))  # the last key of the last group
+
+
+def tool_log_rows(app: Any) -> list[str]:
+    """The tool log's painted rows, read from the screen within the log's region."""
+    region = app.screen.query_one(ToolLog).content_region
+    rows = screen_rows(app)[region.y : region.bottom]
+    return [row[region.x : region.right].strip() for row in rows]
+
+
+async def test_the_tool_log_shows_the_opened_conversations_calls(app_factory: Any) -> None:
+    """Issue 15 D1: after a switch the log drew the other conversation's rows."""
+    turns = [
+        Turn(match="progress", tools=[ToolCall("Read", {"file_path": "app.py"})]),
+        Turn(match="return 42", text="Progress."),
+        Turn(match="hello", tools=[ToolCall("Read", {"file_path": "README.md"})]),
+        Turn(match="tiny project", text="Hi."),
+    ]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "what's the progress?")
+        await pilot.press("ctrl+n")
+        await ask(pilot, "hello")
+        for key, question, shown, gone in [
+            ("alt+down", "what's the progress?", "app.py", "README.md"),
+            ("alt+up", "hello", "README.md", "app.py"),
+        ]:
+            await pilot.press(key)
+            await settled(pilot)
+            assert any(question in row for row in screen_rows(app))
+            painted = " ".join(tool_log_rows(app))
+            assert f"Reading file: {shown}" in painted and gone not in painted, painted

@@ -135,13 +135,19 @@ class ToolLog(ScrollView, can_focus=True):
     # -- what the screen calls ---------------------------------------------------------------
 
     def show(self, rows: list[ToolRow]) -> None:
-        """Replace every row (a conversation was opened); the newest calls are in view."""
+        """Replace every row (a conversation was opened); the newest calls are in view.
+
+        Repaints explicitly: a new virtual size or highlight repaints as a side effect, but rows
+        replaced by as many others with nothing highlighted changed neither, and the previous
+        conversation's rows stayed on screen (issue 15 D1).
+        """
         self.rows = {row.id: row for row in rows}
         self.order = [row.id for row in rows]
         self._lines.clear()
         self.highlighted = None
         self.following = True
         self._relayout(0)
+        self.refresh()
 
     def start(self, tool_id: str, name: str, tool_input: dict[str, Any]) -> None:
         row = ToolRow(tool_id, name, tool_input, live=True)
