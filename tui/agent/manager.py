@@ -71,11 +71,16 @@ class SessionManager:
         with contextlib.suppress(Exception):
             await runner.session.connect()
 
-    async def run(self, text: str, conversation: Conversation | None) -> AsyncIterator[Event]:
-        """Run one turn; a new conversation's spare session becomes that conversation's."""
+    async def run(
+        self, text: str, conversation: Conversation | None, retry_of: int | None = None
+    ) -> AsyncIterator[Event]:
+        """Run one turn; a new conversation's spare session becomes that conversation's.
+
+        ``retry_of``: the stored question asked again (see TurnRunner.run)."""
         await self._recall_fork(conversation)
         runner = self.runner_for(conversation)
-        async for event in runner.run(text, conversation.id if conversation else None):
+        key = conversation.id if conversation else None
+        async for event in runner.run(text, key, retry_of):
             if isinstance(event, TurnStarted) and conversation is None:
                 self._runners.pop(None, None)
                 self._runners[event.conversation_id] = runner

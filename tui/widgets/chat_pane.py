@@ -320,6 +320,11 @@ class ChatPane(BlockCursorScroll):
         await self._mount_answer(live)
         self.scroll_end(animate=False)
 
+    async def add_answer(self, live: LiveText) -> None:
+        """Another answer to the question above (a retry); the one that failed stays shown."""
+        await self._mount_answer(live)
+        self.scroll_end(animate=False)
+
     async def _mount_answer(self, live: LiveText) -> None:
         await self.mount(Static(Text("Assistant now", style="bold"), classes="answer-label"))
         self.answer = AnswerView("", MessageStatus.STREAMING, live)
