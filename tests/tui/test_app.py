@@ -89,7 +89,7 @@ async def test_error_is_shown_and_retry_works(app_factory: Any) -> None:
         await ask(pilot, "hello")
         prompt = app.screen.query_one(PromptInput)
         assert prompt.text == ""  # the question is shown and stored: Ctrl+R asks it again
-        assert answers(app)[0].border_subtitle.startswith("The API is overloaded (529)")
+        assert answers(app)[0].border_subtitle == "error"
         await pilot.press("ctrl+r")
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -609,3 +609,13 @@ async def test_ctrl_r_after_esc_asks_the_cancelled_question_again(app_factory: A
         await pilot.press("ctrl+r")  # answered now: nothing to ask again, and it says so
         await settled(pilot)  # (run_test paints no toasts: read the notification)
         assert [n.message for n in app._notifications][-1].startswith("Nothing to retry")
+
+
+async def test_a_failed_answer_says_why_once(app_factory: Any) -> None:
+    """Issue 15: the error was drawn twice, on the answer's border (cut short) and below it."""
+    turns = [Turn(match="hello", status=529, times=2)]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "hello")
+        painted = chat_rows(app)
+        assert sum("The API is overloaded (529)" in row for row in painted) == 1, painted
+        assert any(row.startswith("⚠ The API is overloaded (529)") for row in painted)

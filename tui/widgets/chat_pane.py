@@ -352,8 +352,7 @@ class ChatPane(BlockCursorScroll):
             return
         await self.answer.catch_up()
         await self.answer.finish(status, final)
-        if error:
-            self.answer.border_subtitle = plain_note(error)
+        if error:  # once, in full below the answer; its border says "error" (a border cuts it)
             line = Text(f"⚠ {inert(error)}", style="bold red")
             await self.mount(Static(line, classes="error-line"))
         self.answer = None
