@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -619,3 +620,19 @@ async def test_a_failed_answer_says_why_once(app_factory: Any) -> None:
         painted = chat_rows(app)
         assert sum("The API is overloaded (529)" in row for row in painted) == 1, painted
         assert any(row.startswith("⚠ The API is overloaded (529)") for row in painted)
+
+
+async def test_the_palette_entry_the_readme_names_for_themes_is_there(app_factory: Any) -> None:
+    """Issue 15: the README said "Change theme", the palette (Textual's own entry) "Theme"."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    found = re.search(r'command palette \((?:Ctrl\+P, )?"([^"]+)"\)', readme)
+    assert found, "the README no longer names the palette entry for themes"
+    name = found.group(1)
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+p")
+        for char in name:
+            await pilot.press(char if char != " " else "space")
+        await settled(pilot)
+        titles = [row.strip(" ▊▎▌│┃").strip() for row in screen_rows(app)]
+        assert any(title == name for title in titles), [t for t in titles if t]
