@@ -636,3 +636,19 @@ async def test_the_palette_entry_the_readme_names_for_themes_is_there(app_factor
         await settled(pilot)
         titles = [row.strip(" ▊▎▌│┃").strip() for row in screen_rows(app)]
         assert any(title == name for title in titles), [t for t in titles if t]
+
+
+async def test_enter_after_filtering_lands_on_the_first_match(app_factory: Any) -> None:
+    """Issue 15: Enter in the filter moved to a list with nothing highlighted."""
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        for question in ("alpha topic", "beta topic"):
+            await pilot.press("ctrl+n")
+            await ask(pilot, question)
+        await pilot.press("ctrl+f")  # "beta topic" is open: it is filtered out
+        for char in "alp":
+            await pilot.press(char)
+        await pilot.press("enter")  # to the list, on its first match
+        await pilot.press("enter")  # opens it
+        await settled(pilot)
+        assert any("alpha topic" in row for row in chat_rows(app)), chat_rows(app)
+        assert not any("beta topic" in row for row in chat_rows(app))

@@ -585,7 +585,11 @@ class MainScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
-        self.query_one(ConversationList).focus()
+        """To the filtered list, on the open conversation if listed, else the first match."""
+        sidebar = self.query_one(ConversationList)
+        if sidebar.highlighted is None and sidebar.conversations:
+            sidebar.highlighted = 0  # Enter then opens it, as the user expects
+        sidebar.focus()
 
     def _target(self) -> Conversation | None:
         sidebar = self.query_one(ConversationList)
