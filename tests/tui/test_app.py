@@ -652,3 +652,34 @@ async def test_enter_after_filtering_lands_on_the_first_match(app_factory: Any) 
         await settled(pilot)
         assert any("alpha topic" in row for row in chat_rows(app)), chat_rows(app)
         assert not any("beta topic" in row for row in chat_rows(app))
+
+
+def sidebar_rows(app: Any) -> list[str]:
+    """The sidebar's painted rows, read from the screen within its region."""
+    region = app.screen.query_one(ConversationList).content_region
+    rows = screen_rows(app)[region.y : region.bottom]
+    return [row[region.x : region.right].strip() for row in rows]
+
+
+async def test_first_launch_panes_say_what_will_appear_and_counts_read_as_words(
+    app_factory: Any,
+) -> None:
+    """Issue 15: the sidebar and the tool log were blank on first launch; '1 msgs'."""
+    turns = [
+        Turn(match="look", tools=[ToolCall("Read", {"file_path": "app.py"})]),
+        Turn(match="return 42", text="It returns 42."),
+    ]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        sidebar, log = " ".join(sidebar_rows(app)), " ".join(tool_log_rows(app))
+        assert "Conversations" in sidebar and "Type a question below and press Enter" in sidebar
+        assert "Tool calls" in log and "press Enter" in log
+        await ask(pilot, "look at app.py")
+        sidebar, log = " ".join(sidebar_rows(app)), " ".join(tool_log_rows(app))
+        assert "2 messages" in sidebar and "No conversations" not in sidebar
+        assert "Reading file: app.py" in log and "No tool calls" not in log
+        await pilot.press("ctrl+f")
+        for char in "zzz":
+            await pilot.press(char)
+        await settled(pilot)
+        assert "No title matches the filter" in " ".join(sidebar_rows(app))

@@ -213,6 +213,8 @@ class MainScreen(Screen[None]):
         wanted = max(SIDEBAR_PAGE, len(sidebar.conversations))  # keep the pages already seen
         found, more = await self.sidebar_page(wanted)
         sidebar.show_project = self.all_projects
+        box = self._filter_box()
+        sidebar.filtering = box is not None and bool(box.value.strip())
         sidebar.answering = {k for k in self.answering if k is not None}
         selected = self.conversation.id if self.conversation else None
         sidebar.show(found, selected, more=more)

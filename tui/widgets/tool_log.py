@@ -26,7 +26,12 @@ from textual.strip import Strip
 from tui.models import ToolStatus
 from tui.text import inert
 from tui.tool_lines import describe
+from tui.widgets.empty_hint import EmptyHint
 
+NO_CALLS = (
+    "No tool calls yet. The files the assistant reads and searches are listed here as it "
+    "answers: type a question and press Enter."
+)
 SHOWN = 4000  # characters of a result drawn when a row is expanded; a row stays light
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _MARK = {
@@ -124,6 +129,8 @@ class ToolLog(ScrollView, can_focus=True):
         self.following = True  # the newest row stays in view until the user moves up
         self._base = Style()  # the widget's style and the cursor's, looked up per paint
         self._cursor = Style()
+        self.opened = False  # a conversation (or a new chat) was shown: an empty log says so
+        self._empty = EmptyHint("Tool calls", NO_CALLS)
 
     @property
     def row_count(self) -> int:
@@ -146,6 +153,7 @@ class ToolLog(ScrollView, can_focus=True):
         self._lines.clear()
         self.highlighted = None
         self.following = True
+        self.opened = True
         self._relayout(0)
         self.refresh()
 
@@ -155,6 +163,8 @@ class ToolLog(ScrollView, can_focus=True):
             self.order.append(tool_id)
         self.rows[tool_id] = row
         self._changed(tool_id)
+        if len(self.order) == 1:
+            self.refresh()  # the empty log's hint below the first row goes
         self.highlighted = len(self.order) - 1
 
     def finish(self, tool_id: str, status: ToolStatus, result: str, duration_s: float) -> None:
@@ -311,6 +321,8 @@ class ToolLog(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         line = scroll_y + y
         width = self.scrollable_content_region.width
+        if not self.order and self.opened:
+            return self._empty.line(self, y, self._base)
         if line >= self.virtual_size.height or not self.order:
             return Strip.blank(width, self._base)
         index = self._row_at(line)
