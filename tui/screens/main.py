@@ -556,6 +556,8 @@ class MainScreen(Screen[None]):
             self.query_one(PromptInput).post_message(
                 PromptInput.Submitted(self.query_one(PromptInput).text)
             )
+        elif self.conversation is None:
+            toast(self, "Nothing to retry yet: type a question and press Enter.")
         else:
             toast(self, "Nothing to retry: the last question was answered.")
 
