@@ -356,3 +356,48 @@ async def test_cancelled_prewarm_leaves_no_half_started_cli(engine_factory: Any)
         await asyncio.gather(warming, return_exceptions=True)
     events = await engine.turn("hi")
     assert "".join(d.text for d in of(TextDelta, events)) == "after"
+
+
+def user_texts(body: dict[str, Any]) -> list[str]:
+    """Every text block of the user messages of a Messages request, in order."""
+    found = []
+    for message in body["messages"]:
+        if message.get("role") != "user":
+            continue
+        content = message["content"]
+        blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
+        found += [b["text"].strip() for b in blocks if b.get("type") == "text"]
+    return found
+
+
+async def test_a_retry_after_a_failed_second_question_sends_it_once(engine_factory: Any) -> None:
+    """Issue 15 D11: the session kept the failed question, and the retry arrived joined to it."""
+    engine = await engine_factory(
+        [
+            Turn(match="first", text="First answer."),
+            Turn(match="hello", status=529, times=2),
+            Turn(match="hello", text="Hi!"),
+        ]
+    )
+    first = await engine.turn("first question")
+    conversation = await engine.store.conversation_get(first[0].conversation_id)
+    failed = await engine.turn("hello there", conversation)
+    assert of(TurnFailed, failed)
+    retried = [
+        e async for e in engine.manager.run("hello there", conversation, failed[0].user_message_id)
+    ]
+    assert of(TurnFinished, retried)[0].status is MessageStatus.COMPLETE
+    body = engine.server.message_requests[-1].body
+    assert user_texts(body) == ["first question", "hello there"]
+    assert "First answer." in json.dumps(body["messages"])
+    stored = await engine.store.message_page(conversation.id)  # type: ignore[union-attr]
+    assert [m.content for m in stored if m.role is Role.USER] == ["first question", "hello there"]
+
+
+async def test_the_question_after_a_failed_one_is_not_joined_to_it(engine_factory: Any) -> None:
+    engine = await engine_factory([Turn(match="hello", status=529, times=2), Turn(text="Yes.")])
+    failed = await engine.turn("hello there")
+    conversation = await engine.store.conversation_get(failed[0].conversation_id)
+    await engine.turn("something else", conversation)
+    assert user_texts(engine.server.message_requests[-1].body)[-1] == "something else"
+    assert "hello there" not in json.dumps(engine.server.message_requests[-1].body["messages"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -88,8 +89,8 @@ async def test_error_is_shown_and_retry_works(app_factory: Any) -> None:
     async with app_factory(turns) as (app, _server), app.run_test(size=SIZE) as pilot:
         await ask(pilot, "hello")
         prompt = app.screen.query_one(PromptInput)
-        assert prompt.text == "hello"  # kept for a retry
-        assert answers(app)[0].border_subtitle.startswith("The API is overloaded (529)")
+        assert prompt.text == ""  # the question is shown and stored: Ctrl+R asks it again
+        assert answers(app)[0].border_subtitle == "error"
         await pilot.press("ctrl+r")
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -521,3 +522,164 @@ async def test_help_scrolls_to_its_last_key_on_a_small_terminal(app_factory: Any
         await pilot.pause()
         assert keys.scroll_y == keys.max_scroll_y
         assert "Back to the prompt" in "\n".join(screen_rows(app))  # the last key of the last group
+
+
+def tool_log_rows(app: Any) -> list[str]:
+    """The tool log's painted rows, read from the screen within the log's region."""
+    region = app.screen.query_one(ToolLog).content_region
+    rows = screen_rows(app)[region.y : region.bottom]
+    return [row[region.x : region.right].strip() for row in rows]
+
+
+async def test_the_tool_log_shows_the_opened_conversations_calls(app_factory: Any) -> None:
+    """Issue 15 D1: after a switch the log drew the other conversation's rows."""
+    turns = [
+        Turn(match="progress", tools=[ToolCall("Read", {"file_path": "app.py"})]),
+        Turn(match="return 42", text="Progress."),
+        Turn(match="hello", tools=[ToolCall("Read", {"file_path": "README.md"})]),
+        Turn(match="tiny project", text="Hi."),
+    ]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "what's the progress?")
+        await pilot.press("ctrl+n")
+        await ask(pilot, "hello")
+        for key, question, shown, gone in [
+            ("alt+down", "what's the progress?", "app.py", "README.md"),
+            ("alt+up", "hello", "README.md", "app.py"),
+        ]:
+            await pilot.press(key)
+            await settled(pilot)
+            assert any(question in row for row in screen_rows(app))
+            painted = " ".join(tool_log_rows(app))
+            assert f"Reading file: {shown}" in painted and gone not in painted, painted
+
+
+def chat_rows(app: Any) -> list[str]:
+    """The chat pane's painted rows, read from the screen within the pane's region."""
+    region = app.screen.query_one(ChatPane).content_region
+    rows = screen_rows(app)[region.y : region.bottom]
+    return [row[region.x : region.right].strip() for row in rows]
+
+
+async def test_a_retried_question_is_sent_shown_and_stored_once(app_factory: Any) -> None:
+    """Issue 15 D11: after a failure, Ctrl+R showed the question twice and sent it twice."""
+    question = "hello there"
+    turns = [Turn(match="hello", status=529, times=2), Turn(match="hello", text="Hi!")]
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, question)
+        await pilot.press("ctrl+r")
+        await settled(pilot)
+        assert answers(app)[-1].text == "Hi!"
+
+        assert sum(question in row for row in chat_rows(app)) == 1, chat_rows(app)
+        sent = server.message_requests[-1].last_user_text()
+        assert sent.count(question) == 1, sent
+        stored = await app.store.message_page(app.screen.conversation.id)
+        assert [m.content for m in stored if m.role is Role.USER] == [question]
+        assert stored[-1].content == "Hi!" and stored[-1].status is MessageStatus.COMPLETE
+
+
+async def test_ctrl_r_after_esc_asks_the_cancelled_question_again(app_factory: Any) -> None:
+    """Issue 15 D7: Ctrl+R after Esc did nothing and said nothing."""
+    question = "a long one"
+    turns = [
+        Turn(match="long", text="word " * 50, hold_after=20, times=1),
+        Turn(match="long", text="Done at last."),
+    ]
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.click(PromptInput)
+        for char in question:
+            await pilot.press(char if char != " " else "space")
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(answers(app)) and bool(answers(app)[0].text), "streaming")
+        await pilot.press("escape")
+        await settled(pilot)
+        await pilot.press("ctrl+r")
+        await settled(pilot)
+        painted = chat_rows(app)
+        assert any("Done at last." in row for row in painted), painted
+        assert sum(question in row for row in painted) == 1, painted
+        assert server.message_requests[-1].last_user_text().count(question) == 1
+        stored = await app.store.message_page(app.screen.conversation.id)
+        assert [(m.role, m.status) for m in stored] == [
+            (Role.USER, MessageStatus.COMPLETE),
+            (Role.ASSISTANT, MessageStatus.INTERRUPTED),
+            (Role.ASSISTANT, MessageStatus.COMPLETE),
+        ]
+        await pilot.press("ctrl+r")  # answered now: nothing to ask again, and it says so
+        await settled(pilot)  # (run_test paints no toasts: read the notification)
+        assert [n.message for n in app._notifications][-1].startswith("Nothing to retry")
+
+
+async def test_a_failed_answer_says_why_once(app_factory: Any) -> None:
+    """Issue 15: the error was drawn twice, on the answer's border (cut short) and below it."""
+    turns = [Turn(match="hello", status=529, times=2)]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "hello")
+        painted = chat_rows(app)
+        assert sum("The API is overloaded (529)" in row for row in painted) == 1, painted
+        assert any(row.startswith("⚠ The API is overloaded (529)") for row in painted)
+
+
+async def test_the_palette_entry_the_readme_names_for_themes_is_there(app_factory: Any) -> None:
+    """Issue 15: the README said "Change theme", the palette (Textual's own entry) "Theme"."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    found = re.search(r'command palette \((?:Ctrl\+P, )?"([^"]+)"\)', readme)
+    assert found, "the README no longer names the palette entry for themes"
+    name = found.group(1)
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+p")
+        for char in name:
+            await pilot.press(char if char != " " else "space")
+        await settled(pilot)
+        titles = [row.strip(" ▊▎▌│┃").strip() for row in screen_rows(app)]
+        assert any(title == name for title in titles), [t for t in titles if t]
+
+
+async def test_enter_after_filtering_lands_on_the_first_match(app_factory: Any) -> None:
+    """Issue 15: Enter in the filter moved to a list with nothing highlighted."""
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        for question in ("alpha topic", "beta topic"):
+            await pilot.press("ctrl+n")
+            await ask(pilot, question)
+        await pilot.press("ctrl+f")  # "beta topic" is open: it is filtered out
+        for char in "alp":
+            await pilot.press(char)
+        await pilot.press("enter")  # to the list, on its first match
+        await pilot.press("enter")  # opens it
+        await settled(pilot)
+        assert any("alpha topic" in row for row in chat_rows(app)), chat_rows(app)
+        assert not any("beta topic" in row for row in chat_rows(app))
+
+
+def sidebar_rows(app: Any) -> list[str]:
+    """The sidebar's painted rows, read from the screen within its region."""
+    region = app.screen.query_one(ConversationList).content_region
+    rows = screen_rows(app)[region.y : region.bottom]
+    return [row[region.x : region.right].strip() for row in rows]
+
+
+async def test_first_launch_panes_say_what_will_appear_and_counts_read_as_words(
+    app_factory: Any,
+) -> None:
+    """Issue 15: the sidebar and the tool log were blank on first launch; '1 msgs'."""
+    turns = [
+        Turn(match="look", tools=[ToolCall("Read", {"file_path": "app.py"})]),
+        Turn(match="return 42", text="It returns 42."),
+    ]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        sidebar, log = " ".join(sidebar_rows(app)), " ".join(tool_log_rows(app))
+        assert "Conversations" in sidebar and "Type a question below and press Enter" in sidebar
+        assert "Tool calls" in log and "press Enter" in log
+        await ask(pilot, "look at app.py")
+        sidebar, log = " ".join(sidebar_rows(app)), " ".join(tool_log_rows(app))
+        assert "2 messages" in sidebar and "No conversations" not in sidebar
+        assert "Reading file: app.py" in log and "No tool calls" not in log
+        await pilot.press("ctrl+f")
+        for char in "zzz":
+            await pilot.press(char)
+        await settled(pilot)
+        assert "No title matches the filter" in " ".join(sidebar_rows(app))

@@ -50,6 +50,19 @@ async def test_a_thousand_rows_open_on_the_newest_and_keys_reach_the_oldest() ->
         assert log.highlighted == 999 and "f999.py" in screen_lines(app)[-1]
 
 
+async def test_rows_replaced_by_as_many_others_are_drawn_anew() -> None:
+    """Issue 15 D1: the same number of rows, nothing highlighted: the old ones stayed painted."""
+    app = LogApp()
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        log = app.query_one(ToolLog)
+        log.show(rows(2))
+        await pilot.pause()
+        log.show([ToolRow(f"g{i}", "Grep", {"pattern": "TODO"}, ToolStatus.OK) for i in range(2)])
+        await pilot.pause()
+        shown = screen_lines(app)
+        assert "Searching for: TODO" in shown[0] and not any("f0.py" in line for line in shown)
+
+
 async def test_expanding_a_row_shows_input_and_result_and_moves_the_rows_below() -> None:
     app = LogApp()
     async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:

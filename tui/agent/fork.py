@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 REPLAY_END = "</earlier_conversation>"  # how a replayed prompt ends before the question itself
+INTERRUPTED = "[Request interrupted"  # the CLI's marker after a cancelled turn, a user entry
 
 
 @dataclass(frozen=True)
@@ -102,3 +103,22 @@ def fork_point(path: Path, session_id: str, questions: list[str]) -> ForkPoint |
     if len(matches) < again:
         return None
     return ForkPoint(session_id, matches[-again])
+
+
+def before_last_turn(path: Path, question: str) -> tuple[bool, str | None]:
+    """Whether the transcript's last turn asks ``question``, and where the turn before it ends.
+
+    For a retry: the CLI keeps a failed or cancelled question in its session, so the session is
+    resumed cut just before it. The end is None when that question was the session's first; a
+    cancel's marker after the question is no turn of its own.
+    """
+    try:
+        with path.open(encoding="utf-8", errors="replace") as lines:
+            found = turns(lines)
+    except OSError:
+        return False, None
+    while found and found[-1][0].startswith(INTERRUPTED):
+        found.pop()
+    if not found or not asks(found[-1][0], question):
+        return False, None
+    return True, found[-2][1] if len(found) > 1 else None

@@ -87,15 +87,17 @@ class SessionManager:
             await runner.session.connect()
 
     async def run(
-        self, text: str, conversation: Conversation | None
+        self, text: str, conversation: Conversation | None, retry_of: int | None = None
     ) -> AsyncGenerator[Event, None]:
-        """Run one turn; a new conversation's spare session becomes that conversation's."""
+        """Run one turn; a new conversation's spare session becomes that conversation's.
+
+        ``retry_of``: the stored question asked again (see TurnRunner.run)."""
         await self._recall_fork(conversation)
         await self.project_hosts.load()
         runner = self.runner_for(conversation)
         # A caller that stops reading closes this generator: the runner's is closed with it,
         # so the turn stores its reply as interrupted now (see TurnRunner.run).
-        turn = runner.run(text, conversation.id if conversation else None)
+        turn = runner.run(text, conversation.id if conversation else None, retry_of)
         async with contextlib.aclosing(turn) as events:
             async for event in events:
                 if isinstance(event, TurnStarted) and conversation is None:

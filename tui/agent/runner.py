@@ -30,8 +30,8 @@ from tui.agent.events import (
     TurnFinished,
     TurnStarted,
 )
-from tui.agent.fork import REPLAY_END
-from tui.agent.session import AgentSession
+from tui.agent.fork import REPLAY_END, before_last_turn
+from tui.agent.session import AgentSession, transcript_path
 from tui.agent.translate import Translator
 from tui.clock import now
 from tui.models import Message, MessageStatus, Role, ToolStatus
@@ -139,18 +139,28 @@ class TurnRunner:
         self.replay = False  # set when resume was impossible: paste history into the next prompt
         self.busy = False  # a turn is running: the manager must not close this session
         self.turn: _Turn | None = None  # the turn running now, for a quit to finish it
+        # The question (text, message id) of a failed turn: the session still holds it.
+        self.unanswered: tuple[str, int] | None = None
 
-    async def run(self, text: str, conversation_id: int | None) -> AsyncGenerator[Event, None]:
-        """Yield the turn's events; the conversation is created with its first message."""
+    async def run(
+        self, text: str, conversation_id: int | None, retry_of: int | None = None
+    ) -> AsyncGenerator[Event, None]:
+        """Yield the turn's events; the conversation is created with its first message.
+
+        ``retry_of`` is the stored question being asked again (its answer failed or was
+        cancelled): it is not stored a second time, and the session forgets its first asking.
+        """
         settings = self.session.settings
         if conversation_id is None:
             conv, user = await self.store.conversation_create(
                 settings.project, text, settings.model
             )
-            conversation_id = conv.id
+            conversation_id, user_id = conv.id, user.id
+        elif retry_of is not None:
+            user_id = retry_of
         else:
-            user = await self.store.message_add(conversation_id, Role.USER, text)
-        yield TurnStarted(conversation_id, user.id)
+            user_id = (await self.store.message_add(conversation_id, Role.USER, text)).id
+        yield TurnStarted(conversation_id, user_id)
         turn = self.turn = _Turn(self.store, conversation_id, self.session)
         self.busy = True
         try:
@@ -158,22 +168,19 @@ class TurnRunner:
                 await self.session.close()  # a CLI started without them would never see a login
                 yield await turn.fail(NO_CREDENTIALS)
                 return
-            if not self.session.connected and not self.session.resumable():
-                self.session.resume, self.replay = None, True  # its transcript is gone
-            prompt = text
-            if self.replay:
-                history = await self.store.message_page(
-                    conversation_id, before_id=user.id, limit=20
-                )
-                prompt = replay_prompt(history, text)
-                yield Notice(
-                    "The earlier session could not be resumed; recent messages were "
-                    "sent along instead."
-                )
+            unanswered = (text, retry_of) if retry_of is not None else self.unanswered
+            self.unanswered = None
+            if unanswered is not None:
+                await self._forget(conversation_id, *unanswered)
+            prompt, notice = await self._prompt(text, conversation_id, user_id)
+            if notice is not None:
+                yield notice
             # Closed here, not by the garbage collector, when the caller stops reading (a
             # closed pipe): then the reply is finished below while the store is still open.
             async with contextlib.aclosing(turn.stream(prompt)) as events:
                 async for event in events:
+                    if isinstance(event, TurnFailed):
+                        self.unanswered = (text, user_id)
                     yield event
             self.replay = False
         finally:
@@ -185,6 +192,46 @@ class TurnRunner:
         """The app quits mid-answer: store the reply as shown, marked interrupted, now."""
         if self.turn is not None:
             await self.turn.close()
+
+    async def _prompt(
+        self, text: str, conversation_id: int, user_id: int
+    ) -> tuple[str, Notice | None]:
+        """The question as sent: alone, or after the stored messages no session holds."""
+        if not self.session.connected and not self.session.resumable():
+            self.session.resume, self.replay = None, True  # its transcript is gone
+        if not self.replay:
+            return text, None
+        history = await self.store.message_page(conversation_id, before_id=user_id, limit=20)
+        if not history:  # the question is the first: nothing earlier to send along
+            return text, None
+        notice = Notice(
+            "The earlier session could not be resumed; recent messages were sent along instead."
+        )
+        return replay_prompt(history, text), notice
+
+    async def _forget(self, conversation_id: int, question: str, question_id: int) -> None:
+        """Take an unanswered question out of the session before the next prompt is sent.
+
+        The CLI keeps a failed or cancelled question in its history, and the next prompt
+        reached the model joined to it (a retried question arrived twice, issue 15 D11). The
+        session restarts from its transcript cut just before that question; when nothing came
+        before it, as a fresh session, which replays the stored messages, if any came before.
+        """
+        session = self.session
+        await session.close()
+        if session.resume is None:
+            return  # the CLI never started a session: nothing holds the question
+        config, project = session.settings.claude_config_dir(), session.settings.project
+        path = transcript_path(config, project, session.resume)
+        found, end = await asyncio.to_thread(before_last_turn, path, question)
+        if not found:
+            return
+        if end is None:
+            session.resume = None
+            earlier = await self.store.message_page(conversation_id, before_id=question_id, limit=1)
+            self.replay = bool(earlier)  # a replayed prompt had been the session's first
+        else:
+            session.fork_at = end  # resume as a new session, holding the transcript up to ``end``
 
 
 class _Turn:

@@ -23,7 +23,7 @@ from textual.widgets import Input, OptionList
 from textual.worker import Worker, WorkerState
 
 from tui.config import ConfigError
-from tui.models import Conversation, Message, MessageStatus, SearchHit
+from tui.models import Conversation, Message, MessageStatus, Role, SearchHit
 from tui.storage import StoreError
 from tui.text import code_blocks, inert
 from tui.toast import toast
@@ -48,6 +48,7 @@ TOOL_ROWS = 200  # newest tool calls listed when a conversation opens
 SIDEBAR_PAGE = 200  # conversations listed at first; the next page near the end
 FOUND_CONTEXT = 5  # messages shown above one opened from search
 NARROW = 100
+UNANSWERED = (MessageStatus.ERROR, MessageStatus.INTERRUPTED)  # replies Ctrl+R asks again for
 
 
 class ActionCommands(Provider):
@@ -157,7 +158,6 @@ class MainScreen(Screen[None]):
         self.conversation: Conversation | None = None
         self.answering: dict[int | None, str] = {}  # conversation id -> the text being answered
         self.live: dict[int, LiveText] = {}  # conversation id -> its reply as it streams
-        self.failed_text = ""
         self.trashed: list[int] = []
         self.oldest_id: int | None = None
         self.newer_from: int | None = None  # last message shown when newer ones are not (yet)
@@ -244,6 +244,8 @@ class MainScreen(Screen[None]):
         wanted = max(SIDEBAR_PAGE, len(sidebar.conversations))  # keep the pages already seen
         found, more = await self.sidebar_page(wanted)
         sidebar.show_project = self.all_projects
+        box = self._filter_box()
+        sidebar.filtering = box is not None and bool(box.value.strip())
         sidebar.answering = {k for k in self.answering if k is not None}
         sidebar.asking = {k for k, waiting in self.questions.items() if waiting}
         selected = self.conversation.id if self.conversation else None
@@ -375,6 +377,15 @@ class MainScreen(Screen[None]):
 
     @on(PromptInput.Submitted)
     async def submit(self, message: PromptInput.Submitted) -> None:
+        if not await self._may_ask():
+            return
+        self.query_one(PromptInput).clear()
+        live = LiveText()
+        await self.query_one(ChatPane).add_user(message.text, live)
+        self._start_turn(message.text, live)
+
+    async def _may_ask(self) -> bool:
+        """Whether a question may be sent in the open conversation now (else say why)."""
         here = self.services.settings.project
         if self.conversation is not None and self.conversation.project_path != here:
             toast(
@@ -384,23 +395,30 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 timeout=8,
             )
-            return
-        key = self.conversation.id if self.conversation else None
-        if key in self.answering:
+            return False
+        if (self.conversation.id if self.conversation else None) in self.answering:
             toast(self, "Still answering; press Esc to cancel it first.", severity="warning")
-            return
+            return False
         if self.newer_from is not None:  # opened from search mid-way: go to its end first
             await self.open_conversation(self.conversation)
-        self.query_one(PromptInput).clear()
-        live = LiveText()
-        await self.query_one(ChatPane).add_user(message.text, live)
-        self.answering[key] = message.text
+        return True
+
+    def _start_turn(self, text: str, live: LiveText, retry_of: int | None = None) -> None:
+        self.answering[self.conversation.id if self.conversation else None] = text
         self.status("answering")
-        self.run_turn(message.text, self.conversation, live)
+        self.run_turn(text, self.conversation, live, retry_of)
 
     @work(group="turns", exit_on_error=False)
-    async def run_turn(self, text: str, conversation: Conversation | None, live: LiveText) -> None:
-        """Run one turn; its reply text is kept in ``live`` so any view of it can catch up."""
+    async def run_turn(
+        self,
+        text: str,
+        conversation: Conversation | None,
+        live: LiveText,
+        retry_of: int | None = None,
+    ) -> None:
+        """Run one turn; its reply text is kept in ``live`` so any view of it can catch up.
+
+        ``retry_of``: the stored question asked again (it is neither stored nor shown again)."""
         from tui.agent.events import (  # after the first screen
             Asked,
             TextDelta,
@@ -412,7 +430,7 @@ class MainScreen(Screen[None]):
         shown, started = True, False
         try:
             await self.services.open_services()
-            async for event in self.services.manager.run(text, conversation):
+            async for event in self.services.manager.run(text, conversation, retry_of):
                 if isinstance(event, TurnStarted):
                     started = True
                     self.answering[event.conversation_id] = self.answering.pop(key, text)
@@ -476,11 +494,7 @@ class MainScreen(Screen[None]):
         elif isinstance(event, TurnFailed):
             await chat.end(live, MessageStatus.ERROR, None, event.message)
             toast(self, event.message, severity="error", timeout=8)
-            self.failed_text = text
-            prompt = self.query_one(PromptInput)
-            if not prompt.text.strip():
-                prompt.load_text(text)
-            self.status("error")
+            self.status("error")  # the question is stored and shown: Ctrl+R asks it again
 
     # -- questions to the user (tui.agent.approval) -------------------------------------------
 
@@ -615,9 +629,33 @@ class MainScreen(Screen[None]):
             await self.services.manager.interrupt(key)
 
     async def action_retry(self) -> None:
-        text = self.query_one(PromptInput).text or self.failed_text
-        if text.strip():
-            self.query_one(PromptInput).post_message(PromptInput.Submitted(text))
+        """Ask the open conversation's unanswered question again (its answer failed or was
+        cancelled), below the answer that did not come; else send what the prompt holds."""
+        if not await self._may_ask():
+            return
+        question = await self._unanswered()
+        if question is not None:
+            live = LiveText()
+            await self.query_one(ChatPane).add_answer(live)
+            self._start_turn(question.content, live, retry_of=question.id)
+        elif self.query_one(PromptInput).text.strip():
+            self.query_one(PromptInput).post_message(
+                PromptInput.Submitted(self.query_one(PromptInput).text)
+            )
+        elif self.conversation is None:
+            toast(self, "Nothing to retry yet: type a question and press Enter.")
+        else:
+            toast(self, "Nothing to retry: the last question was answered.")
+
+    async def _unanswered(self) -> Message | None:
+        """The open conversation's last question, if its answer failed, was cancelled or never
+        came; read from the store, so it holds after a switch or a restart too."""
+        if self.conversation is None:
+            return None
+        last = await self.services.store.message_page(self.conversation.id, limit=2)
+        if last and last[-1].role is Role.ASSISTANT and last[-1].status in UNANSWERED:
+            last = last[:-1]
+        return last[-1] if last and last[-1].role is Role.USER else None
 
     def _filter_box(self) -> Input | None:
         """The sidebar's filter box: none until the filter is first opened."""
@@ -637,7 +675,11 @@ class MainScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
-        self.query_one(ConversationList).focus()
+        """To the filtered list, on the open conversation if listed, else the first match."""
+        sidebar = self.query_one(ConversationList)
+        if sidebar.highlighted is None and sidebar.conversations:
+            sidebar.highlighted = 0  # Enter then opens it, as the user expects
+        sidebar.focus()
 
     def _target(self) -> Conversation | None:
         sidebar = self.query_one(ConversationList)

@@ -320,6 +320,11 @@ class ChatPane(BlockCursorScroll):
         await self._mount_answer(live)
         self.scroll_end(animate=False)
 
+    async def add_answer(self, live: LiveText) -> None:
+        """Another answer to the question above (a retry); the one that failed stays shown."""
+        await self._mount_answer(live)
+        self.scroll_end(animate=False)
+
     async def _mount_answer(self, live: LiveText) -> None:
         await self.mount(Static(Text("Assistant now", style="bold"), classes="answer-label"))
         self.answer = AnswerView("", MessageStatus.STREAMING, live)
@@ -347,8 +352,7 @@ class ChatPane(BlockCursorScroll):
             return
         await self.answer.catch_up()
         await self.answer.finish(status, final)
-        if error:
-            self.answer.border_subtitle = plain_note(error)
+        if error:  # once, in full below the answer; its border says "error" (a border cuts it)
             line = Text(f"⚠ {inert(error)}", style="bold red")
             await self.mount(Static(line, classes="error-line"))
         self.answer = None

@@ -11,15 +11,24 @@ from collections.abc import Iterable
 
 from rich.text import Text
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.clock import relative
 from tui.models import Conversation
 from tui.text import inert
+from tui.widgets.empty_hint import EmptyHint
 
 NEAR_END = 20  # rows from the end at which the next page is asked for
 DEEPEST = 3  # branches of branches indent no further than this
+NONE_YET = "No conversations yet. Type a question below and press Enter."
+NONE_MATCH = "No title matches the filter; Esc clears it."
+
+
+def count_of(messages: int) -> str:
+    """'1 message', '2 messages': the sidebar said '1 msgs'."""
+    return f"{messages} message" if messages == 1 else f"{messages} messages"
 
 
 def threaded(conversations: Iterable[Conversation]) -> list[tuple[Conversation, int]]:
@@ -73,6 +82,9 @@ class ConversationList(OptionList):
         self.more = False  # the store has rows after the last one listed
         self._asked = False
         self._depth: dict[int, int] = {}  # conversation id -> how deep a branch it is shown
+        self.filtering = False  # set by the screen: the rows are narrowed by the filter box
+        self.listed = False  # the store was read once: before that, an empty list says nothing
+        self._empty = EmptyHint("Conversations", NONE_YET)
 
     def show(
         self, conversations: Iterable[Conversation], selected: int | None, more: bool = False
@@ -82,6 +94,8 @@ class ConversationList(OptionList):
         self.conversations = [row for row, _ in order]
         self._depth = {row.id: depth for row, depth in order}
         self.more, self._asked = more, False
+        self.listed = True
+        self._empty.hint = NONE_MATCH if self.filtering else NONE_YET
         self.clear_options()
         self.add_options(self._option(c) for c in self.conversations)
         self.select(selected)
@@ -99,6 +113,13 @@ class ConversationList(OptionList):
         self._depth = {row.id: depth for row, depth in order}
         self.more, self._asked = more, False
         self.add_options(self._option(c) for c in self.conversations[len(known) :])
+
+    def render_line(self, y: int) -> Strip:
+        """With nothing listed, what will be and how to start (or that the filter hides all)."""
+        if self.option_count or not self.listed:
+            return super().render_line(y)
+        style = self.get_visual_style("option-list--option").rich_style
+        return self._empty.line(self, y, style)
 
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
@@ -130,7 +151,7 @@ class ConversationList(OptionList):
         where = f"{inert(conversation.project_name)} · " if self.show_project else ""
         age = relative(conversation.updated_at)
         pad = " " * len(indent)
-        label.append(f"\n  {pad}{where}{age} · {conversation.message_count} msgs", style="dim")
+        label.append(f"\n  {pad}{where}{age} · {count_of(conversation.message_count)}", style="dim")
         return label
 
     @property

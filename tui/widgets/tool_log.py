@@ -26,7 +26,12 @@ from textual.strip import Strip
 from tui.models import ToolStatus
 from tui.text import inert
 from tui.tool_lines import describe
+from tui.widgets.empty_hint import EmptyHint
 
+NO_CALLS = (
+    "No tool calls yet. The files the assistant reads and searches are listed here as it "
+    "answers: type a question and press Enter."
+)
 SHOWN = 4000  # characters of a result drawn when a row is expanded; a row stays light
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _MARK = {
@@ -130,6 +135,8 @@ class ToolLog(ScrollView, can_focus=True):
         self.following = True  # the newest row stays in view until the user moves up
         self._base = Style()  # the widget's style and the cursor's, looked up per paint
         self._cursor = Style()
+        self.opened = False  # a conversation (or a new chat) was shown: an empty log says so
+        self._empty = EmptyHint("Tool calls", NO_CALLS)
 
     @property
     def row_count(self) -> int:
@@ -141,13 +148,20 @@ class ToolLog(ScrollView, can_focus=True):
     # -- what the screen calls ---------------------------------------------------------------
 
     def show(self, rows: list[ToolRow]) -> None:
-        """Replace every row (a conversation was opened); the newest calls are in view."""
+        """Replace every row (a conversation was opened); the newest calls are in view.
+
+        Repaints explicitly: a new virtual size or highlight repaints as a side effect, but rows
+        replaced by as many others with nothing highlighted changed neither, and the previous
+        conversation's rows stayed on screen (issue 15 D1).
+        """
         self.rows = {row.id: row for row in rows}
         self.order = [row.id for row in rows]
         self._lines.clear()
         self.highlighted = None
         self.following = True
+        self.opened = True
         self._relayout(0)
+        self.refresh()
 
     def start(self, tool_id: str, name: str, tool_input: dict[str, Any]) -> None:
         row = ToolRow(tool_id, name, tool_input, live=True)
@@ -155,6 +169,8 @@ class ToolLog(ScrollView, can_focus=True):
             self.order.append(tool_id)
         self.rows[tool_id] = row
         self._changed(tool_id)
+        if len(self.order) == 1:
+            self.refresh()  # the empty log's hint below the first row goes
         self.highlighted = len(self.order) - 1
 
     def finish(
@@ -326,6 +342,8 @@ class ToolLog(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         line = scroll_y + y
         width = self.scrollable_content_region.width
+        if not self.order and self.opened:
+            return self._empty.line(self, y, self._base)
         if line >= self.virtual_size.height or not self.order:
             return Strip.blank(width, self._base)
         index = self._row_at(line)
