@@ -3,15 +3,19 @@ fix it, keeps the question stored, and answers once the cause is gone."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import children_of
 from tests.reliability.conftest import Figures
-from tests.reliability.test_database_faults import notes, send
+from tests.reliability.test_database_faults import notes, send, settle
+from tests.tui.screen import screen_rows
 from tui.agent.session import AgentSession
 from tui.demo.model_server import Turn
 from tui.models import MessageStatus, Role
+from tui.widgets.prompt_input import PromptInput
 
 SIZE = (140, 40)
 
@@ -24,19 +28,25 @@ async def stored(app: Any) -> list[tuple[Role, str, MessageStatus]]:
 async def test_no_credentials_then_a_key(
     app_factory: Any, monkeypatch: pytest.MonkeyPatch, figures: Figures
 ) -> None:
+    """Said at launch, in the header and the chat, without starting the CLI; a question typed
+    meanwhile stays in the box, unsent and unstored, until a key is there."""
     monkeypatch.delenv("ANTHROPIC_API_KEY")
     async with (
         app_factory([Turn(text="Hello.")]) as (app, server),
         app.run_test(size=SIZE) as pilot,
     ):
+        await settle(pilot)
+        shown = "\n".join(screen_rows(app))
+        assert "no credentials" in shown.splitlines()[0]  # the header
+        assert "No Claude credentials were found; set ANTHROPIC_API_KEY" in shown
+        assert children_of(os.getpid()) == set()  # no CLI was started for nothing
         await send(pilot, "hello")
         assert notes(app)[-1].startswith("No Claude credentials were found; set ANTHROPIC_API_KEY")
-        assert server.message_requests == []
+        assert app.screen.query_one(PromptInput).text == "hello"
+        assert server.message_requests == [] and app.screen.conversation is None
         monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-0000-FAKEKEY")
-        await send(pilot)  # the question was put back in the box
+        await send(pilot)  # the question still in the box
         assert await stored(app) == [
-            (Role.USER, "hello", MessageStatus.COMPLETE),
-            (Role.ASSISTANT, "", MessageStatus.ERROR),
             (Role.USER, "hello", MessageStatus.COMPLETE),
             (Role.ASSISTANT, "Hello.", MessageStatus.COMPLETE),
         ]
@@ -58,6 +68,7 @@ async def test_missing_cli_then_found(
         await send(pilot, "hello")
         assert notes(app)[-1].startswith("The Claude Code CLI was not found; reinstall")
         monkeypatch.setattr(AgentSession, "options", original)
-        await send(pilot)
-        assert [m for _, m, _ in await stored(app)] == ["hello", "", "hello", "Hello."]
+        await pilot.press("ctrl+r")  # the stored question asked again, not stored twice
+        await settle(pilot)
+        assert [m for _, m, _ in await stored(app)] == ["hello", "", "Hello."]
     figures.record("faults", "no Claude CLI binary", 1, of=1)

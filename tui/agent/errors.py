@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 RETRY = "press ctrl+r (or run the command again) to retry"
+NO_CREDENTIALS = (
+    "No Claude credentials were found; set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, or log in "
+    "with `claude login`), or try `assistant-tui --demo`."
+)
 
 _STATUS = {
     400: "The API refused the request (400 Bad Request)",

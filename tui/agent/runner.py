@@ -17,7 +17,7 @@ from typing import Any
 
 from tui.agent.approval import ASKED, Question
 from tui.agent.budget import TurnBudget
-from tui.agent.errors import connection_failure
+from tui.agent.errors import NO_CREDENTIALS, connection_failure
 from tui.agent.events import (
     Asked,
     Event,
@@ -38,10 +38,6 @@ from tui.models import Message, MessageStatus, Role, ToolStatus
 from tui.storage import Store, StoreError
 
 FLUSH_INTERVAL = 0.5
-NO_CREDENTIALS = (
-    "No Claude credentials were found; set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, or log in "
-    "with `claude login`), or try `assistant-tui --demo`."
-)
 
 
 def replay_prompt(history: list[Message], text: str) -> str:

@@ -313,6 +313,10 @@ class MainScreen(Screen[None]):
             )
             if conversation.project_path == self.services.settings.project:
                 self.remember(f"last:{self.services.settings.project}", str(conversation.id))
+        if self.services.settings.credentials_missing():
+            from tui.agent.errors import NO_CREDENTIALS
+
+            await chat.warn(NO_CREDENTIALS)  # said from the start, not after a first send
         self.last_usage = None
         if conversation is None:
             self.total_cost = 0.0
@@ -367,6 +371,12 @@ class MainScreen(Screen[None]):
 
     @work(group="prewarm", exclusive=True, exit_on_error=False)
     async def prewarm(self, conversation: Conversation | None) -> None:
+        """Connect ahead of the first question, unless there are no credentials: then the
+        header says so from the start and no CLI is started for nothing."""
+        if self.services.settings.credentials_missing():
+            if not self.answering:
+                self.status("no credentials")
+            return
         if not self.answering:
             self.status("connecting")
         await self.services.manager.prewarm(conversation)
@@ -396,6 +406,12 @@ class MainScreen(Screen[None]):
                 timeout=8,
             )
             return False
+        if self.services.settings.credentials_missing():  # checked again: a login may be new
+            from tui.agent.errors import NO_CREDENTIALS
+
+            toast(self, NO_CREDENTIALS, severity="error", timeout=10)
+            self.status("no credentials")
+            return False  # the question stays in the box, nothing is stored or sent
         if (self.conversation.id if self.conversation else None) in self.answering:
             toast(self, "Still answering; press Esc to cancel it first.", severity="warning")
             return False

@@ -220,6 +220,11 @@ class ChatPane(BlockCursorScroll):
         if self.more_below and new >= self.max_scroll_y - 1 > old:
             self.post_message(self.NearBottom())
 
+    async def warn(self, text: str) -> None:
+        """A sentence the user must read before asking (no credentials), below the messages."""
+        await self.mount(Static(Text(text), classes="greeting -warning"))
+        self.scroll_end(animate=False)
+
     async def show(
         self, messages: list[Message], live: LiveText | None = None, found: int | None = None
     ) -> None:
