@@ -218,3 +218,23 @@ async def test_an_address_read_differently_by_the_fetcher_is_denied(
     finished = [e for e in events if isinstance(e, ToolFinished)]
     assert [f.status for f in finished] == [ToolStatus.DENIED], finished
     assert seen == [], "the fetch left the machine"
+
+
+async def test_a_failing_hook_blocks_the_call(
+    engine_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PreToolUse hook that raises is an error, and the CLI's default for a hook error is to
+    go on: the matcher's on_failure="block" must stop the call instead."""
+    from tui.agent.guard import Guard
+
+    async def broken(self: Guard, tool: str, tool_input: Any, use_id: str) -> str | None:
+        raise RuntimeError("the guard broke")
+
+    monkeypatch.setattr(Guard, "check", broken)
+    async with recording_proxy() as (proxy, seen):
+        use_proxy(monkeypatch, proxy)
+        engine = await engine_factory(fetch_turns(), web="on")
+        events = await engine.turn("look it up", None)
+    finished = [e for e in events if isinstance(e, ToolFinished)]
+    assert len(finished) == 1 and finished[0].status is not ToolStatus.OK, finished
+    assert seen == [], "the call ran although its hook failed"
