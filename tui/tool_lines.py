@@ -9,7 +9,14 @@ MCP_PREFIX = "mcp__features__"  # how the CLI names our backlog server's tools
 
 
 def describe(name: str, tool_input: dict[str, Any]) -> str:
-    """'Reading file: app.py', 'Creating feature: "X" in Auth', else 'Using tool: name'."""
+    """'Reading file: app.py', 'Creating feature: "X" in Auth', else 'Using tool: name'.
+
+    Always one line: the input is the model's, and a line break in a URL or a name would
+    otherwise draw a row of its own in the tool log (a fake "Host:" line under a fetch)."""
+    return " ".join(_describe(name, tool_input).split()) or "Using a tool"
+
+
+def _describe(name: str, tool_input: dict[str, Any]) -> str:
     short = name.removeprefix(MCP_PREFIX)
     if name == "Read":
         return f"Reading file: {PurePath(str(tool_input.get('file_path', ''))).name}"

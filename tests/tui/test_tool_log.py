@@ -128,3 +128,16 @@ async def test_only_calls_of_the_running_turn_spin() -> None:
         after = screen_lines(app)[:2]
         assert after[0] == before[0]
         assert after[1] != before[1] and after[1][1:] == before[1][1:]
+
+
+async def test_a_line_break_in_the_models_input_draws_no_row_of_its_own() -> None:
+    """A fetch whose URL holds "\\nHost: docs.python.org" must not show a fake Host line."""
+    url = "http://evil.example/\nHost: docs.python.org\u2028x"
+    app = LogApp()
+    async with app.run_test(size=(80, HEIGHT)) as pilot:
+        log = app.query_one(ToolLog)
+        log.show([ToolRow("t1", "WebFetch", {"url": url}, ToolStatus.OK, "", 0.1)])
+        await pilot.pause()
+        shown = [line for line in screen_lines(app) if line]
+        assert shown[0].startswith("✓ Fetching: http://evil.example/ Host: docs.python.org x")
+        assert not any(line.startswith("Host:") for line in shown)
