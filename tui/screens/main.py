@@ -196,6 +196,7 @@ class MainScreen(Screen[None]):
     async def on_mount(self) -> None:
         settings = self.services.settings
         self.title = f"assistant-tui · {settings.project.name}"
+        self.query_one(TitleBar).path = str(settings.project)  # the first to go when narrow
         self.sub_title = f"{settings.project} · {settings.model}"
         self.query_one(PromptInput).focus()  # AUTO_FOCUS waits for the terminal's focus (web)
         self.startup()

@@ -1,0 +1,56 @@
+"""Issue 15 D9, narrow terminals: what an 80x24 or 60x20 terminal paints, read from the screen.
+
+The header kept its path and lost the session state; both side panels at 80 columns left the chat
+6 columns wide; the help dialog was cut at the sides at 60 columns. A key pressed while the app
+was starting (F4) had its focus taken back by the prompt.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.tui.screen import screen_rows
+from tests.tui.test_app import ask
+from tui.demo.model_server import Turn
+
+NAME = "narrow-terminals"  # long enough that at 60 columns the header drops the path
+CHAT_AT_LEAST = 50
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The sample project under a longer name (app_factory builds the app on this fixture)."""
+    path = tmp_path / NAME
+    path.mkdir()
+    (path / "app.py").write_text("def main():\n    return 42\n")
+    return path
+
+
+def header(app: Any) -> str:
+    return screen_rows(app)[0].strip()
+
+
+@pytest.mark.parametrize(
+    ("size", "wanted"),
+    [
+        ((80, 24), f"assistant-tui · {NAME} — …/{NAME} · scripted · ready"),
+        ((60, 20), f"assistant-tui · {NAME} — scripted · ready"),
+    ],
+)
+async def test_narrow_header_shortens_the_path_never_the_state(
+    app_factory: Any, size: tuple[int, int], wanted: str
+) -> None:
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=size) as pilot:
+        await ask(pilot, "hello")
+        assert header(app) == wanted
+
+
+async def test_narrow_header_cuts_the_title_last(app_factory: Any) -> None:
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=(40, 16)) as pilot:
+        await ask(pilot, "hello")
+        top = header(app)
+        assert top.startswith("assistant-tui · narr") and "…" in top
+        assert top.endswith(" — scripted · ready") and len(top) <= 40
