@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 
 from tests.tui.screen import screen_rows
-from tests.tui.test_app import ask
+from tests.tui.test_app import ask, settled
 from tui.demo.model_server import Turn
+from tui.widgets.chat_pane import ChatPane
 
 NAME = "narrow-terminals"  # long enough that at 60 columns the header drops the path
-CHAT_AT_LEAST = 50
+CHAT_AT_LEAST = 80 - 44  # at 80 columns beside one panel, the widest (the backlog): never two
 
 
 @pytest.fixture
@@ -54,3 +55,39 @@ async def test_narrow_header_cuts_the_title_last(app_factory: Any) -> None:
         top = header(app)
         assert top.startswith("assistant-tui · narr") and "…" in top
         assert top.endswith(" — scripted · ready") and len(top) <= 40
+
+
+def painted(app: Any) -> str:
+    return "\n".join(screen_rows(app))
+
+
+def chat_width(app: Any) -> int:
+    return int(app.screen.query_one(ChatPane).region.width)
+
+
+async def test_narrow_one_side_panel_at_a_time(app_factory: Any) -> None:
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+b")
+        await settled(pilot)
+        assert "Conversations" in painted(app) and "Tool calls" not in painted(app)
+        await pilot.press("ctrl+t")  # the tool log takes the sidebar's room
+        await settled(pilot)
+        assert "Tool calls" in painted(app) and "Conversations" not in painted(app)
+        assert chat_width(app) >= CHAT_AT_LEAST
+        await pilot.press("ctrl+b")
+        await settled(pilot)
+        assert "Conversations" in painted(app) and "Tool calls" not in painted(app)
+        await pilot.press("f4")  # the backlog, in the tool log's place, makes room the same way
+        await settled(pilot)
+        assert "Backlog" in painted(app) and "Conversations" not in painted(app)
+        assert chat_width(app) >= CHAT_AT_LEAST
+
+
+async def test_narrow_rule_leaves_wide_terminals_alone(app_factory: Any) -> None:
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=(140, 30)) as pilot:
+        await settled(pilot)
+        assert "Conversations" in painted(app) and "Tool calls" in painted(app)
+        await pilot.press("ctrl+b", "ctrl+b", "ctrl+t", "ctrl+t")
+        await settled(pilot)
+        assert "Conversations" in painted(app) and "Tool calls" in painted(app)
