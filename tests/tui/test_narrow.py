@@ -7,6 +7,7 @@ was starting (F4) had its focus taken back by the prompt.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from tui.demo.model_server import Turn
 from tui.widgets.chat_pane import ChatPane
 
 NAME = "narrow-terminals"  # long enough that at 60 columns the header drops the path
+HINT = "↑ ↓ PgUp PgDn scroll · Esc closes · Ctrl+P: command palette"
 CHAT_AT_LEAST = 80 - 44  # at 80 columns beside one panel, the widest (the backlog): never two
 
 
@@ -91,3 +93,18 @@ async def test_narrow_rule_leaves_wide_terminals_alone(app_factory: Any) -> None
         await pilot.press("ctrl+b", "ctrl+b", "ctrl+t", "ctrl+t")
         await settled(pilot)
         assert "Conversations" in painted(app) and "Tool calls" in painted(app)
+
+
+async def test_narrow_help_fits_and_scrolls_at_60x20(app_factory: Any) -> None:
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=(60, 20)) as pilot:
+        await settled(pilot)
+        await pilot.press("f1")
+        await settled(pilot)
+        rows = screen_rows(app)
+        assert any(re.fullmatch(r" *█▀+█ *", row) for row in rows), rows  # both top corners
+        assert any(re.fullmatch(r" *█▄+█ *", row) for row in rows), rows  # both bottom corners
+        words = " ".join(" ".join(row.strip(" █").split()) for row in rows)
+        assert HINT in words  # the hint, whole (wrapped: the dialog is narrower than it)
+        await pilot.press("end")
+        await settled(pilot)
+        assert "Back to the prompt" in painted(app)  # the last key of the last group
