@@ -12,11 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
+from textual.message import Message
 
 from tests.tui.screen import screen_rows
 from tests.tui.test_app import ask, settled
 from tui.demo.model_server import Turn
+from tui.screens.main import MainScreen
 from tui.widgets.chat_pane import ChatPane
+from tui.widgets.prompt_input import PromptInput
 
 NAME = "narrow-terminals"  # long enough that at 60 columns the header drops the path
 HINT = "↑ ↓ PgUp PgDn scroll · Esc closes · Ctrl+P: command palette"
@@ -108,3 +112,26 @@ async def test_narrow_help_fits_and_scrolls_at_60x20(app_factory: Any) -> None:
         await pilot.press("end")
         await settled(pilot)
         assert "Back to the prompt" in painted(app)  # the last key of the last group
+
+
+async def test_f4_during_launch_keeps_the_backlog_focused(app_factory: Any) -> None:
+    """In a terminal a key can arrive before the main screen mounted: its focus must stand."""
+
+    async with app_factory([Turn(text="ok")]) as (app, _):
+        sent: list[Message] = []
+
+        def press_f4_while_composing(message: Message) -> None:
+            composing = isinstance(message, events.Compose)
+            if composing and isinstance(message._sender, MainScreen) and not sent:
+                sent.append(message)  # once: the key a user pressed while the app started
+                app.post_message(events.Key("f4", None))
+
+        async with app.run_test(size=(80, 24), message_hook=press_f4_while_composing) as pilot:
+            await settled(pilot)
+            assert sent and "Backlog" in painted(app)
+            await pilot.press("x")
+            await settled(pilot)
+            prompt = app.screen.query_one(PromptInput)
+            row = screen_rows(app)[prompt.content_region.y]
+            assert "x" not in row[prompt.content_region.x : prompt.content_region.right]
+            assert app.focused is not None and app.focused.id == "backlog-ready"

@@ -200,8 +200,17 @@ class MainScreen(Screen[None]):
         self.title = f"assistant-tui · {settings.project.name}"
         self.query_one(TitleBar).path = str(settings.project)  # the first to go when narrow
         self.sub_title = f"{settings.project} · {settings.model}"
-        self.query_one(PromptInput).focus()  # AUTO_FOCUS waits for the terminal's focus (web)
+        self._first_focus()
         self.startup()
+
+    def _first_focus(self) -> None:
+        """Focus the prompt at launch, now, unless a key pressed meanwhile chose another widget.
+
+        AUTO_FOCUS waits for the terminal's focus (web), so the prompt is focused here. In a
+        terminal a key (F4) can be handled before this screen mounts: a focus it already set is
+        kept, and one it queued comes after this one, which is set at once (not queued)."""
+        if self.focused is None:
+            self.set_focus(self.query_one(PromptInput))
 
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def startup(self) -> None:
