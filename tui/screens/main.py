@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.worker import Worker, WorkerState
 
@@ -48,6 +49,7 @@ TOOL_ROWS = 200  # newest tool calls listed when a conversation opens
 SIDEBAR_PAGE = 200  # conversations listed at first; the next page near the end
 FOUND_CONTEXT = 5  # messages shown above one opened from search
 NARROW = 100
+CHAT_MIN = 50  # columns the chat keeps when a side panel is shown: the other side makes room
 UNANSWERED = (MessageStatus.ERROR, MessageStatus.INTERRUPTED)  # replies Ctrl+R asks again for
 
 
@@ -196,9 +198,19 @@ class MainScreen(Screen[None]):
     async def on_mount(self) -> None:
         settings = self.services.settings
         self.title = f"assistant-tui · {settings.project.name}"
+        self.query_one(TitleBar).path = str(settings.project)  # the first to go when narrow
         self.sub_title = f"{settings.project} · {settings.model}"
-        self.query_one(PromptInput).focus()  # AUTO_FOCUS waits for the terminal's focus (web)
+        self._first_focus()
         self.startup()
+
+    def _first_focus(self) -> None:
+        """Focus the prompt at launch, now, unless a key pressed meanwhile chose another widget.
+
+        AUTO_FOCUS waits for the terminal's focus (web), so the prompt is focused here. In a
+        terminal a key (F4) can be handled before this screen mounts: a focus it already set is
+        kept, and one it queued comes after this one, which is set at once (not queued)."""
+        if self.focused is None:
+            self.set_focus(self.query_one(PromptInput))
 
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def startup(self) -> None:
@@ -843,10 +855,36 @@ class MainScreen(Screen[None]):
         await self.open_conversation(conversation, hit.message_id)
 
     def action_toggle_sidebar(self) -> None:
-        self.query_one("#sidebar").toggle_class("-hidden")
+        sidebar = self.query_one("#sidebar")
+        sidebar.toggle_class("-hidden")
+        self._make_room(sidebar)
 
     def action_toggle_tools(self) -> None:
-        self.query_one(ToolLog).toggle_class("-hidden")
+        tools = self.query_one(ToolLog)
+        tools.toggle_class("-hidden")
+        self._make_room(tools)
+
+    def _make_room(self, shown: Widget) -> None:
+        """Hide the other side's panel if ``shown`` and it would leave the chat under CHAT_MIN.
+
+        At 80 columns the sidebar and the tool log together left the chat 6 columns wide: on a
+        narrow terminal one side panel at a time is what can be read."""
+        if shown.has_class("-hidden"):
+            return
+        left = [self.query_one("#sidebar")]
+        right = [w for w in self.query("#body > *") if w.id in ("tools", "backlog")]
+        others = [w for w in (right if shown in left else left) if not w.has_class("-hidden")]
+        taken = sum(self._panel_width(w) for w in [shown, *others])
+        if others and self.size.width - taken < CHAT_MIN:
+            for other in others:
+                other.add_class("-hidden")
+                if other.has_focus_within:
+                    self.query_one(PromptInput).focus()
+
+    def _panel_width(self, panel: Widget) -> int:
+        """A side panel's width as styled (it may be hidden, so not its laid-out size)."""
+        width = panel.styles.width
+        return int(width.resolve(self.size, self.app.size)) if width is not None else 0
 
     async def action_toggle_backlog(self) -> None:
         """Show the backlog in the tool log's place (F4 again brings the log back)."""
@@ -856,6 +894,7 @@ class MainScreen(Screen[None]):
         if showing:
             self.tools_were_hidden = tools.has_class("-hidden")
             tools.add_class("-hidden")
+            self._make_room(pane)
             pane.shown()
             pane.query_one("#backlog-ready").focus()
         else:
