@@ -154,6 +154,11 @@ class Settings:
                 env.setdefault(name, value)
         return env
 
+    def api_url(self) -> str:
+        """The Messages API the CLI talks to (the environment wins over the .env file)."""
+        merged = {**self.env, **os.environ}
+        return merged.get("ANTHROPIC_BASE_URL") or "https://api.anthropic.com"
+
     def credentials_missing(self) -> bool:
         """True when neither a key, a token, nor a Claude Code login can be found."""
         merged = {**self.env, **os.environ}

@@ -72,10 +72,12 @@ async def test_ask_json_events_and_failure_exit(
         assert "TextDelta" in events
         code, out, err = await run_cli("ask", *common, "bad", env=env)
         assert code == 1 and out == ""
-        assert err.strip() == (
+        *retries, last = err.strip().splitlines()
+        assert last == (
             "assistant-tui: The API rejected the credentials (401); check ANTHROPIC_API_KEY or "
             "ANTHROPIC_AUTH_TOKEN."
         )
+        assert retries == ["note: retrying, attempt 2 of 2: credentials rejected (401)"]
 
 
 async def test_bad_input_is_one_sentence(isolated: Path, tmp_path: Path) -> None:

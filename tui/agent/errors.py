@@ -38,6 +38,15 @@ def api_failure(status: int | None, result: str | None, errors: Sequence[str] | 
     return f"The answer failed: {detail}; {RETRY}."
 
 
+def unreachable(url: str, attempts: int) -> str:
+    """The API could not be reached at all: say so at once instead of after minutes of retries."""
+    return (
+        f"The API at {url} could not be reached ({attempts} attempts got no answer: the "
+        "connection was refused, the name was not found, or TLS failed); check the network and "
+        f"ANTHROPIC_BASE_URL, then {RETRY}."
+    )
+
+
 def connection_failure(error: BaseException) -> str:
     """Explain why the Claude CLI could not start or stopped talking."""
     name = type(error).__name__

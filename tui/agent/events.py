@@ -57,6 +57,40 @@ class Asked:
 
 
 @dataclass(frozen=True)
+class Retrying:
+    """The CLI failed to reach the API and tries again (its ``api_retry``); ``status`` is the
+    HTTP status, None when no answer came at all (refused, unknown name, TLS)."""
+
+    attempt: int
+    max_retries: int
+    status: int | None
+    delay_s: float
+    answered: bool = False  # the failed attempt got some answer (a stream that dropped)
+
+    @property
+    def reason(self) -> str:
+        return retry_reason(self.status)
+
+    def line(self) -> str:
+        """What the status line says while the CLI waits to try again."""
+        return f"retrying, attempt {self.attempt + 1} of {self.max_retries + 1}: {self.reason}"
+
+
+def retry_reason(status: int | None) -> str:
+    """Why a request is retried, in a few words."""
+    if status is None:
+        return "no connection"
+    names = {
+        401: "credentials rejected",
+        429: "rate limited",
+        500: "server error",
+        503: "unavailable",
+        529: "overloaded",
+    }
+    return f"{names.get(status, 'HTTP error')} ({status})"
+
+
+@dataclass(frozen=True)
 class Notice:
     """Something the user should know that is not an error (e.g. history replayed)."""
 
@@ -86,6 +120,7 @@ Event = (
     | ToolStarted
     | ToolFinished
     | Asked
+    | Retrying
     | Notice
     | TurnFinished
     | TurnFailed

@@ -17,11 +17,12 @@ from typing import Any
 
 from tui.agent.approval import ASKED, Question
 from tui.agent.budget import TurnBudget
-from tui.agent.errors import NO_CREDENTIALS, connection_failure
+from tui.agent.errors import NO_CREDENTIALS, connection_failure, unreachable
 from tui.agent.events import (
     Asked,
     Event,
     Notice,
+    Retrying,
     TextDelta,
     TextReplaced,
     ToolFinished,
@@ -38,6 +39,10 @@ from tui.models import Message, MessageStatus, Role, ToolStatus
 from tui.storage import Store, StoreError
 
 FLUSH_INTERVAL = 0.5
+# Retries of a request that got no answer at all before the turn fails. The CLI would go on for
+# ten, backing off to minutes; three take about 4 s. Retries of an answer (429, 529, a dropped
+# stream) keep the CLI's backoff.
+UNREACHABLE_AFTER = 3
 
 
 def replay_prompt(history: list[Message], text: str) -> str:
@@ -243,6 +248,8 @@ class _Turn:
         self.flushed_at = 0.0
         self.done = False
         self._closing: asyncio.Future[None] | None = None
+        self.unanswered = 0  # retries in a row that got no answer at all (see _no_answer)
+        self.retrying = False  # the CLI waits to try a request again
 
     async def _reply(self) -> int:
         if self.reply_id is None:
@@ -262,8 +269,10 @@ class _Turn:
                     yield await self.asked(message)
                     continue
                 if message is STALLED:
-                    # A long tool call, or one waiting for the user, is not a stall.
-                    if not self.translator.running_tools and not approvals.pending:
+                    # A long tool call, one waiting for the user, or the CLI backing off before
+                    # a retry (the status line says so) is not a stall.
+                    calm = self.translator.running_tools or approvals.pending or self.retrying
+                    if not calm:
                         yield Notice(
                             f"The model has sent nothing for {quiet:g} s; press Esc (Ctrl+C in "
                             "a shell) to stop waiting, then retry."
@@ -271,6 +280,11 @@ class _Turn:
                     continue
                 for event in self.translator.feed(message):
                     yield await self.persist(event)
+                    if self._no_answer(event) >= UNREACHABLE_AFTER:
+                        url = self.session.settings.api_url()
+                        yield await self.fail(unreachable(url, self.unanswered))
+                        await self.session.close()  # the failure is on screen; the CLI stops
+                        return
         except Exception as error:  # the SDK's errors: missing CLI, process died, bad JSON
             await self.session.close()
             yield await self.fail(connection_failure(error))
@@ -280,6 +294,15 @@ class _Turn:
             yield await self.fail(
                 "The Claude CLI ended the answer without a result; press ctrl+r to retry."
             )
+
+    def _no_answer(self, event: Event) -> int:
+        """How many retries in a row got no answer at all (0 once anything came)."""
+        if isinstance(event, Retrying):
+            self.unanswered = 0 if event.answered or event.status else self.unanswered + 1
+            self.retrying = True
+        elif not isinstance(event, Notice):
+            self.unanswered, self.retrying = 0, False
+        return self.unanswered
 
     async def asked(self, question: Question) -> Asked:
         """The turn pauses on the user: what streamed so far is stored before they are asked,

@@ -15,6 +15,7 @@ from typing import Any
 from tui.agent.errors import api_failure
 from tui.agent.events import (
     Event,
+    Retrying,
     TextDelta,
     TextReplaced,
     ToolFinished,
@@ -42,6 +43,7 @@ class Translator:
         self.decisions = decisions if decisions is not None else {}  # the guard's, by tool id
         self._tool_started: dict[str, tuple[float, str]] = {}
         self._attempt_base = ""  # the answer before the message now streaming, for retries
+        self._answered = False  # the API answered something since the last retry
 
     @property
     def text(self) -> str:
@@ -67,7 +69,8 @@ class Translator:
         if kind == "ResultMessage":
             return [self._result(message)]
         if kind == "SystemMessage" and message.subtype == "api_retry":
-            return self._retry()
+            answered, self._answered = self._answered, False
+            return [*self._retry(), _retrying(message.data, answered)]
         return []
 
     def _retry(self) -> list[Event]:
@@ -78,6 +81,7 @@ class Translator:
         return [TextReplaced(self.text)]
 
     def _stream(self, event: dict[str, Any]) -> list[Event]:
+        self._answered = True
         kind = event.get("type")
         if kind == "message_start":
             replaced = bool(self.pending)
@@ -163,3 +167,20 @@ def _usage(message: Any) -> TurnUsage:
         cost_usd=float(message.total_cost_usd or 0.0),
         duration_ms=int(message.duration_ms or 0),
     )
+
+
+def _retrying(data: Any, answered: bool) -> Retrying:
+    """An ``api_retry`` system message as an event (its fields as the CLI sends them)."""
+    data = data if isinstance(data, dict) else {}
+    status = data.get("error_status")
+    return Retrying(
+        attempt=_int(data.get("attempt"), 1),
+        max_retries=_int(data.get("max_retries"), 10),
+        status=status if isinstance(status, int) else None,
+        delay_s=_int(data.get("retry_delay_ms"), 0) / 1000,
+        answered=answered,
+    )
+
+
+def _int(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default

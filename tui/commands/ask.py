@@ -12,6 +12,7 @@ from typing import Any
 from tui.agent.events import (
     Event,
     Notice,
+    Retrying,
     TextDelta,
     TextReplaced,
     ToolFinished,
@@ -98,6 +99,8 @@ class TextPrinter:
             print(f"· {inert(describe(event.name, event.input))}", file=sys.stderr, flush=True)
         elif isinstance(event, ToolFinished) and event.status != "ok":
             print(f"  {event.status}: {inert(event.result[:200])}", file=sys.stderr, flush=True)
+        elif isinstance(event, Retrying):
+            print(f"note: {event.line()}", file=sys.stderr, flush=True)
         elif isinstance(event, Notice):
             print(f"note: {event.text}", file=sys.stderr, flush=True)
         elif isinstance(event, TurnFinished):

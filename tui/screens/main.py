@@ -493,6 +493,7 @@ class MainScreen(Screen[None]):
         """Hand one event of the conversation on screen to the widget it concerns."""
         from tui.agent.events import (
             Notice,
+            Retrying,
             TextDelta,
             TextReplaced,
             ToolFinished,
@@ -502,6 +503,10 @@ class MainScreen(Screen[None]):
         )
 
         chat, tools = self.query_one(ChatPane), self.query_one(ToolLog)
+        if self.query_one(StatusBar).state.startswith("retrying") and not isinstance(
+            event, Retrying | Notice
+        ):
+            self.status("answering")  # the retry went through
         if isinstance(event, TextDelta | TextReplaced):
             await chat.follow(live)
         elif isinstance(event, ToolStarted):
@@ -516,6 +521,8 @@ class MainScreen(Screen[None]):
                     pane.changed()
         elif isinstance(event, Notice):
             toast(self, event.text)
+        elif isinstance(event, Retrying):
+            self.status(event.line())  # stays until the answer goes on (Esc stops it)
         elif isinstance(event, TurnFinished):
             await chat.end(live, event.status, None)
             self.status("ready" if event.status is MessageStatus.COMPLETE else "interrupted", event)
