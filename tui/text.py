@@ -26,6 +26,11 @@ def _visible(match: re.Match[str]) -> str:
     return f"<{code:#04x}>"
 
 
+def count_of(messages: int) -> str:
+    """'1 message', '2 messages' (the sidebar and `history` said '1 msgs')."""
+    return f"{messages} message" if messages == 1 else f"{messages} messages"
+
+
 _FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1[ \t]*$", re.M | re.S)
 
 

@@ -49,7 +49,7 @@ async def test_ask_streams_stores_and_continues(
         )
         assert code == 0 and out == "Then nothing else.\n"
         code, listing, _ = await run_cli("history", "--project", str(project), "--db", db)
-        assert code == 0 and "4 msgs  Which files?" in listing
+        assert code == 0 and "4 messages  Which files?" in listing
         conv_id = listing.split()[0]
         code, shown, _ = await run_cli("history", "--project", str(project), "--db", db, conv_id)
         assert "Searching for files: *.py — ok" in shown and "Then nothing else." in shown

@@ -11,7 +11,7 @@ from typing import Any
 from tui.clock import local, relative
 from tui.commands.common import open_store, settings_from
 from tui.storage import StoreError
-from tui.text import inert
+from tui.text import count_of, inert
 from tui.tool_lines import describe
 
 
@@ -39,9 +39,9 @@ async def run(args: argparse.Namespace) -> int:
                 print(json.dumps([asdict(c) for c in conversations], default=str, indent=1))
             for c in conversations if not args.json else []:
                 mark = "*" if c.pinned else " "
+                size = count_of(c.message_count)
                 print(
-                    f"{c.id:>6} {mark} {relative(c.updated_at):>12}  {c.message_count:>4} msgs  "
-                    f"{inert(c.title)}"
+                    f"{c.id:>6} {mark} {relative(c.updated_at):>12}  {size:>12}  {inert(c.title)}"
                 )
             if not conversations and not args.json:
                 print(f"No conversations yet for {settings.project}.", file=sys.stderr)

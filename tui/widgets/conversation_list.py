@@ -17,18 +17,13 @@ from textual.widgets.option_list import Option
 
 from tui.clock import relative
 from tui.models import Conversation
-from tui.text import inert
+from tui.text import count_of, inert
 from tui.widgets.empty_hint import EmptyHint
 
 NEAR_END = 20  # rows from the end at which the next page is asked for
 DEEPEST = 3  # branches of branches indent no further than this
 NONE_YET = "No conversations yet. Type a question below and press Enter."
 NONE_MATCH = "No title matches the filter; Esc clears it."
-
-
-def count_of(messages: int) -> str:
-    """'1 message', '2 messages': the sidebar said '1 msgs'."""
-    return f"{messages} message" if messages == 1 else f"{messages} messages"
 
 
 def threaded(conversations: Iterable[Conversation]) -> list[tuple[Conversation, int]]:
