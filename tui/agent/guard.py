@@ -42,7 +42,7 @@ from boundary.secrets import (
 )
 from mcp_server.tools import TOOLS
 from tui.agent.approval import BY_YOU, WRITE_TOOLS, Approvals, Choice, new_question
-from tui.agent.web import WEB_TOOLS, Verdict, WebPolicy, not_allowed
+from tui.agent.web import WEB_TOOLS, Verdict, WebPolicy
 from tui.tool_lines import MCP_PREFIX
 
 READ_TOOLS = ("Read", "Glob", "Grep", "WebFetch", "WebSearch")
@@ -151,10 +151,7 @@ class Guard:
                 tool_input.get("glob"), "glob"
             )
         if tool in WEB_TOOLS:
-            verdict = self._web_rules(tool, tool_input)
-            if verdict.action == "ask":
-                return not_allowed(verdict.text, str(tool_input.get("url") or ""))
-            return None if verdict.action == "allow" else verdict.text
+            return self._web_rules(tool, tool_input).denial(tool_input)
         if tool in WRITE_TOOLS and not self._backlog_allowed():
             return BACKLOG_NOT_ALLOWED
         return None
@@ -163,16 +160,18 @@ class Guard:
         """``decide``, except that in the app a call needing the user's say waits for it; the
         decision on a web call or a backlog write is kept for the tool log."""
         interactive = self.approvals.interactive
-        if tool in WEB_TOOLS:
+        if tool in WEB_TOOLS:  # allowed tools both: the rest of ``decide`` has nothing to add
             verdict = self._web_rules(tool, tool_input)
             if verdict.action == "ask" and interactive:
                 return await self._ask("web", tool, tool_input, use_id)
             self.decisions[use_id] = _decision(verdict)
-        elif tool in WRITE_TOOLS:
+            return verdict.denial(tool_input)
+        if tool in WRITE_TOOLS:
             who = self._backlog_allowed()
             if who is None and interactive:
                 return await self._ask("backlog", tool, tool_input, use_id)
             self.decisions[use_id] = who or "denied: backlog writes not allowed (nobody to ask)"
+            return None if who else BACKLOG_NOT_ALLOWED
         return self.decide(tool, tool_input)
 
     def _web_rules(self, tool: str, tool_input: dict[str, Any]) -> Verdict:

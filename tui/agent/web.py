@@ -139,6 +139,14 @@ class Verdict:
     action: str  # "allow" | "deny" | "ask"
     text: str
 
+    def denial(self, tool_input: dict[str, object]) -> str | None:
+        """None to allow, else the reason for the model; "ask" with nobody to ask denies."""
+        if self.action == "allow":
+            return None
+        if self.action == "ask":
+            return not_allowed(self.text, str(tool_input.get("url") or ""))
+        return self.text
+
 
 @dataclass(frozen=True)
 class WebPolicy:
@@ -149,12 +157,7 @@ class WebPolicy:
 
     def decide(self, tool: str, tool_input: dict[str, object]) -> str | None:
         """None to allow, else the reason for the denial: what happens when nobody is asked."""
-        verdict = self.judge(tool, tool_input)
-        if verdict.action == "allow":
-            return None
-        if verdict.action == "deny":
-            return verdict.text
-        return not_allowed(verdict.text, str(tool_input.get("url") or ""))
+        return self.judge(tool, tool_input).denial(tool_input)
 
     def judge(self, tool: str, tool_input: dict[str, object]) -> Verdict:
         """The rules alone; "ask" is for a host nobody allowed yet, in ``ask`` mode."""
