@@ -123,15 +123,16 @@ class Settings:
             or merged.get("ANTHROPIC_DEFAULT_OPUS_MODEL")
             or DEFAULT_MODEL
         )
+        config = load_config()  # read once for every setting it holds
         return cls(
             project=root.resolve(),
             db=database_path(db),
             model=chosen,
             env=extra,
             allow_secrets=allow_secrets,
-            web=_web_mode(web),
+            web=_web_mode(web, config),
             allow_web=parse_hosts(allow_web or ""),
-            backlog_writes="on" if allow_backlog_writes else _backlog_mode(),
+            backlog_writes="on" if allow_backlog_writes else _backlog_mode(config),
         )
 
     def cli_env(self) -> dict[str, str]:
@@ -172,9 +173,9 @@ class Settings:
         return Path(merged.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude")
 
 
-def _web_mode(flag: str | None) -> str:
+def _web_mode(flag: str | None, config: AppConfig) -> str:
     """--web wins, then config.toml's ``web``, else "ask"; anything else is one sentence."""
-    chosen = flag or load_config().web or "ask"
+    chosen = flag or config.web or "ask"
     if chosen not in WEB_MODES:
         raise ConfigError(
             f"The web mode {chosen!r} is not one of {', '.join(WEB_MODES)}; check --web or the "
@@ -183,9 +184,9 @@ def _web_mode(flag: str | None) -> str:
     return chosen
 
 
-def _backlog_mode() -> str:
+def _backlog_mode(config: AppConfig) -> str:
     """config.toml's ``backlog_writes``, else "ask"; anything else is one sentence."""
-    chosen = load_config().backlog_writes or "ask"
+    chosen = config.backlog_writes or "ask"
     if chosen not in BACKLOG_MODES:
         raise ConfigError(
             f"The backlog_writes setting {chosen!r} is not one of {', '.join(BACKLOG_MODES)}; "
