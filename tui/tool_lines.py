@@ -6,6 +6,7 @@ from pathlib import PurePath
 from typing import Any
 
 MCP_PREFIX = "mcp__features__"  # how the CLI names our backlog server's tools
+ASKED = "asked: waiting for your answer"  # a call's decision while the user is asked about it
 
 
 def describe(name: str, tool_input: dict[str, Any]) -> str:

@@ -20,10 +20,10 @@ from tests.backlog_db import make_backlog
 from tests.reliability.test_web_access import recording_proxy, use_proxy
 from tests.tui.screen import screen_rows
 from tests.tui.test_app import SIZE, until
-from tui.agent.approval import ASKED
 from tui.demo.model_server import ModelServer, ToolCall, Turn
 from tui.screens.approval_dialog import ApprovalDialog
 from tui.screens.main import MainScreen
+from tui.tool_lines import ASKED
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.tool_log import ToolLog
 

@@ -51,7 +51,6 @@ BY_YOU = {
     Choice.PROJECT: "allowed by you for this project",
     Choice.DENY: "denied by you",
 }
-ASKED = "asked: waiting for your answer"
 
 
 @dataclass(eq=False)

@@ -15,7 +15,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-from tui.agent.approval import ASKED, Question
+from tui.agent.approval import Question
 from tui.agent.budget import TurnBudget
 from tui.agent.errors import NO_CREDENTIALS, connection_failure, unreachable
 from tui.agent.events import (
@@ -37,6 +37,7 @@ from tui.agent.translate import Translator
 from tui.clock import now
 from tui.models import Message, MessageStatus, Role, ToolStatus
 from tui.storage import Store, StoreError
+from tui.tool_lines import ASKED
 
 FLUSH_INTERVAL = 0.5
 # Retries of a request that got no answer at all before the turn fails. The CLI would go on for

@@ -536,7 +536,7 @@ class MainScreen(Screen[None]):
     async def question_asked(self, key: int, question: Question) -> None:
         """A call of conversation ``key`` waits for the user: ask now if it is on screen, else
         mark it in the sidebar (●?) and ask when it is opened."""
-        from tui.agent.approval import ASKED
+        from tui.tool_lines import ASKED
 
         self.questions.setdefault(key, []).append(question)
         question.answer.add_done_callback(lambda _: self.question_settled(key, question))

@@ -25,7 +25,7 @@ from textual.strip import Strip
 
 from tui.models import ToolStatus
 from tui.text import inert
-from tui.tool_lines import describe
+from tui.tool_lines import ASKED, describe
 from tui.widgets.empty_hint import EmptyHint
 
 NO_CALLS = (
@@ -74,7 +74,7 @@ def label(row: ToolRow, frame: int = 0) -> Text:
     if row.decision:
         text.append(
             f" · {row.decision}",
-            style="bold yellow" if row.decision.startswith("asked: waiting") else "dim",
+            style="bold yellow" if row.decision == ASKED else "dim",
         )
     if row.expanded:
         text.append("\ninput: ", style="dim")
