@@ -53,63 +53,59 @@ CHAT_MIN = 50  # columns the chat keeps when a side panel is shown: the other si
 UNANSWERED = (MessageStatus.ERROR, MessageStatus.INTERRUPTED)  # replies Ctrl+R asks again for
 
 
-class ActionCommands(Provider):
+class ListedCommands(Provider):
+    """Palette entries from a list of (title, what to run, help); titles drawn as Text."""
+
+    def entries(self) -> list[tuple[str, Any, str]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for title, run, help_text in self.entries():  # Text: a title may hold a model's host
+            yield DiscoveryHit(Text(title), run, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, run, help_text in self.entries():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), run, help=help_text)
+
+
+class ActionCommands(ListedCommands):
     """Every action of the main screen in the command palette (Ctrl+P), with its keys."""
 
-    def _commands(self) -> list[tuple[str, str, str]]:
+    def entries(self) -> list[tuple[str, Any, str]]:
         screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return []
         found = []
         for binding in MainScreen.BINDINGS:
             if isinstance(binding, Binding) and binding.description:
                 keys = ", ".join(
                     self.app.get_key_display(Binding(k, "")) for k in binding.key.split(",")
                 )
-                found.append((binding.description, binding.action, keys))
-        return found if isinstance(screen, MainScreen) else []
-
-    async def discover(self) -> Hits:
-        for title, action, keys in self._commands():
-            yield DiscoveryHit(title, partial(self.screen.run_action, action), help=keys)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, action, keys in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(title),
-                    partial(self.screen.run_action, action),
-                    help=keys,
+                found.append(
+                    (binding.description, partial(screen.run_action, binding.action), keys)
                 )
+        return found
 
 
-class WebHostCommands(Provider):
+class WebHostCommands(ListedCommands):
     """The hosts always allowed for this project, each with a palette entry that revokes it."""
 
-    def _hosts(self) -> list[str]:
-        manager = getattr(self.app, "manager", None)
-        return sorted(manager.project_hosts.hosts) if manager is not None else []
-
-    def _entries(self) -> list[tuple[str, Any]]:
+    def entries(self) -> list[tuple[str, Any, str]]:
         screen = self.screen
-        if not isinstance(screen, MainScreen):
+        manager = getattr(self.app, "manager", None)
+        if not isinstance(screen, MainScreen) or manager is None:
             return []
         return [
-            (f"Stop always allowing web access to {inert(host)}", partial(screen.revoke, host))
-            for host in self._hosts()
+            (
+                f"Stop always allowing web access to {inert(host)}",
+                partial(screen.revoke, host),
+                "remembered for this project",
+            )
+            for host in sorted(manager.project_hosts.hosts)
         ]
-
-    async def discover(self) -> Hits:
-        for title, run in self._entries():  # a host came from the model: Text, never markup
-            yield DiscoveryHit(Text(title), run, text=title, help="remembered for this project")
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, run in self._entries():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), run, help="remembered for this project")
 
 
 class MainScreen(Screen[None]):
