@@ -13,8 +13,7 @@ import pytest
 
 from tests.e2e.test_commands import run_cli
 from tests.tui.screen import screen_rows
-from tests.tui.test_app import SIZE, until
-from tests.tui.test_approvals import send
+from tests.tui.test_app import SIZE, send, until
 from tui.agent.events import Retrying, TextDelta, TurnFailed, TurnFinished
 from tui.demo.model_server import Turn
 from tui.models import MessageStatus

@@ -26,13 +26,18 @@ from tui.widgets.tool_log import ToolLog
 SIZE = (140, 40)
 
 
-async def ask(pilot: Any, text: str) -> None:
-    """Type a question and press Enter, then wait until every turn worker is done."""
+async def send(pilot: Any, text: str) -> None:
+    """Type a question and press Enter, without waiting for the answer (it may wait on us)."""
     await pilot.app.workers.wait_for_complete()
     await pilot.click(PromptInput)
     for char in text:
         await pilot.press(char if char != " " else "space")
     await pilot.press("enter")
+
+
+async def ask(pilot: Any, text: str) -> None:
+    """Type a question and press Enter, then wait until every turn worker is done."""
+    await send(pilot, text)
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()

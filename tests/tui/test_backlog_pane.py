@@ -15,8 +15,8 @@ import pytest
 
 from tests.backlog_db import make_backlog
 from tests.tui.screen import screen_rows
-from tests.tui.test_app import SIZE, until
-from tests.tui.test_approvals import asked, send
+from tests.tui.test_app import SIZE, send, until
+from tests.tui.test_approvals import asked
 from tui.demo.model_server import ToolCall, Turn
 from tui.widgets.backlog_pane import BacklogPane, FeatureDetails
 from tui.widgets.tool_log import ToolLog

@@ -21,8 +21,7 @@ import pytest
 from tests.e2e.conftest import children_of
 from tests.e2e.test_tmux import screen_shows, tmux
 from tests.tui.screen import screen_rows
-from tests.tui.test_app import SIZE, until
-from tests.tui.test_approvals import send
+from tests.tui.test_app import SIZE, send, until
 from tui.demo.model_server import ModelServer, ToolCall, Turn
 
 SHOWN = "The backlog has five features; two pass."
