@@ -11,20 +11,35 @@ from tests.conftest import set_read_only
 from tui.models import Role, ToolStatus
 from tui.storage import Store, StoreError
 from tui.storage.database import _split_sql
-from tui.storage.schema import APPLICATION_ID, CORE, LATEST, STEPS
+from tui.storage.schema import APPLICATION_ID, LATEST, STEPS
 
 
-def make_version_1(path: Path) -> None:
-    """A file as the first release wrote it: core tables only, no FTS, no message counts."""
+def old_file(path: Path, version: int) -> sqlite3.Connection:
+    """A file as schema ``version`` left it, holding conversation 1 and nothing else yet;
+    the caller adds its rows, then ``finish`` stamps the version."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path)
-    for statement in _split_sql(CORE):
-        conn.execute(statement)
+    for step in STEPS[:version]:
+        for statement in _split_sql(step):
+            conn.execute(statement)
     conn.execute(
         "INSERT INTO conversations (id, project_path, project_name, title, created_at, updated_at)"
         " VALUES (1, '/p', 'p', 'old chat', '2025-01-01T10:00:00+00:00',"
         " '2025-01-01T10:05:00+00:00')"
     )
+    return conn
+
+
+def finish(conn: sqlite3.Connection, version: int) -> None:
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+
+
+def make_version_1(path: Path) -> None:
+    """A file as the first release wrote it: core tables only, no FTS, no message counts."""
+    conn = old_file(path, 1)
     conn.executemany(
         "INSERT INTO messages (conversation_id, role, content, created_at) VALUES (1, ?, ?, ?)",
         [
@@ -32,10 +47,7 @@ def make_version_1(path: Path) -> None:
             ("assistant", "The lexer lives in lex.py", "2025-01-01T10:05:00+00:00"),
         ],
     )
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute("PRAGMA user_version = 1")
-    conn.commit()
-    conn.close()
+    finish(conn, 1)
 
 
 async def test_old_version_upgrades_and_keeps_data(db_path: Path) -> None:
@@ -174,16 +186,7 @@ async def test_read_only_database_is_browsable_but_refuses_writes(
 
 def make_version_6(path: Path) -> None:
     """A file as schema 6 left it: tool calls unique per conversation and tool_use_id."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path)
-    for step in STEPS[:6]:
-        for statement in _split_sql(step):
-            conn.execute(statement)
-    conn.execute(
-        "INSERT INTO conversations (id, project_path, project_name, title, created_at, updated_at)"
-        " VALUES (1, '/p', 'p', 'old chat', '2025-01-01T10:00:00+00:00',"
-        " '2025-01-01T10:05:00+00:00')"
-    )
+    conn = old_file(path, 6)
     conn.executemany(
         "INSERT INTO messages (id, conversation_id, role, content, created_at)"
         " VALUES (?, 1, ?, ?, '2025-01-01T10:00:00+00:00')",
@@ -198,10 +201,7 @@ def make_version_6(path: Path) -> None:
             (None, "toolu_000004", '{"file_path": "gone.py"}', None, 0),  # its reply is gone
         ],
     )
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute("PRAGMA user_version = 6")
-    conn.commit()
-    conn.close()
+    finish(conn, 6)
 
 
 async def test_tool_calls_become_their_own_messages_and_keep_data(db_path: Path) -> None:
