@@ -458,3 +458,26 @@ async def test_the_purpose_cannot_fake_the_host_line(
         await pilot.press("escape")
         await finished(pilot)
         assert seen == []
+
+
+async def test_markup_and_escapes_in_the_request_are_shown_as_written(
+    app_factory: Any, monkeypatch: pytest.MonkeyPatch, armed_at_once: None
+) -> None:
+    """A feature's name holding markup or an escape sequence is drawn as its characters: no
+    action link, no style, no terminal command."""
+    feature = {
+        "category": "[b]UI[/b]",
+        "name": "[@click=app.quit]Dark mode[/]",
+        "description": "Clear \x1b[2J the screen.",
+        "steps": ["[$accent]open[/]"],
+    }
+    call = ToolCall("mcp__features__feature_create", feature)
+    turns = [Turn(match="plan it", tools=[call]), Turn(text="Done.")]
+    async with fetching(app_factory, monkeypatch, turns) as (app, _server, pilot, _seen):
+        await send(pilot, "plan it")
+        await asked(pilot)
+        shown = painted(app)
+        assert "[[b]UI[/b]] [@click=app.quit]Dark mode[/]" in shown, shown
+        assert "Clear \\u001b[2J the screen." in shown and "[$accent]open[/]" in shown
+        await pilot.press("escape")
+        await finished(pilot)
