@@ -42,7 +42,10 @@ class ToolStarted:
 
 @dataclass(frozen=True)
 class ToolFinished:
+    """A call's result; ``name`` is repeated so a consumer need not remember the start."""
+
     id: str
+    name: str
     result: str
     status: ToolStatus
     duration_s: float

@@ -125,6 +125,7 @@ class Translator:
             events.append(
                 ToolFinished(
                     block.tool_use_id,
+                    name,
                     text,
                     status,
                     time.monotonic() - started,
