@@ -12,6 +12,7 @@ from textual.app import App
 
 from tui.config import Settings, config_file, load_config
 from tui.screens.main import MainScreen
+from tui.services import Services
 from tui.storage import StoreError
 from tui.toast import toast
 
@@ -133,7 +134,7 @@ class AssistantApp(App[None]):
             with contextlib.suppress(StoreError):
                 await self.store.state_set("theme", theme)
 
-    async def open_services(self) -> None:
+    async def open_services(self) -> Services:
         """Open the history database (fast) and create the session manager (no SDK import)."""
         async with self._opening:  # keys pressed during startup wait here instead of failing
             if self.script is not None and self.demo_server is None:
@@ -156,6 +157,8 @@ class AssistantApp(App[None]):
                 saved = await self.store.state_get("theme")
                 if saved in self.available_themes:
                     self.theme = saved
+            assert self.manager is not None
+            return Services(self.settings, self.store, self.manager)
 
     def _on_signals(self) -> None:
         """SIGTERM, and SIGHUP when the terminal closes, quit as Ctrl+Q does (see on_unmount);

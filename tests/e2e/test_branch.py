@@ -56,8 +56,9 @@ async def test_branch_from_an_earlier_turn_forks_the_session_there(engine_factor
     stored = await engine.store.message_page(parent.id)
     q2 = next(m for m in stored if m.content.startswith("Q2"))
     a2 = next(m for m in stored if m.content.startswith("A2"))
-    branch = await engine.store.conversation_branch(parent.id, q2.id)  # a question: with A2
-    assert await engine.manager.branch(parent, branch)
+    made = await engine.manager.branch(parent, q2.id)  # a question: with A2
+    assert made.forked
+    branch = made.conversation
 
     events = await engine.turn("Q4 what next?", branch)
     assert isinstance(events[-1], TurnFinished)
@@ -89,8 +90,9 @@ async def test_branch_plan_survives_a_restart(engine_factory: Any) -> None:
     parent = await three_turns(engine)
     stored = await engine.store.message_page(parent.id)
     a1 = next(m for m in stored if m.content.startswith("A1"))
-    branch = await engine.store.conversation_branch(parent.id, a1.id)
-    assert await engine.manager.branch(parent, branch)
+    made = await engine.manager.branch(parent, a1.id)
+    assert made.forked
+    branch = made.conversation
     await engine.manager.close_all()
     engine.manager = SessionManager(engine.settings, engine.store)  # the app started again
 
@@ -110,8 +112,9 @@ async def test_branch_without_a_transcript_replays_up_to_the_branch_point(
     transcript_path(isolated / ".claude", project, parent.session_id).unlink()
     stored = await engine.store.message_page(parent.id)
     a2 = next(m for m in stored if m.content.startswith("A2"))
-    branch = await engine.store.conversation_branch(parent.id, a2.id)
-    assert not await engine.manager.branch(parent, branch)
+    made = await engine.manager.branch(parent, a2.id)
+    assert not made.forked
+    branch = made.conversation
 
     before = len(engine.server.message_requests)
     events = await engine.turn("Q4 without a session", branch)

@@ -17,7 +17,7 @@ from tests.e2e.conftest import children_of
 from tests.tui.screen import screen_rows
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
-from tui.screens.main import OLDER_PAGE, PAGE
+from tui.paging import OLDER_PAGE, PAGE
 from tui.widgets.chat_pane import AnswerView, ChatPane
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.prompt_input import PromptInput
@@ -308,7 +308,7 @@ async def test_narrow_terminal_hides_side_panels(app_factory: Any) -> None:
     async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.screen.query_one("#sidebar").has_class("-hidden")
-        assert app.screen.query_one(ToolLog).has_class("-hidden")
+        assert app.screen.query_one(ToolLog).region.width == 0  # not painted
         await pilot.press("ctrl+b")
         await pilot.pause()
         assert not app.screen.query_one("#sidebar").has_class("-hidden")

@@ -45,7 +45,7 @@ async def test_progress_ready_blocked_and_details(app_factory: Any, project: Pat
         await until(pilot, lambda: "passing" in pane_text(app), "the backlog was read")
         shown = pane_text(app)
         assert "1/5 passing · 1 in progress · 20.0%" in shown
-        assert app.screen.query_one(ToolLog).has_class("-hidden")
+        assert app.screen.query_one(ToolLog).region.width == 0  # the pane took its place
         # Ready in the tools' order (priority, then id); blocked with what each waits on.
         ready_at, reset_at = shown.index("#3 Logout button"), shown.index("#5 Password reset")
         assert "Ready (2)" in shown and ready_at < reset_at
@@ -65,8 +65,9 @@ async def test_progress_ready_blocked_and_details(app_factory: Any, project: Pat
         await pilot.press("escape")
         assert not isinstance(app.screen, FeatureDetails)
         await pilot.press("f4")
-        assert app.screen.query_one(BacklogPane).has_class("-hidden")
-        assert not app.screen.query_one(ToolLog).has_class("-hidden")
+        await pilot.pause()
+        assert app.screen.query_one(BacklogPane).region.width == 0
+        assert app.screen.query_one(ToolLog).region.width > 0
 
 
 async def test_pane_follows_a_write_by_another_process(app_factory: Any, project: Path) -> None:

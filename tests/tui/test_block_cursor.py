@@ -10,7 +10,7 @@ from textual import events
 from tests.tui.test_app import SIZE, ask, settled
 from tui.demo.model_server import Turn
 from tui.models import Role
-from tui.screens.main import PAGE
+from tui.paging import PAGE
 from tui.widgets.block_cursor import Stop
 from tui.widgets.chat_pane import ChatPane, PastAnswer, UserMessage
 from tui.widgets.prompt_input import PromptInput

@@ -16,7 +16,8 @@ from tui.app import AssistantApp
 from tui.config import Settings
 from tui.demo.model_server import Turn
 from tui.models import Role, SearchHit
-from tui.screens.main import PAGE, MainScreen
+from tui.paging import PAGE
+from tui.screens.main import MainScreen
 from tui.screens.search import SearchScreen
 from tui.storage import Store
 from tui.widgets.chat_pane import ChatPane

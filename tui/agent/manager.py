@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncGenerator
+from dataclasses import dataclass
 
 from tui.agent.approval import Approvals, ProjectHosts
 from tui.agent.events import Event, TurnFinished, TurnStarted
@@ -23,6 +24,15 @@ from tui.models import Conversation
 from tui.storage import Store, StoreError
 
 MAX_WARM = 3
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A conversation branched from another; ``forked`` when the model continues from the
+    branch point in the CLI's own session, else its messages are sent with the next question."""
+
+    conversation: Conversation
+    forked: bool
 
 
 class SessionManager:
@@ -110,7 +120,14 @@ class SessionManager:
                 yield event
         await self._trim()
 
-    async def branch(self, parent: Conversation, branch: Conversation) -> bool:
+    async def branch(self, parent: Conversation, message_id: int) -> Branch:
+        """Copy ``parent`` up to ``message_id`` into a new conversation and plan how it goes on:
+        the store makes the copy, the manager decides how its first question reaches the model.
+        """
+        made = await self.store.conversation_branch(parent.id, message_id)
+        return Branch(made, await self._plan_fork(parent, made))
+
+    async def _plan_fork(self, parent: Conversation, branch: Conversation) -> bool:
         """Make the branch's first question continue the parent's session at the branch point.
 
         The CLI then resumes the parent's session as a new one cut after the turn the branch

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -28,6 +27,7 @@ from tui.export.target import (
     write_new,
 )
 from tui.models import Conversation
+from tui.services import Host
 from tui.storage import StoreError
 from tui.text import inert
 from tui.toast import toast
@@ -52,11 +52,11 @@ class ExportDialog(ModalScreen[Path | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, conversation: Conversation, services: Any) -> None:
+    def __init__(self, conversation: Conversation, host: Host) -> None:
         super().__init__(classes="dialog -wide")
         self.conversation = conversation
-        self.services = services
-        self.projects = [conversation.project_path, services.settings.project]
+        self.host = host
+        self.projects = [conversation.project_path, host.settings.project]
         self.writing = False
 
     def compose(self) -> ComposeResult:
@@ -97,9 +97,9 @@ class ExportDialog(ModalScreen[Path | None]):
                 f"{path} is inside the project, and the app never writes there; choose a file "
                 "outside it."
             )
-        settings = self.services.settings
-        await self.services.open_services()
-        _, text = await render(self.services.store, self.conversation.id, secrets_in(settings.env))
+        services = await self.host.open_services()
+        secrets = secrets_in(services.settings.env)
+        _, text = await render(services.store, self.conversation.id, secrets)
         await asyncio.to_thread(write_new, path, text, False, "; choose another name")
         return path
 

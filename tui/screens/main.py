@@ -1,212 +1,130 @@
-"""The main screen: the one coordinator between widgets, the store and the session manager.
+"""The main screen: the one coordinator between the widgets, the store and the session manager.
 
 Widgets get attributes and method calls; they post messages up. All I/O happens in workers here.
 An answer keeps running when the user switches conversation: it is stored as it streams, marked
-in the sidebar, and shown from the store when the user comes back.
+in the sidebar, and shown from the store when the user comes back. What is not coordination
+lives elsewhere: the keys in ``keys``, the palette in ``palette``, paging in ``tui.paging``, the
+turns in flight in ``in_flight``, how a branch is made in the session manager.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
-from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, OptionList
+from textual.widgets import ContentSwitcher
 from textual.worker import Worker, WorkerState
 
+from tui.agent.errors import NO_CREDENTIALS
+from tui.agent.events import (
+    Asked,
+    Event,
+    Notice,
+    Retrying,
+    TextDelta,
+    TextReplaced,
+    ToolFinished,
+    ToolStarted,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+)
 from tui.config import ConfigError
-from tui.models import Conversation, Message, MessageStatus, Role, SearchHit
+from tui.models import Conversation, Message, MessageStatus, Role, SearchHit, TurnUsage
+from tui.paging import MessageWindow
+from tui.screens.in_flight import InFlight, Turn
+from tui.screens.keys import MAIN_KEYS, help_groups
+from tui.screens.palette import ActionCommands, WebHostCommands
+from tui.services import Host, Services
 from tui.storage import StoreError
-from tui.text import code_blocks, inert
+from tui.text import code_blocks
 from tui.toast import toast
-from tui.tool_lines import MCP_PREFIX
+from tui.tool_lines import ASKED, MCP_PREFIX
 from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.conversation_list import ConversationList
-from tui.widgets.inert_input import InertInput
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.prompt_input import PromptInput
+from tui.widgets.sidebar import Rows, Sidebar
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.title_bar import TitleBar
 from tui.widgets.tool_log import ToolLog, ToolRow
 
+
+def last_conversation(project: object) -> str:  # until the state keys have one module
+    return f"last:{project}"
+
+
 if TYPE_CHECKING:
     from tui.agent.approval import Question
-    from tui.agent.events import TurnFinished
     from tui.widgets.backlog_pane import BacklogPane
 
-PAGE = 20  # messages mounted when a conversation opens; older ones on scrolling up
-OLDER_PAGE = 10  # messages added per step when scrolling up: each step stays one short frame
 TOOL_ROWS = 200  # newest tool calls listed when a conversation opens
 SIDEBAR_PAGE = 200  # conversations listed at first; the next page near the end
-FOUND_CONTEXT = 5  # messages shown above one opened from search
 NARROW = 100
 CHAT_MIN = 50  # columns the chat keeps when a side panel is shown: the other side makes room
 UNANSWERED = (MessageStatus.ERROR, MessageStatus.INTERRUPTED)  # replies Ctrl+R asks again for
 
 
-class ListedCommands(Provider):
-    """Palette entries from a list of (title, what to run, help); titles drawn as Text."""
-
-    def entries(self) -> list[tuple[str, Any, str]]:
-        raise NotImplementedError
-
-    async def discover(self) -> Hits:
-        for title, run, help_text in self.entries():  # Text: a title may hold a model's host
-            yield DiscoveryHit(Text(title), run, text=title, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, run, help_text in self.entries():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), run, help=help_text)
-
-
-class ActionCommands(ListedCommands):
-    """Every action of the main screen in the command palette (Ctrl+P), with its keys."""
-
-    def entries(self) -> list[tuple[str, Any, str]]:
-        screen = self.screen
-        if not isinstance(screen, MainScreen):
-            return []
-        found = []
-        for binding in MainScreen.BINDINGS:
-            if isinstance(binding, Binding) and binding.description:
-                keys = ", ".join(
-                    self.app.get_key_display(Binding(k, "")) for k in binding.key.split(",")
-                )
-                found.append(
-                    (binding.description, partial(screen.run_action, binding.action), keys)
-                )
-        return found
-
-
-class WebHostCommands(ListedCommands):
-    """The hosts always allowed for this project, each with a palette entry that revokes it."""
-
-    def entries(self) -> list[tuple[str, Any, str]]:
-        screen = self.screen
-        manager = getattr(self.app, "manager", None)
-        if not isinstance(screen, MainScreen) or manager is None:
-            return []
-        return [
-            (
-                f"Stop always allowing web access to {inert(host)}",
-                partial(screen.revoke, host),
-                "remembered for this project",
-            )
-            for host in sorted(manager.project_hosts.hosts)
-        ]
-
-
 class MainScreen(Screen[None]):
-    """Sidebar, chat, tool log and prompt for one project."""
+    """Sidebar, chat, tool log (or backlog) and prompt for one project."""
 
     COMMANDS = Screen.COMMANDS | {ActionCommands, WebHostCommands}
     AUTO_FOCUS = "#prompt"  # from the start: a first focus elsewhere redrew the key hints
-
-    # F-keys are priority bindings: the prompt's TextArea binds F6 and F7 (select line, select
-    # all) and would otherwise swallow them while the user types.
-    BINDINGS = [
-        Binding("ctrl+n", "new", "New", id="new"),
-        Binding("alt+down,ctrl+pagedown", "next", "Next chat", id="next"),
-        Binding("alt+up,ctrl+pageup", "previous", "Prev chat", id="previous"),
-        Binding("escape", "cancel", "Cancel answer", id="cancel"),
-        Binding("ctrl+r", "retry", "Retry", id="retry"),
-        Binding("slash,ctrl+f", "filter", "Filter", show=False, id="filter"),
-        Binding("f2", "rename", "Rename", id="rename", priority=True),
-        Binding("f8", "delete", "Delete", id="delete", priority=True),
-        Binding("f9", "undo_delete", "Undo delete", show=False, id="undo_delete", priority=True),
-        Binding("f7", "pin", "Pin", show=False, id="pin", priority=True),
-        Binding("f6", "copy_answer", "Copy answer", show=False, id="copy_answer", priority=True),
-        Binding("f5", "copy_code", "Copy a code block", show=False, id="copy_code", priority=True),
-        # Priority: the prompt would type the "c" or "b" of a terminal's Alt+C or Alt+B.
-        Binding(
-            "ctrl+o,alt+c",
-            "chat_cursor",
-            "Copy by block",
-            show=False,
-            id="chat_cursor",
-            priority=True,
-        ),
-        Binding("alt+b", "branch", "Branch from here", show=False, id="branch", priority=True),
-        Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="toggle_sidebar"),
-        Binding("ctrl+t", "toggle_tools", "Tools", show=False, id="toggle_tools"),
-        Binding("f4", "toggle_backlog", "Backlog", id="toggle_backlog", priority=True),
-        Binding("f3", "all_projects", "All projects", show=False, id="all_projects", priority=True),
-        Binding("ctrl+s", "export", "Export conversation", show=False, id="export"),
-        # Most terminals send Ctrl+Shift+F as Ctrl+F (the filter); Ctrl+G reaches it in any.
-        Binding(
-            "ctrl+shift+f,ctrl+g", "search", "Search all", show=False, id="search", priority=True
-        ),
-        Binding("f1,question_mark", "help", "Help", id="help"),
-    ]
+    BINDINGS = MAIN_KEYS
 
     def __init__(self) -> None:
         super().__init__()
         self.conversation: Conversation | None = None
-        self.answering: dict[int | None, str] = {}  # conversation id -> the text being answered
-        self.live: dict[int, LiveText] = {}  # conversation id -> its reply as it streams
+        self.window: MessageWindow | None = None  # the open conversation's messages shown
+        self.in_flight = InFlight()
+        self.questions: dict[int, list[Question]] = {}  # conversation id -> calls awaiting you
         self.trashed: list[int] = []
-        self.oldest_id: int | None = None
-        self.newer_from: int | None = None  # last message shown when newer ones are not (yet)
         self.narrow = False
         self.all_projects = False
-        self.last_usage: Any = None
+        self.last_usage: TurnUsage | None = None
         self.total_cost = 0.0
         self.tools_were_hidden = False  # the tool log's state before the backlog took its place
         self.opened = False  # a conversation (or a new chat) was put on screen
-        self.questions: dict[int, list[Question]] = {}  # conversation id -> calls awaiting you
 
     @property
-    def services(self) -> Any:
-        return self.app
+    def host(self) -> Host:
+        return cast(Host, self.app)
+
+    async def services(self) -> Services:
+        """The store and the sessions, opened after the first paint (a key waits for them)."""
+        return await self.host.open_services()
+
+    def showing(self, conversation_id: int | None) -> bool:
+        return self.conversation is not None and self.conversation.id == conversation_id
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title")
         with Horizontal(id="body"):
-            with Vertical(id="sidebar"):
-                yield ConversationList(id="conversations")
+            yield Sidebar(id="sidebar")
             with Vertical(id="center"):
                 yield ChatPane(id="chat")
                 yield PromptInput(id="prompt")
                 yield StatusBar("starting", id="status")
-            yield ToolLog(id="tools")
+            with ContentSwitcher(id="side", initial="tools"):
+                yield ToolLog(id="tools")
         yield KeyBar(id="keys")
 
-    def on_resize(self, event: Any) -> None:
-        """Below 100 columns the side panels start hidden (Ctrl+B / Ctrl+T bring them back)."""
-        narrow = event.size.width < NARROW
-        if narrow != self.narrow:
-            self.narrow = narrow
-            self.query_one("#sidebar").set_class(narrow, "-hidden")
-            self.query_one(ToolLog).set_class(narrow, "-hidden")
-
     async def on_mount(self) -> None:
-        settings = self.services.settings
-        self.title = f"assistant-tui · {settings.project.name}"
-        self.query_one(TitleBar).path = str(settings.project)  # the first to go when narrow
-        self.sub_title = f"{settings.project} · {settings.model}"
-        self._first_focus()
-        self.startup()
-
-    def _first_focus(self) -> None:
-        """Focus the prompt at launch, now, unless a key pressed meanwhile chose another widget.
-
-        AUTO_FOCUS waits for the terminal's focus (web), so the prompt is focused here. In a
-        terminal a key (F4) can be handled before this screen mounts: a focus it already set is
-        kept, and one it queued comes after this one, which is set at once (not queued)."""
+        project = self.host.settings.project
+        self.title = f"assistant-tui · {project.name}"
+        self.query_one(TitleBar).path = str(project)  # the first to go when narrow
+        self.sub_title = f"{project} · {self.host.settings.model}"
+        # AUTO_FOCUS waits for the terminal's focus (web): focus the prompt now, unless a key
+        # pressed during the launch (F4) already chose another widget.
         if self.focused is None:
             self.set_focus(self.query_one(PromptInput))
+        self.startup()
 
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def startup(self) -> None:
@@ -216,8 +134,8 @@ class MainScreen(Screen[None]):
         painted = asyncio.Event()
         self.call_after_refresh(painted.set)
         await painted.wait()  # importing and opening the store would delay the first frame
-        await self.services.open_services()
-        store, project = self.services.store, self.services.settings.project
+        services = await self.services()
+        store = services.store
         if store.read_only:
             toast(
                 self,
@@ -226,55 +144,23 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 timeout=10,
             )
-        last = await store.state_get(f"last:{project}")
+        last = await store.state_get(last_conversation(services.settings.project))
         conversation = await store.conversation_get(int(last)) if last else None
         if conversation is not None and conversation.trashed:
             conversation = None
         if not self.opened:  # else a key pressed during the launch opened one: keep it
             await self.open_conversation(conversation)
 
-    # -- loading ------------------------------------------------------------------------------
-
     @work(group="remember", exit_on_error=False)
     async def remember(self, key: str, value: str) -> None:
-        """Note a UI fact for the next launch, off the path of browsing.
-
-        Best effort: a read-only, locked or full history file must not stop the user reading it.
-        """
-        store = self.services.store
+        """Note a UI fact for the next launch; best effort: a read-only, locked or full
+        history file must not stop the user reading it."""
+        store = (await self.services()).store
         if not store.read_only:
             with contextlib.suppress(StoreError):
                 await store.state_set(key, value)
 
-    async def reload_sidebar(self) -> None:
-        await self.services.open_services()
-        sidebar = self.query_one(ConversationList)
-        wanted = max(SIDEBAR_PAGE, len(sidebar.conversations))  # keep the pages already seen
-        found, more = await self.sidebar_page(wanted)
-        sidebar.show_project = self.all_projects
-        box = self._filter_box()
-        sidebar.filtering = box is not None and bool(box.value.strip())
-        sidebar.answering = {k for k in self.answering if k is not None}
-        sidebar.asking = {k for k, waiting in self.questions.items() if waiting}
-        selected = self.conversation.id if self.conversation else None
-        sidebar.show(found, selected, more=more)
-
-    async def sidebar_page(self, limit: int, offset: int = 0) -> tuple[list[Conversation], bool]:
-        """A page of the sidebar as scoped and filtered now, and whether more rows follow it."""
-        box = self._filter_box()
-        text = (box.value.strip() if box is not None else "") or None
-        scope = None if self.all_projects else self.services.settings.project
-        found = await self.services.store.conversation_list(
-            scope, title_filter=text, limit=limit + 1, offset=offset
-        )
-        return found[:limit], len(found) > limit
-
-    @on(ConversationList.NearEnd)
-    async def sidebar_next_page(self) -> None:
-        """The user scrolled near the end of the listed conversations: list the next page."""
-        sidebar = self.query_one(ConversationList)
-        found, more = await self.sidebar_page(SIDEBAR_PAGE, offset=len(sidebar.conversations))
-        sidebar.extend(found, more=more)
+    # -- opening a conversation ---------------------------------------------------------------
 
     async def open_conversation(
         self, conversation: Conversation | None, found: int | None = None
@@ -283,115 +169,121 @@ class MainScreen(Screen[None]):
 
         ``found`` is a message to show (from search), wherever it is in the conversation."""
         self.opened = True
-        await self.services.open_services()
-        store = self.services.store
+        services = await self.services()
         self.conversation = conversation
-        chat, tools = self.query_one(ChatPane), self.query_one(ToolLog)
-        self.newer_from = None
+        chat = self.query_one(ChatPane)
         if conversation is None:
+            self.window, self.total_cost = None, 0.0
             await chat.show([])
-            tools.show([])
-            self.oldest_id = None
+            self.query_one(ToolLog).show([])
         else:
-            # Every read first, then the widgets change together: one layout instead of several.
-            if found is None:
-                messages = await store.message_page(conversation.id, limit=PAGE)
-            else:
-                messages, self.newer_from = await self.messages_around(conversation.id, found)
-            events = await store.tool_event_list(conversation.id, newest=TOOL_ROWS)
-            self.total_cost = await store.conversation_cost(conversation.id)
-            self.oldest_id = messages[0].id if messages else None
-            chat.more_below = self.newer_from is not None
-            live = None if chat.more_below else self.live.get(conversation.id)
-            await chat.show(messages, live, found)
-            tools.show(
-                [
-                    ToolRow(
-                        e.tool_use_id,
-                        e.name,
-                        e.input,
-                        e.status,
-                        e.result or "",
-                        e.duration_s,
-                        e.result_size,
-                        decision=e.decision,
-                    )
-                    for e in events
-                ]
-            )
-            if conversation.project_path == self.services.settings.project:
-                self.remember(f"last:{self.services.settings.project}", str(conversation.id))
-        if self.services.settings.credentials_missing():
-            from tui.agent.errors import NO_CREDENTIALS
-
+            await self._show_stored(services, conversation, found)
+        if services.settings.credentials_missing():
             await chat.warn(NO_CREDENTIALS)  # said from the start, not after a first send
         self.last_usage = None
-        if conversation is None:
-            self.total_cost = 0.0
         self.status(self.query_one(StatusBar).state)
         await self.reload_sidebar()
         self.prewarm(conversation)
         self.show_question()
 
+    async def _show_stored(
+        self, services: Services, conversation: Conversation, found: int | None
+    ) -> None:
+        """Every read first, then the widgets change together: one layout, not several."""
+        store = services.store
+        self.window = window = MessageWindow(store, conversation.id)
+        messages = await (window.first() if found is None else window.around(found))
+        tool_events = await store.tool_event_list(conversation.id, newest=TOOL_ROWS)
+        self.total_cost = await store.conversation_cost(conversation.id)
+        chat = self.query_one(ChatPane)
+        chat.more_below = window.more_below
+        turn = self.in_flight.of(conversation.id)
+        live = turn.live if turn is not None and not window.more_below else None
+        await chat.show(messages, live, found)
+        self.query_one(ToolLog).show([ToolRow.of(event) for event in tool_events])
+        if conversation.project_path == services.settings.project:
+            self.remember(last_conversation(services.settings.project), str(conversation.id))
+
     @on(ChatPane.NearTop)
     @work(group="older", exclusive=True, exit_on_error=False)
     async def load_older(self) -> None:
         """Mount the page of messages above the oldest one shown."""
-        if self.conversation is None or self.oldest_id is None:
-            return
-        older = await self.services.store.message_page(
-            self.conversation.id, before_id=self.oldest_id, limit=OLDER_PAGE
-        )
-        self.oldest_id = older[0].id if older else None
-        await self.query_one(ChatPane).prepend(older)
-
-    async def messages_around(
-        self, conversation_id: int, found: int
-    ) -> tuple[list[Message], int | None]:
-        """A few messages above ``found`` and a page from it down; with the last one shown
-        when newer ones follow (they load as the user scrolls down)."""
-        store = self.services.store
-        above = await store.message_page(conversation_id, before_id=found, limit=FOUND_CONTEXT)
-        below = await store.message_page_after(conversation_id, found - 1, limit=PAGE + 1)
-        more = len(below) > PAGE
-        below = below[:PAGE]
-        return above + below, below[-1].id if more else None
+        if self.window is not None:
+            await self.query_one(ChatPane).prepend(await self.window.older())
 
     @on(ChatPane.NearBottom)
     @work(group="newer", exclusive=True, exit_on_error=False)
     async def load_newer(self) -> None:
         """Mount the page of messages below the newest one shown (opened from search)."""
-        conversation, after = self.conversation, self.newer_from
-        if conversation is None or after is None:
+        window = self.window
+        if window is None or not window.more_below:
             return
-        newer = await self.services.store.message_page_after(
-            conversation.id, after, limit=OLDER_PAGE + 1
-        )
-        shown = self.conversation
-        if shown is None or shown.id != conversation.id or self.newer_from != after:
-            return  # another conversation (or part of it) was opened meanwhile
-        more = len(newer) > OLDER_PAGE
-        newer = newer[:OLDER_PAGE]
-        self.newer_from = newer[-1].id if more else None
+        newer = await window.newer()
+        if window is not self.window:
+            return  # another conversation was opened meanwhile
         chat = self.query_one(ChatPane)
-        chat.more_below = more
-        await chat.append(newer, None if more else self.live.get(conversation.id))
+        chat.more_below = window.more_below
+        turn = self.in_flight.of(window.conversation_id)
+        await chat.append(newer, turn.live if turn and not window.more_below else None)
 
     @work(group="prewarm", exclusive=True, exit_on_error=False)
     async def prewarm(self, conversation: Conversation | None) -> None:
         """Connect ahead of the first question, unless there are no credentials: then the
         header says so from the start and no CLI is started for nothing."""
-        if self.services.settings.credentials_missing():
-            if not self.answering:
+        services = await self.services()
+        if services.settings.credentials_missing():
+            if not self.in_flight:
                 self.status("no credentials")
             return
-        if not self.answering:
+        if not self.in_flight:
             self.status("connecting")
-        await self.services.manager.prewarm(conversation)
-        if not self.answering:
+        await services.manager.prewarm(conversation)
+        if not self.in_flight:
             self.status("ready")
 
-    # -- sending ------------------------------------------------------------------------------
+    # -- the sidebar --------------------------------------------------------------------------
+
+    async def reload_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        wanted = max(SIDEBAR_PAGE, len(sidebar.rows.conversations))  # keep the pages seen
+        found, more = await self.sidebar_page(wanted)
+        sidebar.show(
+            Rows(
+                found,
+                self.conversation.id if self.conversation else None,
+                more,
+                answering=self.in_flight.conversations(),
+                asking={k for k, waiting in self.questions.items() if waiting},
+                show_project=self.all_projects,
+            )
+        )
+
+    async def sidebar_page(self, limit: int, offset: int = 0) -> tuple[list[Conversation], bool]:
+        """A page of the sidebar as scoped and filtered now, and whether more rows follow it."""
+        services = await self.services()
+        scope = None if self.all_projects else services.settings.project
+        text = self.query_one(Sidebar).filter_text
+        found = await services.store.conversation_list(
+            scope, title_filter=text, limit=limit + 1, offset=offset
+        )
+        return found[:limit], len(found) > limit
+
+    @on(ConversationList.NearEnd)
+    async def sidebar_next_page(self) -> None:
+        rows = self.query_one(Sidebar).rows
+        found, more = await self.sidebar_page(SIDEBAR_PAGE, offset=len(rows.conversations))
+        rows.extend(found, more=more)
+
+    @on(Sidebar.FilterChanged)
+    async def filtered(self) -> None:
+        await self.reload_sidebar()
+
+    @on(Sidebar.Picked)
+    async def picked(self, message: Sidebar.Picked) -> None:
+        await self.open_conversation(message.conversation)
+        self.query_one(PromptInput).focus()
+
+    # -- a turn -------------------------------------------------------------------------------
 
     @on(PromptInput.Submitted)
     async def submit(self, message: PromptInput.Submitted) -> None:
@@ -400,11 +292,14 @@ class MainScreen(Screen[None]):
         self.query_one(PromptInput).clear()
         live = LiveText()
         await self.query_one(ChatPane).add_user(message.text, live)
-        self._start_turn(message.text, live)
+        self._start_turn(Turn(message.text, live, self._open_id()))
+
+    def _open_id(self) -> int | None:
+        return self.conversation.id if self.conversation else None
 
     async def _may_ask(self) -> bool:
         """Whether a question may be sent in the open conversation now (else say why)."""
-        here = self.services.settings.project
+        here = self.host.settings.project
         if self.conversation is not None and self.conversation.project_path != here:
             toast(
                 self,
@@ -414,129 +309,134 @@ class MainScreen(Screen[None]):
                 timeout=8,
             )
             return False
-        if self.services.settings.credentials_missing():  # checked again: a login may be new
-            from tui.agent.errors import NO_CREDENTIALS
-
+        if self.host.settings.credentials_missing():  # checked again: a login may be new
             toast(self, NO_CREDENTIALS, severity="error", timeout=10)
             self.status("no credentials")
             return False  # the question stays in the box, nothing is stored or sent
-        if (self.conversation.id if self.conversation else None) in self.answering:
+        if self.in_flight.of(self._open_id()) is not None:
             toast(self, "Still answering; press Esc to cancel it first.", severity="warning")
             return False
-        if self.newer_from is not None:  # opened from search mid-way: go to its end first
+        if self.window is not None and self.window.more_below:  # opened mid-way from search
             await self.open_conversation(self.conversation)
         return True
 
-    def _start_turn(self, text: str, live: LiveText, retry_of: int | None = None) -> None:
-        self.answering[self.conversation.id if self.conversation else None] = text
+    def _start_turn(self, turn: Turn) -> None:
+        self.in_flight.start(turn)
         self.status("answering")
-        self.run_turn(text, self.conversation, live, retry_of)
+        self.run_turn(turn, self.conversation)
 
     @work(group="turns", exit_on_error=False)
-    async def run_turn(
-        self,
-        text: str,
-        conversation: Conversation | None,
-        live: LiveText,
-        retry_of: int | None = None,
-    ) -> None:
-        """Run one turn; its reply text is kept in ``live`` so any view of it can catch up.
-
-        ``retry_of``: the stored question asked again (it is neither stored nor shown again)."""
-        from tui.agent.events import (  # after the first screen
-            Asked,
-            TextDelta,
-            TextReplaced,
-            TurnStarted,
-        )
-
-        key = conversation.id if conversation else None
-        shown, started = True, False
+    async def run_turn(self, turn: Turn, conversation: Conversation | None) -> None:
+        """Run one turn to its end; its reply is kept in ``turn.live`` so any view catches up."""
+        opened = False  # the history file could be opened at all
         try:
-            await self.services.open_services()
-            async for event in self.services.manager.run(text, conversation, retry_of):
-                if isinstance(event, TurnStarted):
-                    started = True
-                    self.answering[event.conversation_id] = self.answering.pop(key, text)
-                    key = event.conversation_id
-                    self.live[key] = live
-                    self.query_one(ChatPane).user_stored(live, event.user_message_id)
-                    if conversation is None and self.conversation is None:
-                        self.conversation = await self.services.store.conversation_get(key)
-                        self.remember(f"last:{self.services.settings.project}", str(key))
-                    await self.reload_sidebar()
-                    continue
-                if isinstance(event, Asked):
-                    await self.question_asked(key, event.question)  # type: ignore[arg-type]
-                    continue
-                if isinstance(event, TextDelta):
-                    live.add(event.text)
-                elif isinstance(event, TextReplaced):
-                    live.replace(event.text)
-                shown = self.conversation is not None and self.conversation.id == key
-                if shown:
-                    await self.route(event, text, live)
+            services = await self.services()
+            opened = True
+            async for event in services.manager.run(turn.text, conversation, turn.retry_of):
+                await self.turn_event(turn, event)
         except StoreError as error:
-            await self.store_failed(error, text, live, saved=started, shown=shown)
+            await self.store_failed(error, turn)
         finally:
-            self.answering.pop(key, None)
-            if key is not None:
-                self.live.pop(key, None)
-            if self.services.store is not None:  # None: the file could not be opened at all
-                await self.after_turn(key, shown)
+            self.in_flight.end(turn)
+            if opened:
+                await self.after_turn(turn)
 
-    async def route(self, event: Any, text: str, live: LiveText) -> None:
-        """Hand one event of the conversation on screen to the widget it concerns."""
-        from tui.agent.events import (
-            Notice,
-            Retrying,
-            TextDelta,
-            TextReplaced,
-            ToolFinished,
-            ToolStarted,
-            TurnFailed,
-            TurnFinished,
-        )
-
+    async def turn_event(self, turn: Turn, event: Event) -> None:
+        """Everything one event changes: the turn's record always, the widgets when its
+        conversation is on screen."""
+        if isinstance(event, TurnStarted):
+            await self._turn_stored(turn, event)
+            return
+        turn.shown = shown = self.showing(turn.conversation_id)
         chat, tools = self.query_one(ChatPane), self.query_one(ToolLog)
-        if self.query_one(StatusBar).state.startswith("retrying") and not isinstance(
-            event, Retrying | Notice
-        ):
-            self.status("answering")  # the retry went through
-        if isinstance(event, TextDelta | TextReplaced):
-            await chat.follow(live)
-        elif isinstance(event, ToolStarted):
-            tools.start(event.id, event.name, event.input)
-        elif isinstance(event, ToolFinished):
-            tools.finish(event.id, event.status, event.result, event.duration_s, event.decision)
-            row = tools.rows.get(event.id)
-            if row is not None and row.name.startswith(MCP_PREFIX):
-                from tui.widgets.backlog_pane import BacklogPane
+        if shown and not isinstance(event, Retrying | Notice | Asked):
+            self._went_on()
+        match event:
+            case Asked(question=question):
+                await self.question_asked(turn, question)
+            case TextDelta(text=text):
+                turn.live.add(text)
+                if shown:
+                    await chat.follow(turn.live)
+            case TextReplaced(text=text):
+                turn.live.replace(text)
+                if shown:
+                    await chat.follow(turn.live)
+            case ToolStarted(id=tool_id, name=name, input=tool_input) if shown:
+                tools.start(tool_id, name, tool_input)
+            case ToolFinished() as done:
+                if shown:
+                    tools.finish(done.id, done.status, done.result, done.duration_s, done.decision)
+                if done.name.startswith(MCP_PREFIX):
+                    self.backlog_changed()
+            case Notice(text=text) if shown:
+                toast(self, text)
+            case Retrying() if shown:
+                self.status(event.line())  # stays until the answer goes on (Esc stops it)
+            case TurnFinished(status=status) if shown:
+                await chat.end(turn.live, status, None)
+                self.last_usage = event.usage
+                self.status("ready" if status is MessageStatus.COMPLETE else "interrupted")
+            case TurnFailed(message=message) if shown:
+                await chat.end(turn.live, MessageStatus.ERROR, None, message)
+                toast(self, message, severity="error", timeout=8)
+                self.status("error")  # the question is stored and shown: Ctrl+R asks again
 
-                for pane in self.query(BacklogPane):  # none until F4 first opened it
-                    pane.changed()
-        elif isinstance(event, Notice):
-            toast(self, event.text)
-        elif isinstance(event, Retrying):
-            self.status(event.line())  # stays until the answer goes on (Esc stops it)
-        elif isinstance(event, TurnFinished):
-            await chat.end(live, event.status, None)
-            self.status("ready" if event.status is MessageStatus.COMPLETE else "interrupted", event)
-        elif isinstance(event, TurnFailed):
-            await chat.end(live, MessageStatus.ERROR, None, event.message)
-            toast(self, event.message, severity="error", timeout=8)
-            self.status("error")  # the question is stored and shown: Ctrl+R asks it again
+    async def _turn_stored(self, turn: Turn, event: TurnStarted) -> None:
+        """The question is in the history file: a new conversation exists from now on."""
+        new = turn.conversation_id is None
+        turn.conversation_id, turn.stored = event.conversation_id, True
+        self.query_one(ChatPane).user_stored(turn.live, event.user_message_id)
+        if new and self.conversation is None:
+            services = await self.services()
+            self.conversation = await services.store.conversation_get(event.conversation_id)
+            self.remember(last_conversation(services.settings.project), str(turn.conversation_id))
+        await self.reload_sidebar()
+
+    def _went_on(self) -> None:
+        """An event after a retry: the retry went through, the status says so."""
+        if self.query_one(StatusBar).state.startswith("retrying"):
+            self.status("answering")
+
+    async def store_failed(self, error: StoreError, turn: Turn) -> None:
+        """The history file refused a write: say why, and keep an unsaved question in the box."""
+        message = str(error)
+        if not turn.stored:
+            message += " Your message was not saved; it is back in the input box."
+            prompt = self.query_one(PromptInput)
+            if not prompt.text.strip():
+                prompt.load_text(turn.text)
+        if turn.shown:
+            await self.query_one(ChatPane).end(turn.live, MessageStatus.ERROR, None, message)
+        toast(self, message, severity="error", timeout=10)
+        self.status("error")
+
+    async def after_turn(self, turn: Turn) -> None:
+        key = turn.conversation_id
+        if key is not None and self.showing(key):
+            store = (await self.services()).store
+            self.conversation = await store.conversation_get(key)
+            self.total_cost = await store.conversation_cost(key)
+            self.status(self.query_one(StatusBar).state)
+        await self.reload_sidebar()
+        if not turn.shown and key is not None:
+            toast(self, "An answer finished in another conversation.")
+
+    def status(self, state: str) -> None:
+        """Session state in the header and the status bar, with the last turn's usage."""
+        self.query_one(StatusBar).show(state, self.last_usage, self.total_cost)
+        settings = self.host.settings
+        self.sub_title = f"{settings.project} · {settings.model} · {state}"
 
     # -- questions to the user (tui.agent.approval) -------------------------------------------
 
-    async def question_asked(self, key: int, question: Question) -> None:
-        """A call of conversation ``key`` waits for the user: ask now if it is on screen, else
-        mark it in the sidebar (●?) and ask when it is opened."""
-        from tui.tool_lines import ASKED
-
+    async def question_asked(self, turn: Turn, question: Question) -> None:
+        """A call waits for the user: ask now if its conversation is on screen, else mark it
+        in the sidebar (●?) and ask when it is opened."""
+        key = cast(int, turn.conversation_id)  # asked only after the question was stored
         self.questions.setdefault(key, []).append(question)
         question.answer.add_done_callback(lambda _: self.question_settled(key, question))
-        if self.conversation is not None and self.conversation.id == key:
+        if self.showing(key):
             self.query_one(ToolLog).decide(question.tool_use_id, ASKED)
         await self.reload_sidebar()
         self.show_question()
@@ -552,7 +452,7 @@ class MainScreen(Screen[None]):
 
     def show_question(self) -> None:
         """Open the dialog for the first open question of the conversation on screen."""
-        from tui.screens.approval_dialog import ApprovalDialog
+        from tui.screens.approval_dialog import ApprovalDialog  # not on the first screen's path
 
         if self.conversation is None or any(
             isinstance(s, ApprovalDialog) for s in self.app.screen_stack
@@ -561,55 +461,6 @@ class MainScreen(Screen[None]):
         waiting = [q for q in self.questions.get(self.conversation.id, []) if not q.answer.done()]
         if waiting:
             self.app.push_screen(ApprovalDialog(waiting[0]), lambda _: self.show_question())
-
-    async def revoke(self, host: str) -> None:
-        """The palette's "stop always allowing": the project forgets the host."""
-        try:
-            await self.services.manager.project_hosts.remove(host)
-        except StoreError as error:
-            toast(self, str(error), severity="error", timeout=8)
-            return
-        toast(self, f"Web access to {host} will be asked for again.")
-
-    async def store_failed(
-        self, error: StoreError, text: str, live: LiveText, saved: bool, shown: bool
-    ) -> None:
-        """The history file refused a write: say why, and keep an unsaved question in the box."""
-        message = str(error)
-        if not saved:
-            message += " Your message was not saved; it is back in the input box."
-            prompt = self.query_one(PromptInput)
-            if not prompt.text.strip():
-                prompt.load_text(text)
-        if shown:
-            await self.query_one(ChatPane).end(live, MessageStatus.ERROR, None, message)
-        toast(self, message, severity="error", timeout=10)
-        self.status("error")
-
-    async def after_turn(self, key: int | None, shown: bool) -> None:
-        if self.conversation is not None and self.conversation.id == key:
-            self.conversation = await self.services.store.conversation_get(key)
-            self.total_cost = await self.services.store.conversation_cost(key)
-            self.status(self.query_one(StatusBar).state)
-        await self.reload_sidebar()
-        if not shown and key is not None:
-            toast(self, "An answer finished in another conversation.")
-
-    def status(self, state: str, finished: TurnFinished | None = None) -> None:
-        """Session state in the header and the status bar, with the last turn's usage."""
-        if finished is not None:
-            self.last_usage = finished.usage
-        self.query_one(StatusBar).show(state, self.last_usage, self.total_cost)
-        settings = self.services.settings
-        self.sub_title = f"{settings.project} · {settings.model} · {state}"
-
-    @property
-    def focus_chain(self) -> list[Any]:
-        """Tab order as the panes read: sidebar, chat, tool log, then the prompt."""
-        chain = super().focus_chain
-        order = ["filter", "conversations", "chat", "tools", "prompt"]
-        ranked = {name: index for index, name in enumerate(order)}
-        return sorted(chain, key=lambda w: ranked.get(w.id or "", len(order)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a failed worker becomes one sentence for the user."""
@@ -621,19 +472,19 @@ class MainScreen(Screen[None]):
         toast(self, message, severity="error", timeout=10)
         self.status("error")
 
-    # -- actions ------------------------------------------------------------------------------
+    # -- actions on conversations -------------------------------------------------------------
 
     async def action_new(self) -> None:
         await self.open_conversation(None)
         self.query_one(PromptInput).focus()
 
     async def _move(self, step: int) -> None:
-        sidebar = self.query_one(ConversationList)
-        if not sidebar.conversations:
+        rows = self.query_one(Sidebar).rows
+        if not rows.conversations:
             return
-        current = sidebar.highlighted if sidebar.highlighted is not None else -step
-        index = max(0, min(len(sidebar.conversations) - 1, current + step))
-        await self.open_conversation(sidebar.conversations[index])
+        current = rows.highlighted if rows.highlighted is not None else -step
+        index = max(0, min(len(rows.conversations) - 1, current + step))
+        await self.open_conversation(rows.conversations[index])
 
     async def action_next(self) -> None:
         await self._move(1)
@@ -641,23 +492,9 @@ class MainScreen(Screen[None]):
     async def action_previous(self) -> None:
         await self._move(-1)
 
-    @on(OptionList.OptionSelected, "#conversations")
-    async def picked(self, event: OptionList.OptionSelected) -> None:
-        sidebar = self.query_one(ConversationList)
-        conversation = sidebar.conversations[event.option_index]
-        await self.open_conversation(conversation)
-        self.query_one(PromptInput).focus()
-
     async def action_cancel(self) -> None:
-        filter_box = self._filter_box()
-        if filter_box is not None and filter_box.has_focus:
-            filter_box.value = ""
-            filter_box.add_class("-hidden")
-            self.query_one(ConversationList).focus()
-            return
-        key = self.conversation.id if self.conversation else None
-        if key in self.answering:
-            await self.services.manager.interrupt(key)
+        if self.in_flight.of(self._open_id()) is not None:
+            await (await self.services()).manager.interrupt(self._open_id())
 
     async def action_retry(self) -> None:
         """Ask the open conversation's unanswered question again (its answer failed or was
@@ -665,14 +502,13 @@ class MainScreen(Screen[None]):
         if not await self._may_ask():
             return
         question = await self._unanswered()
+        prompt = self.query_one(PromptInput)
         if question is not None:
             live = LiveText()
             await self.query_one(ChatPane).add_answer(live)
-            self._start_turn(question.content, live, retry_of=question.id)
-        elif self.query_one(PromptInput).text.strip():
-            self.query_one(PromptInput).post_message(
-                PromptInput.Submitted(self.query_one(PromptInput).text)
-            )
+            self._start_turn(Turn(question.content, live, self._open_id(), question.id))
+        elif prompt.text.strip():
+            prompt.post_message(PromptInput.Submitted(prompt.text))
         elif self.conversation is None:
             toast(self, "Nothing to retry yet: type a question and press Enter.")
         else:
@@ -683,60 +519,44 @@ class MainScreen(Screen[None]):
         came; read from the store, so it holds after a switch or a restart too."""
         if self.conversation is None:
             return None
-        last = await self.services.store.message_page(self.conversation.id, limit=2)
+        last = await (await self.services()).store.message_page(self.conversation.id, limit=2)
         if last and last[-1].role is Role.ASSISTANT and last[-1].status in UNANSWERED:
             last = last[:-1]
         return last[-1] if last and last[-1].role is Role.USER else None
 
-    def _filter_box(self) -> Input | None:
-        """The sidebar's filter box: none until the filter is first opened."""
-        return next(self.query("#filter").results(Input), None)
-
     async def action_filter(self) -> None:
-        box = self._filter_box()
-        if box is None:  # built on first use, not on the first screen
-            box = InertInput(placeholder="Filter conversations", id="filter")
-            await self.query_one("#sidebar").mount(box, before=0)
-        box.remove_class("-hidden")
-        box.focus()
-
-    @on(Input.Changed, "#filter")
-    async def filtered(self) -> None:
-        await self.reload_sidebar()
-
-    @on(Input.Submitted, "#filter")
-    def filter_done(self) -> None:
-        """To the filtered list, on the open conversation if listed, else the first match."""
-        sidebar = self.query_one(ConversationList)
-        if sidebar.highlighted is None and sidebar.conversations:
-            sidebar.highlighted = 0  # Enter then opens it, as the user expects
-        sidebar.focus()
+        await self.query_one(Sidebar).open_filter()
 
     def _target(self) -> Conversation | None:
-        sidebar = self.query_one(ConversationList)
-        return sidebar.current if sidebar.has_focus else self.conversation
+        """The conversation an action means: the highlighted one from the sidebar, else the
+        open one."""
+        rows = self.query_one(Sidebar).rows
+        return rows.current if rows.has_focus else self.conversation
 
     def action_rename(self) -> None:
+        from tui.screens.dialogs import RenameDialog
+
         target = self._target()
         if target is None:
             return
 
         async def done(title: str | None) -> None:
             if title:
-                await self.services.store.conversation_rename(target.id, title)
-                await self.refresh_current(target.id)
-                await self.reload_sidebar()
-
-        from tui.screens.dialogs import RenameDialog
+                await (await self.services()).store.conversation_rename(target.id, title)
+                await self.changed(target.id)
 
         self.app.push_screen(RenameDialog(target.title), done)
 
-    async def refresh_current(self, changed: int) -> None:
-        """Re-read the open conversation after a change, so the next F2 or F7 sees it."""
-        if self.conversation is not None and self.conversation.id == changed:
-            self.conversation = await self.services.store.conversation_get(changed)
+    async def changed(self, conversation_id: int) -> None:
+        """Re-read a changed conversation (if open: so the next F2 or F7 sees it) and list."""
+        if self.showing(conversation_id):
+            store = (await self.services()).store
+            self.conversation = await store.conversation_get(conversation_id)
+        await self.reload_sidebar()
 
     def action_delete(self) -> None:
+        from tui.screens.dialogs import ConfirmDialog
+
         target = self._target()
         if target is None:
             return
@@ -744,44 +564,84 @@ class MainScreen(Screen[None]):
         async def done(yes: bool | None) -> None:
             if not yes:
                 return
-            await self.services.store.conversation_trash(target.id)
+            await (await self.services()).store.conversation_trash(target.id)
             self.trashed.append(target.id)
-            if self.conversation and self.conversation.id == target.id:
+            if self.showing(target.id):
                 await self.open_conversation(None)
             await self.reload_sidebar()
-            toast(
-                self, f'Moved "{target.title}" to the trash; F9 (or u in the sidebar) restores it.'
-            )
-
-        from tui.screens.dialogs import ConfirmDialog
+            said = f'Moved "{target.title}" to the trash; F9 (or u in the sidebar) restores it.'
+            toast(self, said)
 
         self.app.push_screen(ConfirmDialog(f'Delete "{target.title}"?'), done)
 
     async def action_undo_delete(self) -> None:
         if self.trashed:
+            store = (await self.services()).store
             conversation_id = self.trashed.pop()
-            await self.services.store.conversation_restore(conversation_id)
-            await self.open_conversation(
-                await self.services.store.conversation_get(conversation_id)
-            )
+            await store.conversation_restore(conversation_id)
+            await self.open_conversation(await store.conversation_get(conversation_id))
 
     async def action_pin(self) -> None:
         target = self._target()
         if target is not None:
-            await self.services.store.conversation_pin(target.id, not target.pinned)
-            await self.refresh_current(target.id)
-            await self.reload_sidebar()
+            await (await self.services()).store.conversation_pin(target.id, not target.pinned)
+            await self.changed(target.id)
+
+    async def action_all_projects(self) -> None:
+        """Show every project's conversations (browsable) or only this project's."""
+        self.all_projects = not self.all_projects
+        await self.reload_sidebar()
+        toast(self, "Showing all projects." if self.all_projects else "Showing this project.")
+
+    def action_search(self) -> None:
+        """Search every conversation; Enter opens the hit here, at its message."""
+        from tui.screens.search import SearchScreen
+
+        project = self.host.settings.project
+        self.app.push_screen(SearchScreen(project, self.all_projects), self.open_hit)
+
+    async def open_hit(self, hit: SearchHit | None) -> None:
+        if hit is None:
+            return
+        services = await self.services()
+        conversation = await services.store.conversation_get(hit.conversation_id)
+        if conversation is None or conversation.trashed:
+            toast(self, "That conversation was deleted meanwhile; search again.")
+            return
+        if conversation.project_path != services.settings.project and not self.all_projects:
+            self.all_projects = True  # as F3 would: another project's conversation, browsable
+            toast(
+                self,
+                f"Showing all projects: this conversation is from {conversation.project_name}.",
+            )
+        await self.open_conversation(conversation, hit.message_id)
+
+    def action_export(self) -> None:
+        """Write the open (or, from the sidebar, the highlighted) conversation as Markdown."""
+        from tui.screens.export_dialog import ExportDialog  # not needed for the first screen
+
+        target = self._target()
+        if target is None:
+            toast(self, "There is nothing to export yet: ask something first.")
+        else:
+            self.app.push_screen(ExportDialog(target, self.host))
+
+    # -- copy and branch ----------------------------------------------------------------------
+
+    def _answers(self) -> list[str]:
+        return [a.text for a in self.query_one(ChatPane).query(".answer")]  # type: ignore[attr-defined]
 
     def action_copy_answer(self) -> None:
-        answers = [a.text for a in self.query_one(ChatPane).query(".answer")]  # type: ignore[attr-defined]
+        answers = self._answers()
         if answers:
             self.app.copy_to_clipboard(answers[-1])
             toast(self, "Copied the last answer.")
 
     def action_copy_code(self) -> None:
         """Pick one of the conversation's code blocks (newest first) and copy it."""
-        texts = [a.text for a in self.query_one(ChatPane).query(".answer")]  # type: ignore[attr-defined]
-        blocks = [b for text in reversed(texts) for b in reversed(code_blocks(text))]
+        from tui.screens.dialogs import CodePicker
+
+        blocks = [b for text in reversed(self._answers()) for b in reversed(code_blocks(text))]
         if not blocks:
             toast(self, "There is no code block in this conversation.")
             return
@@ -791,23 +651,15 @@ class MainScreen(Screen[None]):
                 self.app.copy_to_clipboard(block)
                 toast(self, f"Copied a code block ({len(block.splitlines())} lines).")
 
-        from tui.screens.dialogs import CodePicker
-
         self.app.push_screen(CodePicker(blocks), done)
-
-    def action_export(self) -> None:
-        """Write the open (or, from the sidebar, the highlighted) conversation as Markdown."""
-        target = self._target()
-        if target is None:
-            toast(self, "There is nothing to export yet: ask something first.")
-            return
-        from tui.screens.export_dialog import ExportDialog  # not needed for the first screen
-
-        self.app.push_screen(ExportDialog(target, self.services))
 
     def action_chat_cursor(self) -> None:
         """Focus the chat: its block cursor walks messages and code blocks to copy or branch."""
         self.query_one(ChatPane).focus()
+
+    @on(ChatPane.Leave)
+    def chat_left(self) -> None:
+        self.query_one(PromptInput).focus()
 
     def action_branch(self) -> None:
         """Branch from the block under the chat's cursor, else from the last message."""
@@ -821,51 +673,94 @@ class MainScreen(Screen[None]):
 
     @work(group="branch", exclusive=True, exit_on_error=False)
     async def branch(self, message_id: int | None) -> None:
-        from tui.screens.branching import branch_from
-
-        await branch_from(self, message_id)
-
-    @on(ChatPane.Leave)
-    def chat_left(self) -> None:
+        """The manager makes the branch; the screen says why not, or opens it and says how
+        its next question continues."""
+        parent = self.conversation
+        problem = self._branch_refusal(parent, message_id)
+        if problem is not None or parent is None or message_id is None:
+            toast(self, problem or "", severity="warning", timeout=8)
+            return
+        made = await (await self.services()).manager.branch(parent, message_id)
+        await self.open_conversation(made.conversation)
         self.query_one(PromptInput).focus()
+        how = (
+            "the model continues from that point"
+            if made.forked
+            else "its messages are sent along with your next question"
+        )
+        title, count = made.conversation.title, made.conversation.message_count
+        toast(self, f'Branched "{title}" with {count} messages; {how}.', timeout=6)
 
-    async def action_all_projects(self) -> None:
-        """Show every project's conversations (browsable) or only this project's."""
-        self.all_projects = not self.all_projects
-        await self.reload_sidebar()
-        toast(self, "Showing all projects." if self.all_projects else "Showing this project.")
-
-    def action_search(self) -> None:
-        """Search every conversation; Enter opens the hit here, at its message."""
-        from tui.screens.search import SearchScreen
-
-        project = self.services.settings.project
-        self.app.push_screen(SearchScreen(project, self.all_projects), self.open_hit)
-
-    async def open_hit(self, hit: SearchHit | None) -> None:
-        if hit is None:
-            return
-        conversation = await self.services.store.conversation_get(hit.conversation_id)
-        if conversation is None or conversation.trashed:
-            toast(self, "That conversation was deleted meanwhile; search again.")
-            return
-        if conversation.project_path != self.services.settings.project and not self.all_projects:
-            self.all_projects = True  # as F3 would: another project's conversation, browsable
-            toast(
-                self,
-                f"Showing all projects: this conversation is from {conversation.project_name}.",
+    def _branch_refusal(self, parent: Conversation | None, message_id: int | None) -> str | None:
+        """The sentence saying why no branch can start from ``message_id`` now, or None."""
+        if parent is None or message_id is None:
+            return "This message is not saved yet, so no branch can start from it."
+        if parent.project_path != self.host.settings.project:
+            return (
+                f"This conversation belongs to {parent.project_path}; branch it from "
+                "assistant-tui run there."
             )
-        await self.open_conversation(conversation, hit.message_id)
+        if self.in_flight.of(parent.id) is not None:
+            return "Wait until the answer has finished (or press Esc to stop it), then branch."
+        return None
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 100 columns the side panels start hidden (Ctrl+B / Ctrl+T bring them back)."""
+        narrow = event.size.width < NARROW
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.query_one(Sidebar).set_class(narrow, "-hidden")
+            self.query_one("#side").set_class(narrow, "-hidden")
 
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one("#sidebar")
+        sidebar = self.query_one(Sidebar)
         sidebar.toggle_class("-hidden")
         self._make_room(sidebar)
 
     def action_toggle_tools(self) -> None:
-        tools = self.query_one(ToolLog)
-        tools.toggle_class("-hidden")
-        self._make_room(tools)
+        """The tool log on or off (in the backlog's place, when the backlog is shown)."""
+        side = self.query_one("#side", ContentSwitcher)
+        showing_tools = side.current == "tools" and not side.has_class("-hidden")
+        side.current = "tools"
+        side.set_class(showing_tools, "-hidden")
+        self._make_room(side)
+
+    async def action_toggle_backlog(self) -> None:
+        """Show the backlog in the tool log's place (F4 again brings the log back)."""
+        side = self.query_one("#side", ContentSwitcher)
+        pane = await self._backlog_pane()
+        if side.current == "backlog" and not side.has_class("-hidden"):
+            side.current = "tools"
+            side.set_class(self.tools_were_hidden, "-hidden")
+            if pane.has_focus_within:
+                self.query_one(PromptInput).focus()
+            return
+        self.tools_were_hidden = side.has_class("-hidden") or side.current != "tools"
+        side.current = "backlog"
+        side.remove_class("-hidden")
+        self._make_room(side)
+        pane.shown()
+        pane.query_one("#backlog-ready").focus()
+
+    async def _backlog_pane(self) -> BacklogPane:
+        """The backlog pane, built when F4 first asks for it: most launches never do."""
+        from tui.widgets.backlog_pane import BacklogPane
+
+        found = self.query(BacklogPane)
+        if found:
+            return found.first()
+        pane = BacklogPane(self.host.settings.project, id="backlog")
+        await self.query_one("#side", ContentSwitcher).add_content(pane)
+        return pane
+
+    def backlog_changed(self) -> None:
+        """A backlog tool ran: the pane (if ever opened) reads the file again."""
+        from tui.widgets.backlog_pane import BacklogPane
+
+        for pane in self.query(BacklogPane):
+            pane.changed()
 
     def _make_room(self, shown: Widget) -> None:
         """Hide the other side's panel if ``shown`` and it would leave the chat under CHAT_MIN.
@@ -874,77 +769,30 @@ class MainScreen(Screen[None]):
         narrow terminal one side panel at a time is what can be read."""
         if shown.has_class("-hidden"):
             return
-        left = [self.query_one("#sidebar")]
-        right = [w for w in self.query("#body > *") if w.id in ("tools", "backlog")]
-        others = [w for w in (right if shown in left else left) if not w.has_class("-hidden")]
-        taken = sum(self._panel_width(w) for w in [shown, *others])
-        if others and self.size.width - taken < CHAT_MIN:
-            for other in others:
-                other.add_class("-hidden")
-                if other.has_focus_within:
-                    self.query_one(PromptInput).focus()
+        sidebar, side = self.query_one(Sidebar), self.query_one("#side")
+        other = side if shown is sidebar else sidebar
+        if other.has_class("-hidden"):
+            return
+        if self.size.width - self._width(shown) - self._width(other) < CHAT_MIN:
+            other.add_class("-hidden")
+            if other.has_focus_within:
+                self.query_one(PromptInput).focus()
 
-    def _panel_width(self, panel: Widget) -> int:
+    def _width(self, panel: Widget) -> int:
         """A side panel's width as styled (it may be hidden, so not its laid-out size)."""
+        if isinstance(panel, ContentSwitcher):
+            panel = panel.visible_content or panel
         width = panel.styles.width
         return int(width.resolve(self.size, self.app.size)) if width is not None else 0
 
-    async def action_toggle_backlog(self) -> None:
-        """Show the backlog in the tool log's place (F4 again brings the log back)."""
-        pane, tools = await self._backlog_pane(), self.query_one(ToolLog)
-        showing = pane.has_class("-hidden")
-        pane.set_class(not showing, "-hidden")
-        if showing:
-            self.tools_were_hidden = tools.has_class("-hidden")
-            tools.add_class("-hidden")
-            self._make_room(pane)
-            pane.shown()
-            pane.query_one("#backlog-ready").focus()
-        else:
-            tools.set_class(self.tools_were_hidden, "-hidden")
-            if pane.has_focus_within:
-                self.query_one(PromptInput).focus()
-
-    async def _backlog_pane(self) -> BacklogPane:
-        """The backlog pane, built (hidden) when F4 first asks for it: most launches never do."""
-        from tui.widgets.backlog_pane import BacklogPane
-
-        found = self.query(BacklogPane)
-        if found:
-            return found.first()
-        pane = BacklogPane(self.services.settings.project, id="backlog", classes="-hidden")
-        await self.query_one("#body").mount(pane)
-        return pane
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """Tab order as the panes read: sidebar, chat, tool log, then the prompt."""
+        order = ["filter", "conversations", "chat", "tools", "prompt"]
+        ranked = {name: index for index, name in enumerate(order)}
+        return sorted(super().focus_chain, key=lambda w: ranked.get(w.id or "", len(order)))
 
     def action_help(self) -> None:
-        as_bindings = [
-            b if isinstance(b, Binding) else Binding(*b) for b in ConversationList.BINDINGS
-        ]
-        groups = {
-            "Anywhere": [b for b in self.BINDINGS if isinstance(b, Binding)],
-            "In the sidebar": as_bindings,
-            "In the prompt": [
-                Binding("enter", "", "Send"),
-                Binding("shift+enter,ctrl+j", "", "New line"),
-            ],
-            "In the tool log": [Binding("enter", "", "Expand a row")],
-            "In the backlog (F4)": [
-                Binding("enter", "", "A feature's details"),
-                Binding("escape", "", "Close the details"),
-            ],
-            "In search": [
-                Binding("up,down", "", "Choose a hit"),
-                Binding("enter", "", "Open it at that message"),
-                Binding("f3", "", "This project / all projects"),
-            ],
-            "In the chat (block cursor)": [
-                Binding("up,down,k,j", "", "Previous / next block"),
-                Binding("home,end", "", "First / last block"),
-                Binding("c,y,enter", "", "Copy the block"),
-                Binding("b", "", "Branch from here"),
-                Binding("escape", "", "Back to the prompt"),
-            ],
-        }
         from tui.screens.dialogs import HelpScreen
 
-        self.app.push_screen(HelpScreen(groups))
+        self.app.push_screen(HelpScreen(help_groups()))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from rich.text import Text
 from textual import events, on, work
@@ -21,6 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.worker import Worker, WorkerState
 
 from tui.models import SearchHit
+from tui.services import Host
 from tui.storage import StoreError
 from tui.text import inert
 from tui.widgets.inert_input import InertInput
@@ -47,11 +48,12 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("f3", "toggle_scope", "This project / all projects", priority=True),
-        Binding("down", "move('cursor_down')", show=False, priority=True),
-        Binding("up", "move('cursor_up')", show=False, priority=True),
+        Binding("down", "move('cursor_down')", "Next hit", show=False, priority=True),
+        Binding("up", "move('cursor_up')", "Previous hit", show=False, priority=True),
         Binding("pagedown", "move('page_down')", show=False, priority=True),
         Binding("pageup", "move('page_up')", show=False, priority=True),
     ]
+    KEYS = [Binding("enter", "", "Open", tooltip="open the hit, at its message")]  # no binding
 
     def __init__(self, project: Path, all_projects: bool = False) -> None:
         super().__init__()
@@ -91,9 +93,8 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def run_query(self, query: Query) -> None:
-        services: Any = self.app  # the store is opened by the app, after the first paint
-        await services.open_services()
-        store = services.store
+        host = cast(Host, self.app)  # the store is opened by the app, after the first paint
+        store = (await host.open_services()).store
         scope = None if query.all_projects else self.project
         try:
             hits = await store.search(query.text, scope, limit=PAGE + 1, offset=query.offset)

@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.models import ToolStatus
+from tui.models import ToolEvent, ToolStatus
 from tui.text import inert
 from tui.tool_lines import ASKED, describe
 from tui.widgets.empty_hint import EmptyHint
@@ -60,6 +60,20 @@ class ToolRow:
     live: bool = False  # started in this view; a "running" row from history does not spin
     decision: str | None = None  # who allowed or denied a web call or a backlog write
 
+    @classmethod
+    def of(cls, event: ToolEvent) -> ToolRow:
+        """A stored call as a row (its result is the stored, capped copy)."""
+        return cls(
+            event.tool_use_id,
+            event.name,
+            dict(event.input),
+            event.status,
+            event.result or "",
+            event.duration_s,
+            event.result_size,
+            decision=event.decision,
+        )
+
 
 def label(row: ToolRow, frame: int = 0) -> Text:
     """What one row says: status mark, the call in words, and when expanded its input and result."""
@@ -91,9 +105,9 @@ class ToolLog(ScrollView, can_focus=True):
     """Rows keyed by tool-use id; the screen calls ``start``, ``finish`` and ``show``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "expand", "Expand"),
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
+        Binding("enter", "expand", "Expand", tooltip="expand a row (Enter again folds it)"),
+        Binding("up", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
         Binding("pagedown", "page(1)", show=False),
         Binding("home", "first", show=False),

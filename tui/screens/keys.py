@@ -1,0 +1,254 @@
+"""Every key of the app, declared once: the bindings, and the help and README tables built
+from them.
+
+A binding's ``description`` is its short label in the key bar and the palette; its
+``tooltip`` says what it does in a sentence for the help screen and the README's key table
+(tests/unit/test_docs.py checks that table against this module). Keys that no binding handles
+(Enter in the prompt, Tab, Textual's own Ctrl+P and Ctrl+Q) are declared here as well, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.binding import Binding, BindingType
+
+MAIN_KEYS: list[BindingType] = [
+    Binding("ctrl+n", "new", "New", id="new", tooltip="new conversation"),
+    Binding(
+        "alt+down,ctrl+pagedown",
+        "next",
+        "Next chat",
+        id="next",
+        tooltip="next conversation, from anywhere",
+    ),
+    Binding(
+        "alt+up,ctrl+pageup",
+        "previous",
+        "Prev chat",
+        id="previous",
+        tooltip="previous conversation, from anywhere",
+    ),
+    Binding(
+        "escape",
+        "cancel",
+        "Cancel answer",
+        id="cancel",
+        tooltip="cancel the answer (the partial text is kept, marked interrupted)",
+    ),
+    Binding(
+        "ctrl+r",
+        "retry",
+        "Retry",
+        id="retry",
+        tooltip="ask the last question again after an error or Esc (sent and stored once; "
+        "the failed answer stays above)",
+    ),
+    Binding(
+        "slash,ctrl+f",
+        "filter",
+        "Filter",
+        show=False,
+        id="filter",
+        tooltip="filter the sidebar by title (Esc clears)",
+    ),
+    # F-keys are priority bindings: the prompt's TextArea binds F6 and F7 (select line, select
+    # all) and would otherwise swallow them while the user types.
+    Binding("f2", "rename", "Rename", id="rename", priority=True, tooltip="rename"),
+    Binding(
+        "f8",
+        "delete",
+        "Delete",
+        id="delete",
+        priority=True,
+        tooltip="delete, after a confirmation; it goes to the trash",
+    ),
+    Binding(
+        "f9",
+        "undo_delete",
+        "Undo delete",
+        show=False,
+        id="undo_delete",
+        priority=True,
+        tooltip="undo the last delete",
+    ),
+    Binding("f7", "pin", "Pin", show=False, id="pin", priority=True, tooltip="pin / unpin"),
+    Binding(
+        "f6",
+        "copy_answer",
+        "Copy answer",
+        show=False,
+        id="copy_answer",
+        priority=True,
+        tooltip="copy the last answer (OSC 52, works over SSH)",
+    ),
+    Binding(
+        "f5",
+        "copy_code",
+        "Copy a code block",
+        show=False,
+        id="copy_code",
+        priority=True,
+        tooltip="pick a code block to copy",
+    ),
+    # Priority: the prompt would type the "c" or "b" of a terminal's Alt+C or Alt+B.
+    Binding(
+        "ctrl+o,alt+c",
+        "chat_cursor",
+        "Copy by block",
+        show=False,
+        id="chat_cursor",
+        priority=True,
+        tooltip="the block cursor over the chat: copy any message or code block, branch",
+    ),
+    Binding(
+        "alt+b",
+        "branch",
+        "Branch from here",
+        show=False,
+        id="branch",
+        priority=True,
+        tooltip="branch from the block under the cursor, else from the last message",
+    ),
+    Binding(
+        "ctrl+b",
+        "toggle_sidebar",
+        "Sidebar",
+        show=False,
+        id="toggle_sidebar",
+        tooltip="hide or show the sidebar",
+    ),
+    Binding(
+        "ctrl+t",
+        "toggle_tools",
+        "Tools",
+        show=False,
+        id="toggle_tools",
+        tooltip="hide or show the tool log",
+    ),
+    Binding(
+        "f4",
+        "toggle_backlog",
+        "Backlog",
+        id="toggle_backlog",
+        priority=True,
+        tooltip="the backlog pane in the tool log's place (F4 again brings the log back)",
+    ),
+    Binding(
+        "f3",
+        "all_projects",
+        "All projects",
+        show=False,
+        id="all_projects",
+        priority=True,
+        tooltip="show the conversations of all projects (others' are browsable; continue them "
+        "in their project)",
+    ),
+    Binding(
+        "ctrl+s",
+        "export",
+        "Export conversation",
+        show=False,
+        id="export",
+        tooltip="export the conversation (or the one highlighted in the sidebar) as Markdown",
+    ),
+    # Most terminals send Ctrl+Shift+F as Ctrl+F (the filter); Ctrl+G reaches it in any.
+    Binding(
+        "ctrl+shift+f,ctrl+g",
+        "search",
+        "Search all",
+        show=False,
+        id="search",
+        priority=True,
+        tooltip="search every conversation",
+    ),
+    Binding("f1,question_mark", "help", "Help", id="help", tooltip="help: every key"),
+]
+
+# Keys handled by Textual itself or outside any binding, said once here.
+PROMPT_KEYS = [
+    Binding("enter", "", "Send", tooltip="send the question"),
+    Binding("shift+enter,ctrl+j", "", "New line", tooltip="a new line in the prompt"),
+]
+ELSEWHERE = [
+    Binding(
+        "tab,shift+tab",
+        "",
+        "Focus",
+        tooltip="move between the sidebar, the chat, the tool log and the prompt",
+    ),
+    Binding("ctrl+p", "", "Palette", tooltip="command palette: every action by name"),
+    Binding(
+        "ctrl+q",
+        "",
+        "Quit",
+        tooltip="quit: an answer still streaming is kept as far as it was shown, marked "
+        "interrupted (SIGTERM and a closing terminal do the same)",
+    ),
+]
+
+NAMES = {
+    "escape": "Esc",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "question_mark": "?",
+    "slash": "/",
+    "delete": "Delete",
+    "down": "↓",
+    "up": "↑",
+    "left": "←",
+    "right": "→",
+}
+
+
+def as_bindings(bindings: Iterable[BindingType]) -> list[Binding]:
+    """Bindings as objects (a widget may declare them as tuples)."""
+    return [b if isinstance(b, Binding) else Binding(*b) for b in bindings]
+
+
+def key_label(keys: str) -> str:
+    """``"alt+down,ctrl+pagedown"`` as a reader writes it: ``"Alt+↓, Ctrl+PgDn"``."""
+    return ", ".join(_one_key(key) for key in keys.split(","))
+
+
+def _one_key(key: str) -> str:
+    *modifiers, name = key.split("+")
+    shown = NAMES.get(name) or (name.upper() if len(name) <= 3 else name.capitalize())
+    return "+".join([*(m.capitalize() for m in modifiers), shown])
+
+
+def explained(binding: Binding) -> str:
+    """What a key does, in the words of the help screen and the README."""
+    return binding.tooltip or binding.description
+
+
+def readme_table() -> str:
+    """The README's table of the main keys, as Markdown (checked by a test)."""
+    rows = [*PROMPT_KEYS, *as_bindings(MAIN_KEYS), *ELSEWHERE]
+    lines = ["| Key | What it does |", "|---|---|"]
+    lines += [f"| {key_label(b.key)} | {explained(b)} |" for b in rows]
+    return "\n".join(lines)
+
+
+def described(bindings: Iterable[BindingType]) -> list[Binding]:
+    """The bindings a reader needs to know: those with a description."""
+    return [b for b in as_bindings(bindings) if b.description]
+
+
+def help_groups() -> dict[str, list[Binding]]:
+    """Every key by where it works, read from the widgets' own bindings."""
+    from tui.screens.approval_dialog import ApprovalDialog  # not needed for the first screen
+    from tui.screens.search import SearchScreen
+    from tui.widgets.block_cursor import BlockCursorScroll
+    from tui.widgets.conversation_list import ConversationList
+    from tui.widgets.tool_log import ToolLog
+
+    return {
+        "Anywhere": [*described(MAIN_KEYS), *ELSEWHERE],
+        "In the prompt": PROMPT_KEYS,
+        "In the sidebar": described(ConversationList.BINDINGS),
+        "In the chat (block cursor, Ctrl+O)": described(BlockCursorScroll.BINDINGS),
+        "In the tool log": described(ToolLog.BINDINGS),
+        "In search (Ctrl+G)": [*described(SearchScreen.BINDINGS), *SearchScreen.KEYS],
+        "When a web fetch or a backlog write is asked": described(ApprovalDialog.BINDINGS),
+    }

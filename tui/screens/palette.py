@@ -1,0 +1,83 @@
+"""The command palette's entries (Ctrl+P): every action of the main screen with its keys, and
+the web hosts this project always allows, each with an entry that forgets it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import cast
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tui.screens.keys import MAIN_KEYS, as_bindings
+from tui.services import Host
+from tui.storage import StoreError
+from tui.text import inert
+from tui.toast import toast
+
+Entry = tuple[str, Callable[[], object], str]  # title, what to run, help
+
+
+class ListedCommands(Provider):
+    """Palette entries from a list; titles drawn as Text (a title may hold a model's host)."""
+
+    def entries(self) -> list[Entry]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for title, run, help_text in self.entries():
+            yield DiscoveryHit(Text(title), run, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, run, help_text in self.entries():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), run, help=help_text)
+
+
+class ActionCommands(ListedCommands):
+    """Every action of the main screen, found by its label, with its keys as help."""
+
+    def entries(self) -> list[Entry]:
+        run = self.screen.run_action
+        return [
+            (binding.description, partial(run, binding.action), self._keys(binding))
+            for binding in as_bindings(MAIN_KEYS)
+            if binding.description
+        ]
+
+    def _keys(self, binding: Binding) -> str:
+        """The keys as this app shows them (the user's keymap may have changed them)."""
+        return ", ".join(self.app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
+
+
+class WebHostCommands(ListedCommands):
+    """The hosts always allowed for this project; an entry forgets one."""
+
+    def entries(self) -> list[Entry]:
+        manager = getattr(self.app, "manager", None)  # None until the store is open
+        if manager is None:
+            return []
+        return [
+            (
+                f"Stop always allowing web access to {inert(host)}",
+                partial(forget_host, self.app, host),
+                "remembered for this project",
+            )
+            for host in sorted(manager.project_hosts.hosts)
+        ]
+
+
+async def forget_host(app: App[object], host: str) -> None:
+    """The project forgets a host: the next fetch from it is asked about again."""
+    services = await cast(Host, app).open_services()
+    try:
+        await services.manager.project_hosts.remove(host)
+    except StoreError as error:
+        toast(app, str(error), severity="error", timeout=8)
+        return
+    toast(app, f"Web access to {host} will be asked for again.")
