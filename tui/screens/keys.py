@@ -14,35 +14,34 @@ from collections.abc import Iterable
 from textual.binding import Binding, BindingType
 
 MAIN_KEYS: list[BindingType] = [
-    Binding("ctrl+n", "new", "New", id="new", tooltip="new conversation"),
+    Binding("ctrl+n", "new", "New", id="new", tooltip="New conversation"),
     Binding(
         "alt+down,ctrl+pagedown",
         "next",
         "Next chat",
         id="next",
-        tooltip="next conversation, from anywhere",
+        tooltip="Next conversation, from anywhere",
     ),
     Binding(
         "alt+up,ctrl+pageup",
         "previous",
         "Prev chat",
         id="previous",
-        tooltip="previous conversation, from anywhere",
+        tooltip="Previous conversation",
     ),
     Binding(
         "escape",
         "cancel",
         "Cancel answer",
         id="cancel",
-        tooltip="cancel the answer (the partial text is kept, marked interrupted)",
+        tooltip="Cancel the answer (the partial text is kept)",
     ),
     Binding(
         "ctrl+r",
         "retry",
         "Retry",
         id="retry",
-        tooltip="ask the last question again after an error or Esc (sent and stored once; "
-        "the failed answer stays above)",
+        tooltip="Ask the last question again after an error or Esc",
     ),
     Binding(
         "slash,ctrl+f",
@@ -50,18 +49,20 @@ MAIN_KEYS: list[BindingType] = [
         "Filter",
         show=False,
         id="filter",
-        tooltip="filter the sidebar by title (Esc clears)",
+        tooltip="Filter the sidebar by title",
     ),
     # F-keys are priority bindings: the prompt's TextArea binds F6 and F7 (select line, select
     # all) and would otherwise swallow them while the user types.
-    Binding("f2", "rename", "Rename", id="rename", priority=True, tooltip="rename"),
+    Binding(
+        "f2", "rename", "Rename", id="rename", priority=True, tooltip="Rename the conversation"
+    ),
     Binding(
         "f8",
         "delete",
         "Delete",
         id="delete",
         priority=True,
-        tooltip="delete, after a confirmation; it goes to the trash",
+        tooltip="Delete it (to the trash, after a confirmation)",
     ),
     Binding(
         "f9",
@@ -70,9 +71,9 @@ MAIN_KEYS: list[BindingType] = [
         show=False,
         id="undo_delete",
         priority=True,
-        tooltip="undo the last delete",
+        tooltip="Undo the last delete",
     ),
-    Binding("f7", "pin", "Pin", show=False, id="pin", priority=True, tooltip="pin / unpin"),
+    Binding("f7", "pin", "Pin", show=False, id="pin", priority=True, tooltip="Pin / unpin"),
     Binding(
         "f6",
         "copy_answer",
@@ -80,7 +81,7 @@ MAIN_KEYS: list[BindingType] = [
         show=False,
         id="copy_answer",
         priority=True,
-        tooltip="copy the last answer (OSC 52, works over SSH)",
+        tooltip="Copy the last answer",
     ),
     Binding(
         "f5",
@@ -89,7 +90,7 @@ MAIN_KEYS: list[BindingType] = [
         show=False,
         id="copy_code",
         priority=True,
-        tooltip="pick a code block to copy",
+        tooltip="Pick a code block to copy",
     ),
     # Priority: the prompt would type the "c" or "b" of a terminal's Alt+C or Alt+B.
     Binding(
@@ -99,7 +100,7 @@ MAIN_KEYS: list[BindingType] = [
         show=False,
         id="chat_cursor",
         priority=True,
-        tooltip="the block cursor over the chat: copy any message or code block, branch",
+        tooltip="Block cursor over the chat: copy any message or code block",
     ),
     Binding(
         "alt+b",
@@ -108,7 +109,8 @@ MAIN_KEYS: list[BindingType] = [
         show=False,
         id="branch",
         priority=True,
-        tooltip="branch from the block under the cursor, else from the last message",
+        tooltip="Branch: a new conversation from the block under the cursor (else the last "
+        "message)",
     ),
     Binding(
         "ctrl+b",
@@ -116,7 +118,7 @@ MAIN_KEYS: list[BindingType] = [
         "Sidebar",
         show=False,
         id="toggle_sidebar",
-        tooltip="hide or show the sidebar",
+        tooltip="Hide or show the sidebar",
     ),
     Binding(
         "ctrl+t",
@@ -124,7 +126,7 @@ MAIN_KEYS: list[BindingType] = [
         "Tools",
         show=False,
         id="toggle_tools",
-        tooltip="hide or show the tool log",
+        tooltip="Hide or show the tool log",
     ),
     Binding(
         "f4",
@@ -132,7 +134,7 @@ MAIN_KEYS: list[BindingType] = [
         "Backlog",
         id="toggle_backlog",
         priority=True,
-        tooltip="the backlog pane in the tool log's place (F4 again brings the log back)",
+        tooltip="The backlog pane in the tool log's place",
     ),
     Binding(
         "f3",
@@ -141,8 +143,7 @@ MAIN_KEYS: list[BindingType] = [
         show=False,
         id="all_projects",
         priority=True,
-        tooltip="show the conversations of all projects (others' are browsable; continue them "
-        "in their project)",
+        tooltip="Show the conversations of all projects",
     ),
     Binding(
         "ctrl+s",
@@ -150,7 +151,7 @@ MAIN_KEYS: list[BindingType] = [
         "Export conversation",
         show=False,
         id="export",
-        tooltip="export the conversation (or the one highlighted in the sidebar) as Markdown",
+        tooltip="Export the conversation as Markdown",
     ),
     # Most terminals send Ctrl+Shift+F as Ctrl+F (the filter); Ctrl+G reaches it in any.
     Binding(
@@ -160,29 +161,29 @@ MAIN_KEYS: list[BindingType] = [
         show=False,
         id="search",
         priority=True,
-        tooltip="search every conversation",
+        tooltip="Search every conversation",
     ),
-    Binding("f1,question_mark", "help", "Help", id="help", tooltip="help: every key"),
+    Binding("f1,question_mark", "help", "Help", id="help", tooltip="Help: every key"),
 ]
 
 # Keys handled by Textual itself or outside any binding, said once here.
 PROMPT_KEYS = [
-    Binding("enter", "", "Send", tooltip="send the question"),
-    Binding("shift+enter,ctrl+j", "", "New line", tooltip="a new line in the prompt"),
+    Binding("enter", "", "Send", tooltip="Send the question"),
+    Binding("shift+enter,ctrl+j", "", "New line", tooltip="A new line in the prompt"),
 ]
 ELSEWHERE = [
     Binding(
         "tab,shift+tab",
         "",
         "Focus",
-        tooltip="move between the sidebar, the chat, the tool log and the prompt",
+        tooltip="Move between the sidebar, the chat, the tool log and the prompt",
     ),
-    Binding("ctrl+p", "", "Palette", tooltip="command palette: every action by name"),
+    Binding("ctrl+p", "", "Palette", tooltip="Command palette: every action by name"),
     Binding(
         "ctrl+q",
         "",
         "Quit",
-        tooltip="quit: an answer still streaming is kept as far as it was shown, marked "
+        tooltip="Quit: an answer still streaming is kept as far as it was shown, marked "
         "interrupted (SIGTERM and a closing terminal do the same)",
     ),
 ]
@@ -213,7 +214,12 @@ def key_label(keys: str) -> str:
 
 def _one_key(key: str) -> str:
     *modifiers, name = key.split("+")
-    shown = NAMES.get(name) or (name.upper() if len(name) <= 3 else name.capitalize())
+    if name in NAMES:
+        shown = NAMES[name]
+    elif len(name) == 1:  # a letter alone is typed as it is; with a modifier, as on the key
+        shown = name.upper() if modifiers else name
+    else:
+        shown = name.upper() if name[0] == "f" and name[1:].isdigit() else name.capitalize()
     return "+".join([*(m.capitalize() for m in modifiers), shown])
 
 
@@ -223,10 +229,11 @@ def explained(binding: Binding) -> str:
 
 
 def readme_table() -> str:
-    """The README's table of the main keys, as Markdown (checked by a test)."""
-    rows = [*PROMPT_KEYS, *as_bindings(MAIN_KEYS), *ELSEWHERE]
+    """The README's table of the main screen's keys, as Markdown (checked by a test)."""
     lines = ["| Key | What it does |", "|---|---|"]
-    lines += [f"| {key_label(b.key)} | {explained(b)} |" for b in rows]
+    for binding in as_bindings(MAIN_KEYS):
+        keys = " or ".join(f"`{_one_key(key)}`" for key in binding.key.split(","))
+        lines.append(f"| {keys} | {explained(binding)} |")
     return "\n".join(lines)
 
 
