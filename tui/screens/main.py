@@ -907,12 +907,19 @@ class MainScreen(Screen[None]):
 
     async def _backlog_pane(self) -> BacklogPane:
         """The backlog pane, built (hidden) when F4 first asks for it: most launches never do."""
+        from tui.backlog_reader import BacklogReader
+        from tui.screens.feature_details import FeatureDetails
         from tui.widgets.backlog_pane import BacklogPane
 
         found = self.query(BacklogPane)
         if found:
             return found.first()
-        pane = BacklogPane(self.services.settings.project, id="backlog", classes="-hidden")
+        reader = BacklogReader(self.services.settings.project)
+
+        def open_feature(feature_id: int) -> None:
+            self.app.push_screen(FeatureDetails(reader, feature_id))
+
+        pane = BacklogPane(reader, open_feature, id="backlog", classes="-hidden")
         await self.query_one("#body").mount(pane)
         return pane
 
