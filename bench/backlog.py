@@ -20,7 +20,8 @@ from bench.app import _headless_app, drawn, settle
 from bench.table import median_ms, print_measured
 from mcp_server.backlog import Backlog
 from tests.backlog_db import make_backlog
-from tui.widgets.backlog_pane import POLL_S, BacklogPane, read_backlog
+from tui.backlog_reader import BacklogReader
+from tui.widgets.backlog_pane import POLL_S, BacklogPane
 
 RUNS = 7
 
@@ -49,7 +50,7 @@ def read_rows(root: Path) -> list[list[str]]:
         reads, stats = [], []
         for _ in range(RUNS):
             start = time.perf_counter()
-            read_backlog(project)
+            BacklogReader(project).read()
             reads.append(time.perf_counter() - start)
             backlog = Backlog(project)
             start = time.perf_counter()

@@ -13,7 +13,7 @@ from textual.app import App
 from tui.config import Settings, config_file, load_config
 from tui.screens.main import MainScreen
 from tui.services import Services
-from tui.storage import StoreError
+from tui.storage import StoreError, state_keys
 from tui.toast import toast
 
 if TYPE_CHECKING:  # the store, the engine and the demo server load after the first screen
@@ -132,7 +132,7 @@ class AssistantApp(App[None]):
         """Best effort, like every remembered UI fact: a locked or full file only forgets it."""
         if self.store is not None:
             with contextlib.suppress(StoreError):
-                await self.store.state_set("theme", theme)
+                await self.store.state_set(state_keys.THEME, theme)
 
     async def open_services(self) -> Services:
         """Open the history database (fast) and create the session manager (no SDK import)."""
@@ -154,7 +154,7 @@ class AssistantApp(App[None]):
                 if not self.store.read_only:
                     with contextlib.suppress(StoreError):  # a locked file: the next start does it
                         await self.store.messages_orphaned()  # replies cut off by a crash
-                saved = await self.store.state_get("theme")
+                saved = await self.store.state_get(state_keys.THEME)
                 if saved in self.available_themes:
                     self.theme = saved
             assert self.manager is not None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 
 class Role(StrEnum):
@@ -131,3 +132,19 @@ class SearchHit:
     snippet: str
     created_at: datetime
     rank: float
+
+
+@dataclass
+class BacklogView:
+    """Everything the backlog pane shows, read in one go (the features as the MCP tools give them).
+
+    Plain data here, not in the reader, so the pane can name it without importing ``mcp_server``.
+    """
+
+    stats: dict[str, Any] = field(default_factory=dict)
+    ready: list[dict[str, Any]] = field(default_factory=list)
+    total_ready: int = 0
+    blocked: list[dict[str, Any]] = field(default_factory=list)
+    total_blocked: int = 0
+    path: Path | None = None  # None: the project has no backlog yet
+    error: str | None = None  # one sentence: the file was refused or could not be read

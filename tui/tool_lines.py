@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-MCP_PREFIX = "mcp__features__"  # how the CLI names our backlog server's tools
+MCP_SERVER = "features"  # the name our backlog server is configured under (tui.agent.session)
+MCP_PREFIX = f"mcp__{MCP_SERVER}__"  # how the CLI names that server's tools
 ASKED = "asked: waiting for your answer"  # a call's decision while the user is asked about it
 
 

@@ -43,11 +43,12 @@ from tui.demo.model_server import ModelServer
 from tui.models import MessageStatus, Role, ToolStatus
 from tui.screens.dialogs import CodePicker, ConfirmDialog, RenameDialog
 from tui.screens.export_dialog import ExportDialog
+from tui.screens.feature_details import FeatureDetails
 from tui.screens.search import SearchScreen
 from tui.storage import Store
 from tui.storage.rows import make_title
 from tui.text import inert
-from tui.widgets.backlog_pane import BacklogPane, FeatureDetails
+from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.search_results import SearchResults
 from tui.widgets.status_bar import StatusBar

@@ -18,7 +18,8 @@ from tests.tui.screen import screen_rows
 from tests.tui.test_app import SIZE, send, until
 from tests.tui.test_approvals import asked
 from tui.demo.model_server import ToolCall, Turn
-from tui.widgets.backlog_pane import BacklogPane, FeatureDetails
+from tui.screens.feature_details import FeatureDetails
+from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.tool_log import ToolLog
 
 FEATURES = [

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mcp_server.tools import TOOLS
+from tui.storage import state_keys
 from tui.tool_lines import MCP_PREFIX
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class ProjectHosts:
 
     def __init__(self, store: Store | None, project: Path) -> None:
         self.store = store
-        self.key = f"web-allow:{project}"
+        self.key = state_keys.web_allow(project)
         self.hosts: set[str] = set()
         self.loaded = False
 

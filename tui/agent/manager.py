@@ -21,7 +21,7 @@ from tui.agent.runner import TurnRunner
 from tui.agent.session import AgentSession, transcript_path
 from tui.config import Settings
 from tui.models import Conversation
-from tui.storage import Store, StoreError
+from tui.storage import Store, StoreError, state_keys
 
 MAX_WARM = 3
 
@@ -148,7 +148,7 @@ class SessionManager:
         self._forks[branch.id] = point
         if not self.store.read_only:
             with contextlib.suppress(StoreError):  # a locked file: only a restart forgets it
-                await self.store.state_set(f"fork:{branch.id}", point.dumps())
+                await self.store.state_set(state_keys.fork(branch.id), point.dumps())
         return True
 
     async def _recall_fork(self, conversation: Conversation | None) -> None:
@@ -162,7 +162,7 @@ class SessionManager:
         ):
             return
         with contextlib.suppress(StoreError):
-            saved = await self.store.state_get(f"fork:{conversation.id}")
+            saved = await self.store.state_get(state_keys.fork(conversation.id))
             point = ForkPoint.loads(saved) if saved else None
             if point is not None:
                 self._forks[conversation.id] = point

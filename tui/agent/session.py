@@ -19,6 +19,7 @@ from tui.agent.guard import ALLOWED_TOOLS, DISALLOWED_TOOLS, READ_TOOLS, Guard
 from tui.agent.prompt import write_prompt_file, write_settings_file
 from tui.agent.web import WEB_TOOLS, WebPolicy
 from tui.config import Settings
+from tui.tool_lines import MCP_SERVER
 
 
 def transcript_path(config_dir: Path, project: Path, session_id: str) -> Path:
@@ -97,7 +98,7 @@ class AgentSession:
             disallowed_tools=[*DISALLOWED_TOOLS, *off],
             settings=str(rules),
             system_prompt={"type": "file", "path": str(prompt)},
-            mcp_servers={"features": mcp},
+            mcp_servers={MCP_SERVER: mcp},
             strict_mcp_config=True,
             setting_sources=[],  # a project's .claude/settings.json must not run hooks here
             include_partial_messages=True,

@@ -8,6 +8,7 @@ from pathlib import Path
 from mcp_server.backlog import Backlog, NewFeature
 from tui.demo.model_server import ToolCall, Turn
 from tui.private_files import private_dirs, replace_private, tighten
+from tui.tool_lines import MCP_PREFIX
 
 CALC = '''"""A tiny calculator used by the demo project."""
 
@@ -56,8 +57,8 @@ def demo_turns() -> list[Turn]:
     return [
         Turn(match="def divide", text=EXPLANATION, chunk=6, pace=0.01),
         Turn(match='"percentage"', text=PROGRESS, chunk=6, pace=0.01),
-        Turn(match="progress", tools=[ToolCall("mcp__features__feature_get_stats", {})]),
-        Turn(match="backlog", tools=[ToolCall("mcp__features__feature_get_stats", {})]),
+        Turn(match="progress", tools=[ToolCall(MCP_PREFIX + "feature_get_stats", {})]),
+        Turn(match="backlog", tools=[ToolCall(MCP_PREFIX + "feature_get_stats", {})]),
         Turn(
             match="",
             text="Let me read the code first.",

@@ -43,9 +43,11 @@ from tui.screens.keys import MAIN_KEYS, help_groups
 from tui.screens.palette import ActionCommands, WebHostCommands
 from tui.services import Host, Services
 from tui.storage import StoreError
+from tui.storage.state_keys import last_conversation
 from tui.text import code_blocks
 from tui.toast import toast
 from tui.tool_lines import ASKED, MCP_PREFIX
+from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.key_bar import KeyBar
@@ -55,14 +57,8 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets.title_bar import TitleBar
 from tui.widgets.tool_log import ToolLog, ToolRow
 
-
-def last_conversation(project: object) -> str:  # until the state keys have one module
-    return f"last:{project}"
-
-
 if TYPE_CHECKING:
     from tui.agent.approval import Question
-    from tui.widgets.backlog_pane import BacklogPane
 
 TOOL_ROWS = 200  # newest tool calls listed when a conversation opens
 SIDEBAR_PAGE = 200  # conversations listed at first; the next page near the end
@@ -746,14 +742,25 @@ class MainScreen(Screen[None]):
 
     async def _backlog_pane(self) -> BacklogPane:
         """The backlog pane, built when F4 first asks for it: most launches never do."""
+        from tui.backlog_reader import BacklogReader
         from tui.widgets.backlog_pane import BacklogPane
 
         found = self.query(BacklogPane)
         if found:
             return found.first()
-        pane = BacklogPane(self.host.settings.project, id="backlog")
+        reader = BacklogReader(self.host.settings.project)
+        pane = BacklogPane(reader, id="backlog")
         await self.query_one("#side", ContentSwitcher).add_content(pane)
         return pane
+
+    @on(BacklogPane.FeatureChosen)
+    def feature_chosen(self, message: BacklogPane.FeatureChosen) -> None:
+        """A feature of the backlog pane was chosen: its details, read from the same file."""
+        from tui.backlog_reader import BacklogReader
+        from tui.screens.feature_details import FeatureDetails
+
+        reader = BacklogReader(self.host.settings.project)
+        self.app.push_screen(FeatureDetails(reader, message.feature_id))
 
     def backlog_changed(self) -> None:
         """A backlog tool ran: the pane (if ever opened) reads the file again."""

@@ -1,0 +1,26 @@
+"""The keys of the ``app_state`` table, spelled once: each is a user's remembered fact on disk.
+
+A key's spelling is a file format: changing one here forgets what every user's database holds
+under the old spelling, so the tests that read a key back spell it out in full on purpose.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+THEME = "theme"  # the theme last chosen from the palette
+
+
+def last_conversation(project: Path) -> str:
+    """The conversation a project opens on at the next launch."""
+    return f"last:{project}"
+
+
+def fork(conversation_id: int) -> str:
+    """A branch's fork plan, kept until the branch first asks (so a restart keeps it)."""
+    return f"fork:{conversation_id}"
+
+
+def web_allow(project: Path) -> str:
+    """The hosts the user always allows for one project (a JSON list)."""
+    return f"web-allow:{project}"
