@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher
 from textual.worker import Worker, WorkerState
 
 from tui.agent.errors import NO_CREDENTIALS
@@ -51,6 +50,7 @@ from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.panels import Body
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.sidebar import Rows, Sidebar
 from tui.widgets.status_bar import StatusBar
@@ -62,8 +62,6 @@ if TYPE_CHECKING:
 
 TOOL_ROWS = 200  # newest tool calls listed when a conversation opens
 SIDEBAR_PAGE = 200  # conversations listed at first; the next page near the end
-NARROW = 100
-CHAT_MIN = 50  # columns the chat keeps when a side panel is shown: the other side makes room
 UNANSWERED = (MessageStatus.ERROR, MessageStatus.INTERRUPTED)  # replies Ctrl+R asks again for
 
 
@@ -81,11 +79,9 @@ class MainScreen(Screen[None]):
         self.in_flight = InFlight()
         self.questions: dict[int, list[Question]] = {}  # conversation id -> calls awaiting you
         self.trashed: list[int] = []
-        self.narrow = False
         self.all_projects = False
         self.last_usage: TurnUsage | None = None
         self.total_cost = 0.0
-        self.tools_were_hidden = False  # the tool log's state before the backlog took its place
         self.opened = False  # a conversation (or a new chat) was put on screen
 
     @property
@@ -101,14 +97,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title")
-        with Horizontal(id="body"):
-            yield Sidebar(id="sidebar")
-            with Vertical(id="center"):
-                yield ChatPane(id="chat")
-                yield PromptInput(id="prompt")
-                yield StatusBar("starting", id="status")
-            with ContentSwitcher(id="side", initial="tools"):
-                yield ToolLog(id="tools")
+        yield Body(id="body")
         yield KeyBar(id="keys")
 
     async def on_mount(self) -> None:
@@ -702,56 +691,18 @@ class MainScreen(Screen[None]):
 
     # -- layout -------------------------------------------------------------------------------
 
-    def on_resize(self, event: events.Resize) -> None:
-        """Below 100 columns the side panels start hidden (Ctrl+B / Ctrl+T bring them back)."""
-        narrow = event.size.width < NARROW
-        if narrow != self.narrow:
-            self.narrow = narrow
-            self.query_one(Sidebar).set_class(narrow, "-hidden")
-            self.query_one("#side").set_class(narrow, "-hidden")
-
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one(Sidebar)
-        sidebar.toggle_class("-hidden")
-        self._make_room(sidebar)
+        self.query_one(Body).toggle_sidebar()
 
     def action_toggle_tools(self) -> None:
-        """The tool log on or off (in the backlog's place, when the backlog is shown)."""
-        side = self.query_one("#side", ContentSwitcher)
-        showing_tools = side.current == "tools" and not side.has_class("-hidden")
-        side.current = "tools"
-        side.set_class(showing_tools, "-hidden")
-        self._make_room(side)
+        self.query_one(Body).toggle_tools()
 
     async def action_toggle_backlog(self) -> None:
-        """Show the backlog in the tool log's place (F4 again brings the log back)."""
-        side = self.query_one("#side", ContentSwitcher)
-        pane = await self._backlog_pane()
-        if side.current == "backlog" and not side.has_class("-hidden"):
-            side.current = "tools"
-            side.set_class(self.tools_were_hidden, "-hidden")
-            if pane.has_focus_within:
-                self.query_one(PromptInput).focus()
-            return
-        self.tools_were_hidden = side.has_class("-hidden") or side.current != "tools"
-        side.current = "backlog"
-        side.remove_class("-hidden")
-        self._make_room(side)
-        pane.shown()
-        pane.query_one("#backlog-ready").focus()
+        from tui.backlog_reader import BacklogReader  # not on the first screen's path
 
-    async def _backlog_pane(self) -> BacklogPane:
-        """The backlog pane, built when F4 first asks for it: most launches never do."""
-        from tui.backlog_reader import BacklogReader
-        from tui.widgets.backlog_pane import BacklogPane
-
-        found = self.query(BacklogPane)
-        if found:
-            return found.first()
-        reader = BacklogReader(self.host.settings.project)
-        pane = BacklogPane(reader, id="backlog")
-        await self.query_one("#side", ContentSwitcher).add_content(pane)
-        return pane
+        await self.query_one(Body).toggle_backlog(
+            partial(BacklogReader, self.host.settings.project)
+        )
 
     @on(BacklogPane.FeatureChosen)
     def feature_chosen(self, message: BacklogPane.FeatureChosen) -> None:
@@ -764,33 +715,8 @@ class MainScreen(Screen[None]):
 
     def backlog_changed(self) -> None:
         """A backlog tool ran: the pane (if ever opened) reads the file again."""
-        from tui.widgets.backlog_pane import BacklogPane
-
         for pane in self.query(BacklogPane):
             pane.changed()
-
-    def _make_room(self, shown: Widget) -> None:
-        """Hide the other side's panel if ``shown`` and it would leave the chat under CHAT_MIN.
-
-        At 80 columns the sidebar and the tool log together left the chat 6 columns wide: on a
-        narrow terminal one side panel at a time is what can be read."""
-        if shown.has_class("-hidden"):
-            return
-        sidebar, side = self.query_one(Sidebar), self.query_one("#side")
-        other = side if shown is sidebar else sidebar
-        if other.has_class("-hidden"):
-            return
-        if self.size.width - self._width(shown) - self._width(other) < CHAT_MIN:
-            other.add_class("-hidden")
-            if other.has_focus_within:
-                self.query_one(PromptInput).focus()
-
-    def _width(self, panel: Widget) -> int:
-        """A side panel's width as styled (it may be hidden, so not its laid-out size)."""
-        if isinstance(panel, ContentSwitcher):
-            panel = panel.visible_content or panel
-        width = panel.styles.width
-        return int(width.resolve(self.size, self.app.size)) if width is not None else 0
 
     @property
     def focus_chain(self) -> list[Widget]:

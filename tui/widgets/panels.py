@@ -1,0 +1,115 @@
+"""The body of the main screen: sidebar, the chat column, and the side panel (the tool log, or
+the backlog in its place), with the rules that keep the chat readable as panels come and go.
+
+Below 100 columns both side panels start hidden; showing one that would leave the chat under
+50 columns hides the other side's (at 80 columns the sidebar and the tool log together left
+the chat 6 columns wide).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher
+
+from tui.widgets.backlog_pane import BacklogPane, BacklogSource
+from tui.widgets.chat_pane import ChatPane
+from tui.widgets.prompt_input import PromptInput
+from tui.widgets.sidebar import Sidebar
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.tool_log import ToolLog
+
+NARROW = 100
+CHAT_MIN = 50  # columns the chat keeps when a side panel is shown: the other side makes room
+
+
+class Body(Horizontal):
+    """Lays out the panes; the screen tells it which to show."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.narrow = False
+        self.tools_were_hidden = False  # the tool log's state before the backlog took its place
+
+    def compose(self) -> ComposeResult:
+        yield Sidebar(id="sidebar")
+        with Vertical(id="center"):
+            yield ChatPane(id="chat")
+            yield PromptInput(id="prompt")
+            yield StatusBar("starting", id="status")
+        with ContentSwitcher(id="side", initial="tools"):
+            yield ToolLog(id="tools")
+
+    @property
+    def side(self) -> ContentSwitcher:
+        return self.query_one("#side", ContentSwitcher)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 100 columns the side panels start hidden (Ctrl+B / Ctrl+T bring them back)."""
+        narrow = event.size.width < NARROW
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.query_one(Sidebar).set_class(narrow, "-hidden")
+            self.side.set_class(narrow, "-hidden")
+
+    def toggle_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.toggle_class("-hidden")
+        self._make_room(sidebar)
+
+    def toggle_tools(self) -> None:
+        """The tool log on or off (in the backlog's place, when the backlog is shown)."""
+        side = self.side
+        showing_tools = side.current == "tools" and not side.has_class("-hidden")
+        side.current = "tools"
+        side.set_class(showing_tools, "-hidden")
+        self._make_room(side)
+
+    async def toggle_backlog(self, source: Callable[[], BacklogSource]) -> None:
+        """The backlog in the tool log's place, built on first use (most launches never ask);
+        again, the tool log as it was."""
+        side, pane = self.side, await self._backlog_pane(source)
+        if side.current == "backlog" and not side.has_class("-hidden"):
+            side.current = "tools"
+            side.set_class(self.tools_were_hidden, "-hidden")
+            if pane.has_focus_within:
+                self.query_one(PromptInput).focus()
+            return
+        self.tools_were_hidden = side.has_class("-hidden") or side.current != "tools"
+        side.current = "backlog"
+        side.remove_class("-hidden")
+        self._make_room(side)
+        pane.shown()
+        pane.query_one("#backlog-ready").focus()
+
+    async def _backlog_pane(self, source: Callable[[], BacklogSource]) -> BacklogPane:
+        found = self.query(BacklogPane)
+        if found:
+            return found.first()
+        pane = BacklogPane(source(), id="backlog")
+        await self.side.add_content(pane)
+        return pane
+
+    def _make_room(self, shown: Widget) -> None:
+        """Hide the other side's panel if ``shown`` and it would leave the chat too narrow."""
+        if shown.has_class("-hidden"):
+            return
+        sidebar, side = self.query_one(Sidebar), self.side
+        other = side if shown is sidebar else sidebar
+        if other.has_class("-hidden"):
+            return
+        if self.size.width - self._width(shown) - self._width(other) < CHAT_MIN:
+            other.add_class("-hidden")
+            if other.has_focus_within:
+                self.query_one(PromptInput).focus()
+
+    def _width(self, panel: Widget) -> int:
+        """A side panel's width as styled (it may be hidden, so not its laid-out size)."""
+        if isinstance(panel, ContentSwitcher):
+            panel = panel.visible_content or panel
+        width = panel.styles.width
+        return int(width.resolve(self.size, self.app.size)) if width is not None else 0
