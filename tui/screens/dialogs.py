@@ -10,7 +10,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 
-from tui.screens.keys import explained
 from tui.text import inert
 from tui.widgets.inert_input import InertInput
 
@@ -75,7 +74,7 @@ class HelpScreen(ModalScreen[None]):
                 keys = ", ".join(
                     self.app.get_key_display(Binding(k, "")) for k in binding.key.split(",")
                 )
-                table.add_row(Text(inert(keys)), Text(inert(explained(binding))))
+                table.add_row(Text(inert(keys)), Text(inert(binding.description)))
         with Vertical(id="help-box"):
             yield Label("Keys")
             with VerticalScroll(id="help-keys"):  # taller than a small terminal: it scrolls

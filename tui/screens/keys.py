@@ -1,8 +1,8 @@
 """Every key of the app, declared once: the bindings, and the help and README tables built
 from them.
 
-A binding's ``description`` is its short label in the key bar and the palette; its
-``tooltip`` says what it does in a sentence for the help screen and the README's key table
+A binding's ``description`` is its short label in the key bar, the palette and the help screen;
+its ``tooltip`` says what it does in a sentence for the README's key table
 (tests/unit/test_docs.py checks that table against this module). Keys that no binding handles
 (Enter in the prompt, Tab, Textual's own Ctrl+P and Ctrl+Q) are declared here as well, once.
 """
@@ -175,10 +175,10 @@ ELSEWHERE = [
     Binding(
         "tab,shift+tab",
         "",
-        "Focus",
+        "Move focus",
         tooltip="Move between the sidebar, the chat, the tool log and the prompt",
     ),
-    Binding("ctrl+p", "", "Palette", tooltip="Command palette: every action by name"),
+    Binding("ctrl+p", "", "Command palette", tooltip="Command palette: every action by name"),
     Binding(
         "ctrl+q",
         "",
@@ -245,17 +245,20 @@ def described(bindings: Iterable[BindingType]) -> list[Binding]:
 def help_groups() -> dict[str, list[Binding]]:
     """Every key by where it works, read from the widgets' own bindings."""
     from tui.screens.approval_dialog import ApprovalDialog  # not needed for the first screen
+    from tui.screens.feature_details import FeatureDetails
     from tui.screens.search import SearchScreen
+    from tui.widgets.backlog_pane import BacklogPane
     from tui.widgets.block_cursor import BlockCursorScroll
     from tui.widgets.conversation_list import ConversationList
     from tui.widgets.tool_log import ToolLog
 
     return {
         "Anywhere": [*described(MAIN_KEYS), *ELSEWHERE],
-        "In the prompt": PROMPT_KEYS,
         "In the sidebar": described(ConversationList.BINDINGS),
-        "In the chat (block cursor, Ctrl+O)": described(BlockCursorScroll.BINDINGS),
+        "In the prompt": PROMPT_KEYS,
         "In the tool log": described(ToolLog.BINDINGS),
+        "In the backlog (F4)": [*BacklogPane.KEYS, *described(FeatureDetails.BINDINGS)],
         "In search (Ctrl+G)": [*described(SearchScreen.BINDINGS), *SearchScreen.KEYS],
         "When a web fetch or a backlog write is asked": described(ApprovalDialog.BINDINGS),
+        "In the chat (block cursor, Ctrl+O)": described(BlockCursorScroll.BINDINGS),
     }

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import ContentSwitcher
 from textual.worker import Worker, WorkerState
 
 from tui.agent.errors import NO_CREDENTIALS
@@ -97,7 +99,14 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title")
-        yield Body(id="body")
+        with Body(id="body"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="center"):
+                yield ChatPane(id="chat")
+                yield PromptInput(id="prompt")
+                yield StatusBar("starting", id="status")
+            with ContentSwitcher(id="side", initial="tools"):
+                yield ToolLog(id="tools")
         yield KeyBar(id="keys")
 
     async def on_mount(self) -> None:
@@ -700,6 +709,9 @@ class MainScreen(Screen[None]):
     async def action_toggle_backlog(self) -> None:
         from tui.backlog_reader import BacklogReader  # not on the first screen's path
 
+        if not self.query("#side"):  # F4 pressed during the launch: the panes come next
+            self.call_after_refresh(self.run_action, "toggle_backlog")
+            return
         await self.query_one(Body).toggle_backlog(
             partial(BacklogReader, self.host.settings.project)
         )

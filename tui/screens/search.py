@@ -53,7 +53,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         Binding("pagedown", "move('page_down')", show=False, priority=True),
         Binding("pageup", "move('page_up')", show=False, priority=True),
     ]
-    KEYS = [Binding("enter", "", "Open", tooltip="open the hit, at its message")]  # no binding
+    KEYS = [Binding("enter", "", "Open it at that message")]  # no binding
 
     def __init__(self, project: Path, all_projects: bool = False) -> None:
         super().__init__()

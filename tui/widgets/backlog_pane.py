@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, OptionList, Static
@@ -79,6 +80,8 @@ class BacklogPane(Vertical):
         reads files)."""
 
         feature_id: int
+
+    KEYS = [Binding("enter", "", "A feature's details")]
 
     def __init__(self, source: BacklogSource, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -11,38 +11,27 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual import events
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher
 
 from tui.widgets.backlog_pane import BacklogPane, BacklogSource
-from tui.widgets.chat_pane import ChatPane
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.sidebar import Sidebar
-from tui.widgets.status_bar import StatusBar
-from tui.widgets.tool_log import ToolLog
 
 NARROW = 100
 CHAT_MIN = 50  # columns the chat keeps when a side panel is shown: the other side makes room
 
 
 class Body(Horizontal):
-    """Lays out the panes; the screen tells it which to show."""
+    """Lays out the panes the screen composes into it (sidebar, ``#center``, ``#side``: composed
+    with the screen, so a key pressed during the launch finds them); the screen tells it which
+    to show."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.narrow = False
         self.tools_were_hidden = False  # the tool log's state before the backlog took its place
-
-    def compose(self) -> ComposeResult:
-        yield Sidebar(id="sidebar")
-        with Vertical(id="center"):
-            yield ChatPane(id="chat")
-            yield PromptInput(id="prompt")
-            yield StatusBar("starting", id="status")
-        with ContentSwitcher(id="side", initial="tools"):
-            yield ToolLog(id="tools")
 
     @property
     def side(self) -> ContentSwitcher:

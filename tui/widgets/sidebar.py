@@ -24,7 +24,7 @@ from tui.widgets.inert_input import InertInput
 class FilterBox(InertInput):
     """Narrows the sidebar to titles holding its text; Esc clears and closes it."""
 
-    BINDINGS = [Binding("escape", "close", "Clear the filter", show=False)]
+    BINDINGS = [Binding("escape", "close", "Clear filter")]
 
     def action_close(self) -> None:
         self.value = ""

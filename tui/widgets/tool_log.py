@@ -105,7 +105,7 @@ class ToolLog(ScrollView, can_focus=True):
     """Rows keyed by tool-use id; the screen calls ``start``, ``finish`` and ``show``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "expand", "Expand", tooltip="expand a row (Enter again folds it)"),
+        Binding("enter", "expand", "Expand"),
         Binding("up", "move(-1)", show=False),
         Binding("down", "move(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
