@@ -11,13 +11,15 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from boundary import Refused, sqlite_file
+from mcp_server import edits, human_input
+from mcp_server.fields import MAX_DEPENDENCIES
 from mcp_server.records import (
     CORE_COLUMNS,
     INSERT,
@@ -30,7 +32,6 @@ from mcp_server.records import (
     sql_error,
 )
 
-MAX_DEPENDENCIES = 20
 MAX_FEATURES = 10_000  # creating stops here; reads and other writes of a bigger file still work
 
 
@@ -518,3 +519,75 @@ class Backlog:
             "new_priority": priority,
             "message": f"Feature {feature_id} moved to the end of the queue.",
         }
+
+    # -- edits of existing features (the rules: mcp_server/edits.py, human_input.py) ---------
+
+    def update(
+        self,
+        feature_id: int,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        steps: list[str] | None = None,
+        category: str | None = None,
+    ) -> dict[str, Any]:
+        """Change a feature's text, never its status; returns the whole feature after."""
+        changes = edits.text_changes(
+            name=name, description=description, steps=steps, category=category
+        )
+        return self._edit(feature_id, lambda conn: edits.update(conn, feature_id, changes))
+
+    def add_dependency(self, feature_id: int, dependency_id: int) -> dict[str, Any]:
+        """Make a feature wait for another one as well; returns the feature after."""
+        dep = edits.dependency_list([dependency_id])[0]
+        return self._edit(feature_id, lambda conn: edits.add_dependency(conn, feature_id, dep))
+
+    def remove_dependency(self, feature_id: int, dependency_id: int) -> dict[str, Any]:
+        """Stop a feature waiting for another one; returns the feature after."""
+        dep = edits.dependency_list([dependency_id])[0]
+        return self._edit(feature_id, lambda conn: edits.remove_dependency(conn, feature_id, dep))
+
+    def set_dependencies(self, feature_id: int, dependency_ids: list[int]) -> dict[str, Any]:
+        """Replace a feature's whole dependency list; returns the feature after."""
+        deps = edits.dependency_list(dependency_ids)
+        return self._edit(feature_id, lambda conn: edits.set_dependencies(conn, feature_id, deps))
+
+    def mark_failing(self, feature_id: int, reason: str | None = None) -> dict[str, Any]:
+        """Reopen a passing feature as a bug: pending again, the reason appended to its
+        description; returns the feature after."""
+        text = edits.failing_reason(reason)
+        return self._edit(feature_id, lambda conn: edits.mark_failing(conn, feature_id, text))
+
+    def delete(self, feature_id: int) -> dict[str, Any]:
+        """Delete a feature (the pane's, never a tool) and unlink it from the others."""
+        if find_database(self.project) is None:
+            raise BacklogError(f"Feature {feature_id} does not exist.")
+        with self._writing() as conn:
+            unlinked = edits.delete(conn, feature_id)
+        return {"deleted": feature_id, "unlinked": unlinked}
+
+    def answer_human_input(
+        self, feature_id: int, fields: dict[str, str | bool | list[str]]
+    ) -> dict[str, Any]:
+        """Store the person's answer to a feature's form (the pane's, never a tool); returns
+        the feature after, ``needs_human_input`` cleared."""
+
+        def store(conn: sqlite3.Connection) -> None:
+            human_input.answer(conn, self._columns or (), feature_id, fields)
+
+        return self._edit(feature_id, store)
+
+    def _edit(
+        self, feature_id: int, change: Callable[[sqlite3.Connection], None]
+    ) -> dict[str, Any]:
+        """Run one edit in its own BEGIN IMMEDIATE transaction and read the feature back in
+        it, so what is returned is exactly what was written. No file: nothing to edit, and
+        nothing is created."""
+        if find_database(self.project) is None:
+            raise BacklogError(f"Feature {feature_id} does not exist.")
+        with self._writing() as conn:
+            change(conn)
+            row = self._row(conn, feature_id)
+            feature = self._feature(row)
+            feature["status"] = self._status(row, self._passing_ids(conn))
+        return feature

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from boundary.secrets import secret_kind
-from mcp_server.backlog import MAX_DEPENDENCIES, STATUSES, Backlog, NewFeature
+from mcp_server.backlog import STATUSES, Backlog, NewFeature
+from mcp_server.fields import (
+    DEPENDENCY_IDS,
+    FEATURE_FIELDS,
+    ID,
+    MAX_DEPENDENCIES,
+    REASON,
+    TEXT_FIELDS,
+)
 from mcp_server.records import BacklogError
 from mcp_server.validate import ArgumentError, check
 
@@ -22,43 +30,12 @@ MAX_WRITE_BYTES = 2_000_000  # text one write may carry (UTF-8), whatever the sc
 SESSION_CREATE_LIMIT = 1_000  # features one server process (one model session) may create
 READ = {"readOnlyHint": True, "destructiveHint": False, "idempotentHint": True}
 WRITE = {"readOnlyHint": False, "destructiveHint": False, "idempotentHint": False}
+# An edit overwrites what was there (destructive), and repeating it changes nothing more.
+EDIT = {"readOnlyHint": False, "destructiveHint": True, "idempotentHint": True}
 LOCAL = {"openWorldHint": False}
 
-_ID = {"type": "integer", "minimum": 1, "description": "The feature's id."}
-_STEPS = {
-    "type": "array",
-    "minItems": 1,
-    "maxItems": 50,
-    "items": {"type": "string", "minLength": 1, "maxLength": 2000},
-    "description": "Concrete steps that verify the feature works, in order.",
-}
-_FEATURE_FIELDS: dict[str, Any] = {
-    "category": {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 100,
-        "description": "A short group name such as 'Authentication' or 'UI'.",
-    },
-    "name": {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 255,
-        "description": "What the feature does, as a short imperative title.",
-    },
-    "description": {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 20000,
-        "description": "What to build and why, with enough detail to implement it.",
-    },
-    "steps": _STEPS,
-    "dependencies": {
-        "type": "array",
-        "maxItems": MAX_DEPENDENCIES,
-        "items": {"type": "integer", "minimum": 1},
-        "description": "Ids of existing features that must pass before this one can start.",
-    },
-}
+_ID = ID
+_FEATURE_FIELDS = FEATURE_FIELDS
 _BULK_ITEM = {
     "type": "object",
     "additionalProperties": False,
@@ -152,7 +129,7 @@ def check_written_text(args: dict[str, Any]) -> None:
         if kind:
             raise ArgumentError(
                 f"The feature text holds {kind}; credentials are never written into the backlog "
-                "(coding agents read it), so nothing was created: leave the credential out."
+                "(coding agents read it), so nothing was written: leave the credential out."
             )
 
 
@@ -282,5 +259,72 @@ TOOLS: tuple[Tool, ...] = (
         lambda b, a: b.skip(a["feature_id"]),
     ),
 )
+
+_DEPENDENCY_ID = {"type": "integer", "minimum": 1, "description": "The id of the other feature."}
+
+
+def _update(backlog: Backlog, args: dict[str, Any]) -> Any:
+    fields = {key: args[key] for key in TEXT_FIELDS if key in args}
+    return backlog.update(args["feature_id"], **fields)
+
+
+EDIT_TOOLS: tuple[Tool, ...] = (
+    Tool(
+        "feature_update",
+        "Edit a feature",
+        "Change an existing feature's name, description, steps or category (give only the "
+        "fields to change, at least one; the same limits as feature_create). Never changes "
+        "whether it passes or is in progress. Returns the feature after the change.",
+        {"feature_id": _ID} | TEXT_FIELDS,
+        ("feature_id",),
+        EDIT,
+        _update,
+    ),
+    Tool(
+        "feature_add_dependency",
+        "Add a dependency",
+        "Make a feature wait until another existing feature passes. Refused for the feature "
+        f"itself, a missing id, one already listed, more than {MAX_DEPENDENCIES} dependencies, "
+        "or a cycle (the cycle is named). Returns the feature after the change.",
+        {"feature_id": _ID, "dependency_id": _DEPENDENCY_ID},
+        ("feature_id", "dependency_id"),
+        EDIT,
+        lambda b, a: b.add_dependency(a["feature_id"], a["dependency_id"]),
+    ),
+    Tool(
+        "feature_remove_dependency",
+        "Remove a dependency",
+        "Stop a feature waiting for another one (also removes a dependency on a feature that no "
+        "longer exists). Returns the feature after the change.",
+        {"feature_id": _ID, "dependency_id": _DEPENDENCY_ID},
+        ("feature_id", "dependency_id"),
+        EDIT,
+        lambda b, a: b.remove_dependency(a["feature_id"], a["dependency_id"]),
+    ),
+    Tool(
+        "feature_set_dependencies",
+        "Set the dependencies",
+        "Replace a feature's whole dependency list (an empty list clears it). Refused for the "
+        f"feature itself, missing ids, duplicates, more than {MAX_DEPENDENCIES}, or a cycle (the "
+        "cycle is named). Returns the feature after the change.",
+        {"feature_id": _ID, "dependency_ids": DEPENDENCY_IDS},
+        ("feature_id", "dependency_ids"),
+        EDIT,
+        lambda b, a: b.set_dependencies(a["feature_id"], a["dependency_ids"]),
+    ),
+    Tool(
+        "feature_mark_failing",
+        "Reopen a feature as failing",
+        "Report a bug in a passing feature: it becomes pending again (not passing, not in "
+        "progress) so the coding agents pick it up, and the reason is appended to its "
+        "description as a line 'Reported failing: <reason>'. Refuses a feature that does not "
+        "pass. Returns the feature after the change.",
+        {"feature_id": _ID, "reason": REASON},
+        ("feature_id",),
+        EDIT,
+        lambda b, a: b.mark_failing(a["feature_id"], a.get("reason")),
+    ),
+)
+TOOLS += EDIT_TOOLS
 
 BY_NAME = {tool.name: tool for tool in TOOLS}
