@@ -14,12 +14,11 @@ Textual-free, and kept out of ``tui.widgets``: widgets are views and do no I/O.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mcp_server.records import BacklogError, find_database
 from tui.models import BacklogSection, BacklogView
@@ -42,6 +41,7 @@ SECTIONS = (
 )
 
 Signature = tuple[tuple[int, int], ...]
+T = TypeVar("T")
 
 
 class BacklogReader:
@@ -158,7 +158,7 @@ class BacklogReader:
         finally:
             backlog.close()
 
-    def _write(self, call: Callable[[Backlog], Any]) -> Any:
+    def _write(self, call: Callable[[Backlog], T]) -> T:
         with self._backlog(WRITE_TIMEOUT_S) as backlog:
             return call(backlog)
 
@@ -218,14 +218,3 @@ def _waiting(feature: dict[str, Any], passing: set[int]) -> list[int]:
 
 def _names(features: list[dict[str, Any]]) -> dict[int, str]:
     return {f["id"]: str(f["name"]) for f in features}
-
-
-def request_of(feature: dict[str, Any]) -> dict[str, Any]:
-    """A feature's request for human input as a dict (stored as JSON text by some writers)."""
-    raw = feature.get("human_input_request")
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return {"prompt": raw, "fields": []}
-    return raw if isinstance(raw, dict) else {"prompt": "", "fields": []}
