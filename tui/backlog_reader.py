@@ -107,7 +107,7 @@ class BacklogReader:
             args["category"], args["name"], args["description"], args["steps"], tuple(dependencies)
         )
         created = self._write(lambda b: b.create(feature))
-        return int(created["ids"][0])
+        return int(created["id"])
 
     def update(self, feature_id: int, **changed: Any) -> dict[str, Any]:
         """Change only the given fields (name, description, steps, category): a field the user

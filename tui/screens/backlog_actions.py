@@ -148,8 +148,9 @@ class BacklogActions:
         fid = feature["id"]
 
         def done(result: dict[str, Any]) -> tuple[str, None]:
-            unlinked = ", ".join(f"#{i}" for i in result.get("unlinked") or [])
-            also = f"; {unlinked} no longer wait on it" if unlinked else ""
+            ids = result.get("unlinked") or []
+            verb = "waits" if len(ids) == 1 else "wait"
+            also = f"; {', '.join(f'#{i}' for i in ids)} no longer {verb} on it" if ids else ""
             return f"Deleted feature #{fid}{also}.", None
 
         def confirmed(yes: bool | None) -> None:

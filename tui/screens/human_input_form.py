@@ -72,6 +72,10 @@ class HumanInputForm(ModalScreen[Answers | None]):
             yield Label("", id="answer-error")
             yield Label("Ctrl+S: send the answer · Esc: cancel · Tab: next field", classes="hint")
 
+    def on_mount(self) -> None:
+        if self.fields:  # the first field, not the scrolling box around them
+            self.query_one("#answer-0").focus()
+
     @staticmethod
     def _label(field: dict[str, Any]) -> Text:
         label = Text(_text(field.get("label")) or inert(field["id"]))

@@ -138,6 +138,7 @@ class BacklogPane(Vertical):
         yield Label("Backlog", classes="backlog-title")
         yield Static("", id="backlog-file")
         yield Static("Reading…", id="backlog-progress")
+        yield Static("", id="backlog-counts")
         yield Static("", id="backlog-said")
         yield OptionList(id="backlog-list")
 
@@ -202,6 +203,8 @@ class BacklogPane(Vertical):
             )
         else:
             progress_text.update(progress(view.stats))
+        counts = " · ".join(f"{s.title} {s.total}" for s in view.sections)
+        self.query_one("#backlog-counts", Static).update(Text(counts, style="dim"))
         self._fill(view)
 
     def _fill(self, view: BacklogView) -> None:
@@ -219,6 +222,7 @@ class BacklogPane(Vertical):
             index = next((i for i, o in enumerate(listing.options) if not o.disabled), None)
         if index is not None:  # Enter always has a feature to open
             listing.highlighted = index
+            self.call_after_refresh(listing.scroll_to_highlight)  # once the new rows are laid out
 
     def action_ask(self, action: Action) -> None:
         feature = self.current()
