@@ -26,7 +26,7 @@ from tui.models import BacklogSection, BacklogView
 if TYPE_CHECKING:
     from mcp_server.backlog import Backlog
 
-LISTED = 100  # features drawn per section; the headings give the full counts
+LISTED = 40  # features drawn per section; the headings give the full counts
 BUSY_TIMEOUT_S = 2.0  # an agent writing in another process holds the lock for milliseconds
 WRITE_TIMEOUT_S = 10.0  # a write waits longer: it runs in a thread, and the user asked for it
 EVERYTHING = 1_000_000  # "no limit" for Backlog.find: the pane counts every section itself
