@@ -15,6 +15,7 @@ from tui.models import Role
 from tui.storage import Store, StoreError
 from tui.storage.importer import import_autocoder
 
+
 async def test_import_copies_conversations_once(store: Store, project: Path) -> None:
     source = make_upstream(project / "assistant.db")
     before = source.read_bytes()
