@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from rich.text import Text
@@ -58,6 +57,7 @@ def progress(stats: dict[str, Any], width: int = BAR) -> Text:
     bar.append(f" · {stats.get('percentage', 0.0)}%")
     if stats.get("needs_human_input"):
         bar.append(f"\n{stats['needs_human_input']} waiting for you", style="bold magenta")
+    bar.append(f"\nfrom {inert(str(stats.get('path') or '?'))}", style="dim")  # the file in use
     return bar
 
 
@@ -136,7 +136,6 @@ class BacklogPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("Backlog", classes="backlog-title")
-        yield Static("", id="backlog-file")
         yield Static("Reading…", id="backlog-progress")
         yield Static("", id="backlog-counts")
         yield Static("", id="backlog-said")
@@ -193,7 +192,6 @@ class BacklogPane(Vertical):
 
     def _show(self, view: BacklogView, signature: object) -> None:
         self.view, self.seen, self.stale = view, signature, False
-        self.query_one("#backlog-file", Static).update(_where(view.path))
         progress_text = self.query_one("#backlog-progress", Static)
         if view.error is not None:
             progress_text.update(Text(inert(view.error), style="red"))
@@ -239,9 +237,3 @@ class BacklogPane(Vertical):
         elif event.option.id is not None:
             self.post_message(self.FeatureChosen(int(event.option.id)))
 
-
-def _where(path: Path | None) -> Text:
-    """Which file the pane shows (upstream has three places for it)."""
-    if path is None:
-        return Text("")
-    return Text(inert(f"{path.parent.name}/{path.name}"), style="dim")
