@@ -236,4 +236,3 @@ class BacklogPane(Vertical):
             self.post_message(self.Asked("answer", feature))
         elif event.option.id is not None:
             self.post_message(self.FeatureChosen(int(event.option.id)))
-
