@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from boundary import Refused, sqlite_file
-from mcp_server import edits, human_input
+from mcp_server import edits, human_input, overview
 from mcp_server.fields import MAX_DEPENDENCIES
 from mcp_server.records import (
     CORE_COLUMNS,
@@ -279,13 +279,47 @@ class Backlog:
         with self._reading() as conn:
             if conn is None:
                 return self._counts(0, 0, 0, 0, None)
-            waiting = self._human_sql("SUM", "0")
-            passing, in_progress, human, total = conn.execute(
-                "SELECT COALESCE(SUM(passes = 1), 0), COALESCE(SUM(in_progress = 1 AND "
-                f"COALESCE(passes, 0) = 0), 0), COALESCE({waiting}, 0), COUNT(*) FROM features"
-            ).fetchone()
-            path = self._conn_path
-        return self._counts(passing, in_progress, human, total, path)
+            return self._stats(conn)
+
+    def _stats(self, conn: sqlite3.Connection) -> dict[str, Any]:
+        waiting = self._human_sql("SUM", "0")
+        passing, in_progress, human, total = conn.execute(
+            "SELECT COALESCE(SUM(passes = 1), 0), COALESCE(SUM(in_progress = 1 AND "
+            f"COALESCE(passes, 0) = 0), 0), COALESCE({waiting}, 0), COUNT(*) FROM features"
+        ).fetchone()
+        return self._counts(passing, in_progress, human, total, self._conn_path)
+
+    def overview(self, first: int, keep: int | None = None) -> dict[str, Any]:
+        """For a view of the whole backlog (the TUI's pane), in one snapshot: the stats, each
+        status's count (as ``_status`` gives them) and its first ``first`` features as
+        summaries in queue order, blocked ones with ``blocked_by``; ``keep`` is listed wherever
+        it is, flagged ``beyond_cut``. SQLite counts and cuts (mcp_server/overview.py): Python
+        shapes only what is drawn."""
+        with self._reading() as conn:
+            if conn is None:
+                return {"stats": self._counts(0, 0, 0, 0, None), "counts": {}, "features": []}
+            stats = self._stats(conn)
+            passing = self._passing_ids(conn)
+
+            def waits(raw: Any) -> bool:
+                return any(dep not in passing for dep in parse_dependencies(raw))
+
+            counts, rows = overview.by_status(conn, self._columns or (), waits, first, keep)
+        features = []
+        for row, status, beyond in rows:
+            feature = self._summary(row, status) | {"beyond_cut": beyond}
+            if status == "blocked":
+                feature["blocked_by"] = self._waiting_on(row, passing)
+            features.append(feature)
+        return {"stats": stats, "counts": counts, "features": features}
+
+    def names(self) -> dict[int, str]:
+        """Every feature's id and name in queue order (what a picker lists)."""
+        with self._reading() as conn:
+            if conn is None:
+                return {}
+            found = conn.execute("SELECT id, name FROM features ORDER BY priority, id")
+            return {fid: str(name) for fid, name in found}
 
     def _human_sql(self, wrap: str, absent: str) -> str:
         """SQL for "waits for the user and does not pass" (``wrap``ped, e.g. in SUM), or

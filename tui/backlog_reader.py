@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 LISTED = 40  # features drawn per section; the headings give the full counts
 BUSY_TIMEOUT_S = 2.0  # an agent writing in another process holds the lock for milliseconds
 WRITE_TIMEOUT_S = 10.0  # a write waits longer: it runs in a thread, and the user asked for it
-EVERYTHING = 1_000_000  # "no limit" for Backlog.find: the pane counts every section itself
 
 # The pane's sections in the order drawn: the status their features have, and the heading.
 SECTIONS = (
@@ -64,11 +63,16 @@ class BacklogReader:
             return BacklogView(sections=[BacklogSection(k, t) for k, t in SECTIONS])
         try:
             with self._backlog(BUSY_TIMEOUT_S) as backlog:
-                stats = backlog.stats()
-                features = backlog.find(limit=EVERYTHING)["features"]
+                found = backlog.overview(LISTED, keep)
         except BacklogError as error:
             return BacklogView(path=path, error=str(error))
-        return BacklogView(stats, _sections(features, keep), path, None, _names(features))
+        return BacklogView(found["stats"], _sections(found), path)
+
+    def names(self) -> dict[int, str]:
+        """Every feature's name by id, in queue order: read when a form or picker opens, not at
+        every refresh of the pane."""
+        with self._backlog(BUSY_TIMEOUT_S) as backlog:
+            return backlog.names()
 
     def feature(self, feature_id: int) -> dict[str, Any]:
         """One feature with its description and steps; raises ``BacklogError`` in one sentence."""
@@ -192,29 +196,19 @@ def _fields(**values: Any) -> dict[str, Any]:
     return out
 
 
-def _sections(features: list[dict[str, Any]], keep: int | None) -> list[BacklogSection]:
-    """Split the backlog (in queue order) by status; blocked ones say what they wait on."""
-    passing = {f["id"] for f in features if f["status"] == "passing"}
-    grouped: dict[str, list[dict[str, Any]]] = {key: [] for key, _ in SECTIONS}
-    for feature in features:
-        grouped.get(feature["status"], grouped["ready"]).append(feature)
+def _sections(found: dict[str, Any]) -> list[BacklogSection]:
+    """The pane's sections from ``Backlog.overview``: each status's first features in queue
+    order, then the one kept from beyond the cut (the feature the user is on)."""
     sections = []
     for key, title in SECTIONS:
-        found = grouped[key]
-        shown = found[:LISTED]
-        kept = [f for f in found[LISTED:] if f["id"] == keep]
-        if key == "blocked":
-            shown = [f | {"blocked_by": _waiting(f, passing)} for f in shown + kept]
-        else:
-            shown += kept
-        sections.append(BacklogSection(key, title, shown, len(found), len(kept)))
+        features = [f for f in found["features"] if f["status"] == key]
+        shown = [_listed(f) for f in features if not f["beyond_cut"]]
+        kept = [_listed(f) for f in features if f["beyond_cut"]]
+        sections.append(
+            BacklogSection(key, title, shown + kept, found["counts"].get(key, 0), len(kept))
+        )
     return sections
 
 
-def _waiting(feature: dict[str, Any], passing: set[int]) -> list[int]:
-    """What a blocked feature waits on: its dependencies not passing (a missing id never does)."""
-    return [dep for dep in feature.get("dependencies") or [] if dep not in passing]
-
-
-def _names(features: list[dict[str, Any]]) -> dict[int, str]:
-    return {f["id"]: str(f["name"]) for f in features}
+def _listed(feature: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in feature.items() if k != "beyond_cut"}
