@@ -160,7 +160,6 @@ class BacklogView:
     sections: list[BacklogSection] = field(default_factory=list)
     path: Path | None = None  # None: the project has no backlog yet
     error: str | None = None  # one sentence: the file was refused or could not be read
-    names: dict[int, str] = field(default_factory=dict)  # every feature's name, for the pickers
 
     def section(self, key: str) -> BacklogSection:
         """A section by its status (an empty one when the view has none, e.g. an error)."""

@@ -10,7 +10,7 @@ as for the model's writes: the user's own keystroke is the consent.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.screen import Screen
 
@@ -23,6 +23,7 @@ from tui.screens.human_input_form import Answers, HumanInputForm
 from tui.widgets.backlog_pane import BacklogPane
 
 Feature = dict[str, Any]
+T = TypeVar("T")
 
 
 class BacklogActions:
@@ -34,7 +35,7 @@ class BacklogActions:
     def asked(self, message: BacklogPane.Asked) -> None:
         feature = message.feature
         if message.action == "create" or feature is None:
-            self.screen.app.push_screen(FeatureForm(self.pane.view.names), self._create)
+            self._names(self._open_create)
             return
         handlers: dict[str, Callable[[Feature], None]] = {
             "edit": self._edit,
@@ -49,6 +50,9 @@ class BacklogActions:
 
     # -- each change -------------------------------------------------------------------------
 
+    def _open_create(self, names: dict[int, str]) -> None:
+        self.screen.app.push_screen(FeatureForm(names), self._create)
+
     def _create(self, draft: FeatureDraft | None) -> None:
         if draft is not None:
             self._run(
@@ -61,7 +65,8 @@ class BacklogActions:
     def _edit(self, feature: Feature) -> None:
         """Read the whole feature (the list holds no description), then the filled-in form."""
 
-        def opened(full: Feature) -> None:
+        def opened(found: tuple[Feature, dict[int, str]]) -> None:
+            full, names = found
             draft = FeatureDraft(
                 str(full["category"]),
                 str(full["name"]),
@@ -69,10 +74,11 @@ class BacklogActions:
                 [str(s) for s in full.get("steps") or []],
                 list(full.get("dependencies") or []),
             )
-            form = FeatureForm(self.pane.view.names, draft, full["id"])
+            form = FeatureForm(names, draft, full["id"])
             self.screen.app.push_screen(form, lambda edited: self._save(full["id"], draft, edited))
 
-        self._read(feature["id"], opened)
+        fid = feature["id"]
+        self._off_loop(lambda: (self.reader.feature(fid), self.reader.names()), opened)
 
     def _save(self, feature_id: int, before: FeatureDraft, after: FeatureDraft | None) -> None:
         """Write only what the user changed: a field left alone keeps another program's edit."""
@@ -115,7 +121,6 @@ class BacklogActions:
 
     def _add_dependency(self, feature: Feature) -> None:
         fid, deps = feature["id"], feature.get("dependencies") or []
-        names = {k: v for k, v in self.pane.view.names.items() if k != fid and k not in deps}
 
         def chosen(dep: int | None) -> None:
             if dep is not None:
@@ -124,15 +129,18 @@ class BacklogActions:
                     lambda _: (f"Feature #{fid} now waits on #{dep}.", fid),
                 )
 
-        picker = FeaturePicker(f"Feature #{fid} waits on which feature?", names)
-        self.screen.app.push_screen(picker, chosen)
+        def pick(names: dict[int, str]) -> None:
+            names = {k: v for k, v in names.items() if k != fid and k not in deps}
+            picker = FeaturePicker(f"Feature #{fid} waits on which feature?", names)
+            self.screen.app.push_screen(picker, chosen)
+
+        self._names(pick)
 
     def _remove_dependency(self, feature: Feature) -> None:
         fid, deps = feature["id"], feature.get("dependencies") or []
         if not deps:
             self.pane.say(f"Feature #{fid} has no dependencies to remove.", error=True)
             return
-        names = {d: self.pane.view.names.get(d, "(missing)") for d in deps}
 
         def chosen(dep: int | None) -> None:
             if dep is not None:
@@ -141,8 +149,12 @@ class BacklogActions:
                     lambda _: (f"Feature #{fid} no longer waits on #{dep}.", fid),
                 )
 
-        picker = FeaturePicker(f"Feature #{fid} should stop waiting on which?", names)
-        self.screen.app.push_screen(picker, chosen)
+        def pick(names: dict[int, str]) -> None:
+            shown = {d: names.get(d, "(missing)") for d in deps}
+            picker = FeaturePicker(f"Feature #{fid} should stop waiting on which?", shown)
+            self.screen.app.push_screen(picker, chosen)
+
+        self._names(pick)
 
     def _delete(self, feature: Feature) -> None:
         fid = feature["id"]
@@ -185,22 +197,27 @@ class BacklogActions:
                     lambda _: (f"Answered feature #{fid}: it is back in the queue.", fid),
                 )
 
-        self._read(fid, opened)
+        self._off_loop(lambda: self.reader.feature(fid), opened)
 
     # -- off the UI loop ---------------------------------------------------------------------
 
-    def _read(self, feature_id: int, then: Callable[[Feature], None]) -> None:
-        """Read one whole feature in a thread, then continue on the UI loop."""
+    def _names(self, then: Callable[[dict[int, str]], None]) -> None:
+        """Every feature's name (what a form or picker lists), read in a thread when one opens:
+        the pane's refreshes never read or copy 10,000 names."""
+        self._off_loop(self.reader.names, then)
 
-        def read() -> None:
+    def _off_loop(self, read: Callable[[], T], then: Callable[[T], None]) -> None:
+        """Read in a thread, then continue on the UI loop; a refusal is said in the pane."""
+
+        def run() -> None:
             try:
-                feature = self.reader.feature(feature_id)
+                found = read()
             except BacklogError as error:
                 self.screen.app.call_from_thread(self.pane.say, str(error), True)
                 return
-            self.screen.app.call_from_thread(then, feature)
+            self.screen.app.call_from_thread(then, found)
 
-        self.screen.run_worker(read, thread=True, group="backlog-read", exit_on_error=False)
+        self.screen.run_worker(run, thread=True, group="backlog-read", exit_on_error=False)
 
     def _run(
         self, change: Callable[[], Any], said: Callable[[Any], tuple[str, int | None]]

@@ -47,14 +47,19 @@ class FeatureDraft:
     dependencies: list[int] = field(default_factory=list)
 
 
-def matching(names: dict[int, str], text: str, first: list[int]) -> list[int]:
-    """Ids whose "#id name" holds ``text`` (any case), ``first`` always listed first."""
+def matching(
+    names: dict[int, str], text: str, first: list[int], left_out: int | None = None
+) -> list[int]:
+    """Ids whose "#id name" holds ``text`` (any case), ``first`` always listed first; never
+    ``left_out`` (the feature being edited: it cannot wait on itself)."""
     wanted = text.strip().lower().lstrip("#")
-    found = [i for i in first if i in names]
+    found = [i for i in first if i in names and i != left_out]
     for feature_id, name in names.items():
         if len(found) >= SHOWN + len(first):
             break
-        if feature_id not in first and wanted in f"{feature_id} {name}".lower():
+        if feature_id in first or feature_id == left_out:
+            continue
+        if wanted in f"{feature_id} {name}".lower():
             found.append(feature_id)
     return found
 
@@ -78,7 +83,7 @@ class FeatureForm(ModalScreen[FeatureDraft | None]):
         feature_id: int | None = None,
     ) -> None:
         super().__init__(classes="dialog -wide")
-        self.names = {k: v for k, v in names.items() if k != feature_id}  # never itself
+        self.names = names  # not copied: 10,000 names cost milliseconds; matching skips itself
         self.draft = draft or FeatureDraft("", "", "", [])
         self.feature_id = feature_id
         self.chosen = list(self.draft.dependencies)
@@ -117,7 +122,7 @@ class FeatureForm(ModalScreen[FeatureDraft | None]):
         listing.add_options(
             [
                 Selection(_name(self.names, i), i, i in self.chosen)
-                for i in matching(self.names, text, self.chosen)
+                for i in matching(self.names, text, self.chosen, self.feature_id)
             ]
         )
 
