@@ -17,6 +17,7 @@ from textual.screen import Screen
 from mcp_server.human_input import request_fields
 from mcp_server.records import BacklogError
 from tui.backlog_reader import BacklogReader
+from tui.models import BacklogView
 from tui.screens.dialogs import ConfirmDialog
 from tui.screens.feature_form import FeatureDraft, FeatureForm, FeaturePicker, ReasonDialog
 from tui.screens.human_input_form import Answers, HumanInputForm
@@ -232,10 +233,22 @@ class BacklogActions:
                 self.screen.app.call_from_thread(self.pane.say, str(error), True)
                 return
             sentence, keep = said(result)
-            self.screen.app.call_from_thread(self._done, sentence, keep)
+            if keep is None:  # the pane keeps the row it is on: it reads, knowing which
+                self.screen.app.call_from_thread(self._done, sentence, None)
+                return
+            # Read here, in the same thread: no second thread to start, and no read of the pane's
+            # own cancelled by this one (the file watch may have started one mid-write).
+            signature = self.reader.signature()
+            view = self.reader.read(keep)
+            self.screen.app.call_from_thread(self._done, sentence, keep, (view, signature))
 
         self.screen.run_worker(write, thread=True, group="backlog-write", exit_on_error=False)
 
-    def _done(self, sentence: str, keep: int | None) -> None:
+    def _done(
+        self, sentence: str, keep: int | None, read: tuple[BacklogView, object] | None = None
+    ) -> None:
         self.pane.say(sentence)
-        self.pane.changed(keep)
+        if read is None:
+            self.pane.changed(keep)
+        else:
+            self.pane.read_elsewhere(*read, keep)

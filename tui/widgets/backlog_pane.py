@@ -9,7 +9,9 @@ comparing the reader's cheap signature twice a second while the pane is shown.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Hashable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -27,6 +29,7 @@ from tui.models import BacklogSection, BacklogView
 from tui.text import inert
 
 POLL_S = 0.5  # how often the file's signature is compared while the pane is shown
+FRESH_WAIT_S = 0.1  # F4 waits this long at most for a read before showing what it has
 BAR = 30  # characters of the progress bar
 
 
@@ -162,6 +165,7 @@ class BacklogPane(Vertical):
         self.stale = True  # something changed while the pane was hidden
         self.keep: int | None = None  # a feature to highlight at the next read (just created)
         self.reading: Worker[None] | None = None  # the latest read, while it runs
+        self.arrived = asyncio.Event()  # set by each read shown (``fresh`` waits for one)
 
     def compose(self) -> ComposeResult:
         yield Label("Backlog", classes="backlog-title")
@@ -183,9 +187,32 @@ class BacklogPane(Vertical):
             self.reload()
 
     def shown(self) -> None:
-        """The pane was made visible: read the backlog if it may have changed meanwhile."""
+        """The pane was made visible: read the backlog if it may have changed meanwhile (a read
+        on its way, e.g. ``fresh``'s, will show what it read)."""
+        if self._reading():
+            return
         if self.stale or self.source.signature() != self.seen:
             self.reload()
+
+    async def fresh(self, wait: float = FRESH_WAIT_S) -> None:
+        """Before being shown: read the backlog if it may have changed, waiting for the read up
+        to ``wait`` seconds. The pane is then drawn once, with what the file holds, instead of
+        twice (stale, then again when the read lands): a frame costs tens of milliseconds,
+        more than reading 10,000 features. The wait holds no thread and no lock: the loop runs
+        on, and keys pressed meanwhile are handled after it."""
+        if not self.stale and self.source.signature() == self.seen:
+            return
+        arrived = self.arrived = asyncio.Event()
+        self.reload()
+        with suppress(TimeoutError):
+            await asyncio.wait_for(arrived.wait(), wait)
+
+    def read_elsewhere(self, view: BacklogView, signature: object, keep: int | None) -> None:
+        """Show a read made after a change of the user's (in the thread that wrote), ``keep``
+        highlighted; a read of the pane's own on its way is older, and is dropped."""
+        self.workers.cancel_group(self, "backlog")
+        self.keep = keep
+        self._show(view, signature)
 
     def say(self, sentence: str, error: bool = False) -> None:
         """One sentence under the progress: what a change did, or why it was refused."""
@@ -196,10 +223,11 @@ class BacklogPane(Vertical):
         """Read again if the file changed, unless a read is on its way: it would be cancelled
         and its result dropped, and at 10,000 features on a busy machine a read can outlast
         the interval, so polls that cancel would never let one finish."""
-        if self.reading is not None and not self.reading.is_finished:
-            return
-        if self.display and self.source.signature() != self.seen:
+        if not self._reading() and self.display and self.source.signature() != self.seen:
             self.reload()
+
+    def _reading(self) -> bool:
+        return self.reading is not None and not self.reading.is_finished
 
     def reload(self) -> None:
         """Read the backlog in a thread and show it (a newer read cancels an older one)."""
@@ -229,6 +257,7 @@ class BacklogPane(Vertical):
 
     def _show(self, view: BacklogView, signature: object) -> None:
         self.view, self.seen, self.stale = view, signature, False
+        self.arrived.set()
         progress_text = self.query_one("#backlog-progress", Static)
         if view.error is not None:
             progress_text.update(Text(inert(view.error), style="red"))

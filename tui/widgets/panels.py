@@ -68,6 +68,7 @@ class Body(Horizontal):
             if pane.has_focus_within:
                 self.query_one(PromptInput).focus()
             return
+        await pane.fresh()  # drawn once, with what it read
         self.tools_were_hidden = side.has_class("-hidden") or side.current != "tools"
         side.current = "backlog"
         side.remove_class("-hidden")
