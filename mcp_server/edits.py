@@ -20,10 +20,10 @@ from mcp_server.validate import ArgumentError, check
 FAILING_PREFIX = "Reported failing: "
 
 
-def _checked(value: Any, schema: dict[str, Any]) -> Any:
+def _checked(value: Any, schema: dict[str, Any], where: str = "arguments") -> Any:
     """The shared schema check, its sentence raised as a BacklogError (what callers catch)."""
     try:
-        return check(value, schema, "arguments")
+        return check(value, schema, where)
     except ArgumentError as error:
         raise BacklogError(str(error)) from error
 
@@ -79,8 +79,14 @@ def update(conn: sqlite3.Connection, feature_id: int, changes: Mapping[str, Any]
 def dependency_list(values: Any) -> list[int]:
     """A list of feature ids as the tools' schema accepts it (ints of at least 1)."""
     schema = {"type": "array", "items": {"type": "integer", "minimum": 1}}
-    ids: list[int] = _checked(values, schema)
+    ids: list[int] = _checked(values, schema, "'dependency_ids'")
     return ids
+
+
+def dependency_id(value: Any) -> int:
+    """One feature id as the tools' schema accepts it."""
+    checked: int = _checked(value, {"type": "integer", "minimum": 1}, "'dependency_id'")
+    return checked
 
 
 def _graph(conn: sqlite3.Connection) -> dict[int, list[int]]:

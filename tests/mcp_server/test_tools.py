@@ -24,10 +24,15 @@ async def test_lists_all_tools_with_titles_and_annotations(project: Path) -> Non
         "feature_create",
         "feature_create_bulk",
         "feature_skip",
+        "feature_update",
+        "feature_add_dependency",
+        "feature_remove_dependency",
+        "feature_set_dependencies",
+        "feature_mark_failing",
     }
     for name, tool in tools.items():
         assert tool.title and tool.description
-        read_only = not name.startswith(("feature_create", "feature_skip"))
+        read_only = name.startswith(("feature_get", "feature_list"))
         assert tool.annotations is not None
         assert tool.annotations.read_only_hint is read_only, name
 

@@ -64,3 +64,16 @@ def test_a_spec_holding_a_key_is_left_out(prompts: Path) -> None:
 
 def test_no_spec_no_note(prompts: Path) -> None:
     assert "app_spec" not in system_prompt(prompts.parent).split("Creating features")[1]
+
+
+def test_the_prompt_describes_the_edit_tools(tmp_path: Path) -> None:
+    text = system_prompt(tmp_path)
+    for tool in (
+        "feature_update",
+        "feature_add_dependency",
+        "feature_remove_dependency",
+        "feature_set_dependencies",
+        "feature_mark_failing",
+    ):
+        assert text.count(tool) >= 2, tool  # listed with the tools, and described
+    assert "never mark a feature passing or in progress" in text
