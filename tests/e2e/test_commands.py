@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.assistant_db import add_upstream_message, history_counts, make_upstream
 from tui.demo.model_server import ModelServer, ToolCall, Turn
 
 
@@ -121,3 +122,48 @@ async def test_an_unknown_option_shows_the_commands_own_usage(isolated: Path) ->
         "assistant-tui history: error: unknown arguments --bogus -x; see "
         "`assistant-tui history --help`."
     )
+
+
+async def test_import_autocoder_after_upstream_moved_the_file(
+    isolated: Path, project: Path, tmp_path: Path
+) -> None:
+    """Import from the project folder, let upstream move the file into .autoforge/ and add a
+    message, import again: only that message is added."""
+    db = str(tmp_path / "h.db")
+    source = make_upstream(project / "assistant.db")
+    code, first, err = await run_cli("import-autocoder", str(project), "--db", db)
+    assert code == 0, err
+    assert first == (
+        f"Imported 2 conversation(s) with 4 message(s) from {project.resolve()}/assistant.db; "
+        "0 already imported.\n"
+    )
+    (project / ".autoforge").mkdir()
+    moved = source.rename(project / ".autoforge" / "assistant.db")
+    add_upstream_message(moved, 1, "user", "and the tests?")
+    code, again, err = await run_cli("import-autocoder", str(project), "--db", db)
+    assert code == 0, err
+    assert again == (
+        f"Imported 0 conversation(s) with 0 message(s) from {moved.resolve()}; added 1 new "
+        "message(s) to 1 conversation(s) continued upstream; 1 already imported.\n"
+    )
+    assert history_counts(Path(db)) == (2, 5)
+    code, listing, _ = await run_cli("history", "--project", str(project), "--db", db)
+    assert code == 0 and "3 messages  Explain the build" in listing
+
+
+async def test_import_autocoder_refuses_a_linked_candidate(
+    isolated: Path, project: Path, tmp_path: Path
+) -> None:
+    """A symlinked .autocoder/assistant.db stops the search: the root file is not imported."""
+    db = str(tmp_path / "h.db")
+    make_upstream(project / "assistant.db")
+    (project / ".autocoder").mkdir()
+    (project / ".autocoder" / "assistant.db").symlink_to(project / "assistant.db")
+    code, out, err = await run_cli("import-autocoder", str(project), "--db", db)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"assistant-tui: {project.resolve()}/.autocoder/assistant.db is a symbolic link, which "
+        "may point outside the project, so nothing is imported and no other assistant.db is "
+        "looked for; replace it with a regular file in the project.\n"
+    )
+    assert history_counts(Path(db)) == (0, 0)

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.assistant_db import history_counts, make_upstream
 from tests.conftest import set_read_only
 from tui.models import Role, ToolStatus
 from tui.storage import Store, StoreError
 from tui.storage.database import _split_sql
+from tui.storage.importer import import_autocoder
 from tui.storage.schema import APPLICATION_ID, LATEST, STEPS
 
 
@@ -242,3 +244,93 @@ async def test_tool_calls_become_their_own_messages_and_keep_data(db_path: Path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
+
+
+def make_version_7_with_imports(path: Path, project: Path, *folders: str) -> None:
+    """A file as schema 7 left it after importing make_upstream's file from each folder, keyed
+    as that version did: "<the file's path>#<upstream id>#<upstream created_at>"."""
+    conn = old_file(path, 7)
+    build = [("user", "Explain the build"), ("assistant", "It uses **make**.")]
+    question = "What does the importer module in this package do exactly?"
+    upstream = [
+        (1, "Explain the build", "2025-03-01 09:00:00.000000", build),
+        (
+            2,
+            "What does the importer…",
+            "2025-03-02 10:00:00",
+            [("user", question), ("system", "odd role")],
+        ),
+    ]
+    for folder in folders:
+        file = project / folder / "assistant.db" if folder else project / "assistant.db"
+        for upstream_id, title, created, messages in upstream:
+            cursor = conn.execute(
+                "INSERT INTO conversations (project_path, project_name, title, created_at,"
+                " updated_at, source, source_key) VALUES (?, ?, ?, '2025-03-01T09:00:00+00:00',"
+                " '2025-03-01T09:01:00+00:00', 'autocoder', ?)",
+                (str(project), project.name, title, f"{file}#{upstream_id}#{created}"),
+            )
+            conn.executemany(
+                "INSERT INTO messages (conversation_id, role, content, created_at)"
+                " VALUES (?, ?, ?, '2025-03-01T09:00:00+00:00')",
+                [(cursor.lastrowid, role, text) for role, text in messages],
+            )
+    conn.execute(
+        "INSERT INTO conversations (project_path, project_name, title, created_at, updated_at,"
+        " source, source_key) VALUES ('/elsewhere', 'elsewhere', 'bench', '2025-01-01T00:00:00'"
+        "'+00:00', '2025-01-01T00:00:00+00:00', 'bench', '/elsewhere/assistant.db#1#x')"
+    )
+    finish(conn, 7)
+
+
+def source_keys(path: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT source, source_key FROM conversations WHERE source IS NOT NULL ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+async def test_path_keyed_imports_are_rekeyed_so_the_moved_file_adds_nothing(
+    db_path: Path, project: Path
+) -> None:
+    """Schema 7 keyed an import by the file's path; upstream then moved the file into
+    .autoforge/. After the upgrade, importing the moved file finds every conversation."""
+    project = project.resolve()
+    make_version_7_with_imports(db_path, project, "")
+    make_upstream(project / ".autoforge" / "assistant.db")
+    store = await Store.open(db_path)
+    try:
+        report = await import_autocoder(store, project)
+    finally:
+        await store.close()
+    assert (report.imported, report.extended, report.skipped) == (0, 0, 2)
+    assert history_counts(db_path) == (4, 4)  # old chat, two imports, bench: as before
+    assert source_keys(db_path) == [
+        ("autocoder", f"1#2025-03-01 09:00:00.000000#{project}"),
+        ("autocoder", f"2#2025-03-02 10:00:00#{project}"),
+        ("bench", "/elsewhere/assistant.db#1#x"),  # another source: not ours to re-key
+    ]
+
+
+async def test_duplicates_made_by_path_keys_keep_their_data(db_path: Path, project: Path) -> None:
+    """Both places imported under schema 7 (the bug): the first copy takes the new key, the
+    second keeps its old key and messages, since it may have been continued here."""
+    project = project.resolve()
+    make_version_7_with_imports(db_path, project, "", ".autoforge")
+    make_upstream(project / ".autoforge" / "assistant.db")
+    store = await Store.open(db_path)
+    try:
+        report = await import_autocoder(store, project)
+    finally:
+        await store.close()
+    assert (report.imported, report.skipped) == (0, 2)
+    assert history_counts(db_path) == (6, 8)
+    assert [key for _, key in source_keys(db_path)][:4] == [
+        f"1#2025-03-01 09:00:00.000000#{project}",
+        f"2#2025-03-02 10:00:00#{project}",
+        f"{project}/.autoforge/assistant.db#1#2025-03-01 09:00:00.000000",
+        f"{project}/.autoforge/assistant.db#2#2025-03-02 10:00:00",
+    ]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tui.config import database_path
 from tui.storage import Store
-from tui.storage.importer import import_autocoder
+from tui.storage.importer import ImportReport, import_autocoder
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,7 +15,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "import-autocoder",
         help="import an AutoCoder/AutoForge project assistant's conversations",
         description="Copy the conversations of an AutoCoder/AutoForge assistant.db (read-only) "
-        "into assistant-tui's history for that project. Importing twice adds nothing.",
+        "into assistant-tui's history for that project. The file is looked for in .autoforge/, "
+        ".autocoder/ and the project folder, the first found; importing again adds only the "
+        "messages added upstream since.",
     )
     parser.add_argument("project", metavar="PROJECT_DIR", type=Path)
     parser.add_argument("--db", help="history database (default: $ASSISTANT_TUI_DB or user data)")
@@ -30,9 +32,25 @@ async def run(args: argparse.Namespace) -> int:
         report = await import_autocoder(store, args.project)
     finally:
         await store.close()
-    sources = ", ".join(str(p) for p in report.files)
-    print(
-        f"Imported {report.imported} conversation(s) with {report.messages} message(s) from "
-        f"{sources}; {report.skipped} already imported."
-    )
+    print(summary(report))
     return 0
+
+
+def summary(report: ImportReport) -> str:
+    """One sentence: what was new, what grew, what was there already, what was left alone."""
+    parts = [
+        f"Imported {report.imported} conversation(s) with {report.messages} message(s) "
+        f"from {report.file}"
+    ]
+    if report.extended:
+        parts.append(
+            f"added {report.appended} new message(s) to {report.extended} conversation(s) "
+            "continued upstream"
+        )
+    parts.append(f"{report.skipped} already imported")
+    if report.diverged:
+        parts.append(
+            f"{report.diverged} continued both here and upstream left as they are "
+            "(their new messages upstream were not added)"
+        )
+    return "; ".join(parts) + "."

@@ -224,6 +224,33 @@ ALTER TABLE tool_events_new RENAME TO tool_events;
 CREATE INDEX ix_tool_events_conversation ON tool_events (conversation_id, id);
 """
 
+# AutoCoder imports keyed by the conversation, not by the file. Earlier versions keyed them
+# "<assistant.db's path>#<upstream id>#<upstream created_at>", so the file upstream moves from
+# the project folder into .autoforge/ was imported a second time. The new key
+# (tui.storage.importer.conversation_key) is "<id>#<created_at>#<project>": the old key minus
+# the file's path, plus the conversation's project_path (which was the path's folder). Only the
+# two places those versions read are recognised. Where both were imported (the duplicates this
+# fixes), the first copy takes the new key and the later one keeps its old key and its data:
+# it may have been continued here, and an upgrade does not delete history.
+IMPORT_KEYS = """
+WITH rekeyed AS (
+    SELECT id, project_path, CASE
+        WHEN substr(source_key, 1, length(rtrim(project_path, '/')) + 14)
+            = rtrim(project_path, '/') || '/assistant.db#'
+        THEN substr(source_key, length(rtrim(project_path, '/')) + 15)
+        WHEN substr(source_key, 1, length(rtrim(project_path, '/')) + 25)
+            = rtrim(project_path, '/') || '/.autoforge/assistant.db#'
+        THEN substr(source_key, length(rtrim(project_path, '/')) + 26)
+    END AS identity
+    FROM conversations WHERE source = 'autocoder'
+),
+kept AS (
+    SELECT MIN(id) AS id, identity || '#' || project_path AS new_key
+    FROM rekeyed WHERE identity IS NOT NULL GROUP BY identity, project_path
+)
+UPDATE conversations SET source_key = kept.new_key FROM kept WHERE conversations.id = kept.id;
+"""
+
 # Step N (1-based) brings a file from user_version N-1 to N.
 STEPS: tuple[str, ...] = (
     CORE,
@@ -233,5 +260,6 @@ STEPS: tuple[str, ...] = (
     MESSAGE_UPDATED,
     SCOPED_SEARCH,
     TOOL_EVENTS_PER_MESSAGE,
+    IMPORT_KEYS,
 )
 LATEST = len(STEPS)

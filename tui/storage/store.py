@@ -25,7 +25,7 @@ from tui.models import (
     ToolStatus,
     TurnUsage,
 )
-from tui.storage import branch, rows, search
+from tui.storage import branch, imported, rows, search
 from tui.storage.database import Database
 from tui.storage.errors import StoreError
 
@@ -101,33 +101,13 @@ class Store:
         title: str,
         created_at: datetime,
         messages: Sequence[tuple[Role, str, datetime]],
-    ) -> bool:
-        """Copy one conversation from another tool, once: False when it was imported before."""
-        project = project.resolve()
-        last = max((m[2] for m in messages), default=created_at)
+    ) -> tuple[imported.Outcome, int]:
+        """Copy one conversation from another tool once, later only its new messages; returns
+        what happened and the number of messages written (see tui.storage.imported)."""
         async with self.db.writing() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO conversations (project_path, project_name, title, created_at,"
-                " updated_at, source, source_key) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (source, source_key) DO NOTHING",
-                (
-                    str(project),
-                    project.name or str(project),
-                    title,
-                    to_text(created_at),
-                    to_text(last),
-                    source,
-                    source_key,
-                ),
+            return await imported.copy_in(
+                conn, project.resolve(), source, source_key, title, created_at, messages
             )
-            if cursor.rowcount != 1:
-                return False
-            await conn.executemany(
-                "INSERT INTO messages (conversation_id, role, content, status, created_at)"
-                " VALUES (?, ?, ?, 'complete', ?)",
-                [(cursor.lastrowid, r.value, text, to_text(at)) for r, text, at in messages],
-            )
-        return True
 
     async def conversation_branch(self, parent_id: int, message_id: int) -> Conversation:
         """A new conversation holding ``parent_id``'s messages up to ``message_id`` (a question
