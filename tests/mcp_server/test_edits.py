@@ -235,3 +235,17 @@ async def test_edits_of_an_empty_project_create_nothing(project: Path) -> None:
         }
     assert messages == {"Feature 1 does not exist."}
     assert list(project.iterdir()) == []
+
+
+async def test_a_long_cycle_is_named_by_its_ends(project: Path) -> None:
+    rows = [{"dependencies": [i - 1] if i > 1 else None} for i in range(1, 31)]
+    make_backlog(project / "features.db", rows)
+    async with backlog_client(project) as client:
+        message = await fail(
+            client, "feature_add_dependency", {"feature_id": 1, "dependency_id": 30}
+        )
+    assert message == (
+        "Feature 1 cannot depend on feature 30: that would make the cycle 1 -> 30 -> 29 -> 28 -> "
+        "27 -> 26 -> ... -> 6 -> 5 -> 4 -> 3 -> 2 -> 1 (30 features) (each waiting for the next, "
+        "none could ever start); nothing was changed."
+    )

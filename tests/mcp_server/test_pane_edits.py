@@ -230,3 +230,14 @@ def test_direct_calls_obey_the_tools_rules(project: Path) -> None:
         "reason": "'reason' must not be empty.",
     }
     assert dump(db) == before
+
+
+def test_delete_reads_old_cells_as_the_readers_do(project: Path) -> None:
+    """Ids stored as text or 1.0 are unlinked too; an id merely containing the digits is not."""
+    rows = [{}, {"dependencies": [15]}, {"dependencies": '["1", 2]'}, {"dependencies": "[1.0]"}]
+    db = make_backlog(project / "features.db", rows)
+    assert Backlog(project).delete(1) == {"deleted": 1, "unlinked": [3, 4]}
+    conn = sqlite3.connect(db)
+    left = conn.execute("SELECT id, dependencies FROM features ORDER BY id").fetchall()
+    conn.close()
+    assert left == [(2, "[15]"), (3, "[2]"), (4, None)]
