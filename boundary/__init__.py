@@ -7,6 +7,7 @@ lives in a package of its own, standard library only (the server must start fast
 - ``paths``: components that are links, multi-link files, non-regular files, no-follow reads;
 - ``secrets``: file names and contents that hold credentials, and redaction of token shapes;
 - ``links``: the project's hardlinked files, for the CLI's deny rules;
+- ``layout``: upstream's order of locations (.autoforge/, .autocoder/, root) for files and folders;
 - ``sqlite_file``: the backlog and assistant databases, found, created and verified by inode.
 """
 

@@ -14,15 +14,10 @@ import os
 import sqlite3
 from pathlib import Path
 
+from boundary.layout import candidates
 from boundary.paths import Refused, check_components
 
-# Upstream's resolver order (newest layout first, then the one between its renames, then root).
-LAYOUTS = (".autoforge", ".autocoder", "")
 COMPANIONS = ("-wal", "-shm", "-journal")
-
-
-def candidates(root: Path, name: str) -> list[Path]:
-    return [root / folder / name if folder else root / name for folder in LAYOUTS]
 
 
 def find(root: Path, name: str) -> Path | None:

@@ -47,7 +47,8 @@ def _remove_if_empty(path: Path, made: os.stat_result) -> None:
             path.unlink()
 
 
-STATUSES = ("passing", "in_progress", "ready", "blocked", "pending")
+STATUSES = ("passing", "in_progress", "ready", "blocked", "pending", "needs_human_input")
+HUMAN = "needs_human_input"  # upstream's newer column (and status name); absent in older files
 
 
 @dataclass(frozen=True)
@@ -219,14 +220,34 @@ class Backlog:
         """Dependencies of a row that do not pass yet (a missing id never passes)."""
         return [dep for dep in parse_dependencies(row["dependencies"]) if dep not in passing]
 
+    @staticmethod
+    def _needs_human(row: sqlite3.Row) -> bool:
+        """Whether a row waits for the user's answer (a file without the column: never)."""
+        return HUMAN in row.keys() and bool(row[HUMAN])  # noqa: SIM118 (a Row, not a dict)
+
     @classmethod
     def _status(cls, row: sqlite3.Row, passing: set[int]) -> str:
-        """The one status shown for a feature: passing, in_progress, blocked, else ready."""
+        """The one status shown for a feature: passing, needs_human_input, in_progress, blocked,
+        else ready. Waiting for the user comes first: it is what someone must act on."""
         if row["passes"]:
             return "passing"
+        if cls._needs_human(row):
+            return HUMAN
         if row["in_progress"]:
             return "in_progress"
         return "blocked" if cls._waiting_on(row, passing) else "ready"
+
+    @classmethod
+    def _graph_status(cls, row: sqlite3.Row, passing: set[int]) -> str:
+        """Upstream's graph status: done, blocked, needs_human_input, in_progress, pending, in
+        that order of rank (REFERENCE.md 2.1: blocked outranks the states after it)."""
+        if row["passes"]:
+            return "done"
+        if cls._waiting_on(row, passing):
+            return "blocked"
+        if cls._needs_human(row):
+            return HUMAN
+        return "in_progress" if row["in_progress"] else "pending"
 
     @classmethod
     def _matches(cls, row: sqlite3.Row, status: str, passing: set[int]) -> bool:
@@ -241,7 +262,10 @@ class Backlog:
             return bool(cls._waiting_on(row, passing))
         if status == "pending":
             return not row["in_progress"]
-        return not row["in_progress"] and not cls._waiting_on(row, passing)
+        if status == HUMAN:
+            return cls._needs_human(row)
+        ready = not row["in_progress"] and not cls._needs_human(row)
+        return ready and not cls._waiting_on(row, passing)
 
     def _ordered(self, conn: sqlite3.Connection, where: str = "1") -> list[sqlite3.Row]:
         query = f"SELECT * FROM features WHERE {where} ORDER BY priority, id"
@@ -250,20 +274,38 @@ class Backlog:
     # -- reads -------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        """Counts of passing, in-progress and all features, with the passing percentage."""
+        """Counts of passing, in-progress, waiting and all features, the passing percentage, and
+        the file they come from (relative to the project; None: no backlog yet)."""
         with self._reading() as conn:
             if conn is None:
-                return {"passing": 0, "in_progress": 0, "total": 0, "percentage": 0.0}
-            passing, in_progress, total = conn.execute(
+                return self._counts(0, 0, 0, 0, None)
+            waiting = self._human_sql("SUM", "0")
+            passing, in_progress, human, total = conn.execute(
                 "SELECT COALESCE(SUM(passes = 1), 0), COALESCE(SUM(in_progress = 1 AND "
-                "COALESCE(passes, 0) = 0), 0), COUNT(*) FROM features"
+                f"COALESCE(passes, 0) = 0), 0), COALESCE({waiting}, 0), COUNT(*) FROM features"
             ).fetchone()
+            path = self._conn_path
+        return self._counts(passing, in_progress, human, total, path)
+
+    def _human_sql(self, wrap: str, absent: str) -> str:
+        """SQL for "waits for the user and does not pass" (``wrap``ped, e.g. in SUM), or
+        ``absent`` when the file has no needs_human_input column (older upstream versions)."""
+        if HUMAN not in (self._columns or ()):
+            return absent
+        return f"{wrap}(COALESCE({HUMAN}, 0) = 1 AND COALESCE(passes, 0) = 0)"
+
+    def _counts(
+        self, passing: int, in_progress: int, human: int, total: int, path: Path | None
+    ) -> dict[str, Any]:
         percentage = round(passing * 100.0 / total, 1) if total else 0.0
+        shown = path.relative_to(self.project).as_posix() if path is not None else None
         return {
             "passing": passing,
             "in_progress": in_progress,
+            HUMAN: human,
             "total": total,
             "percentage": percentage,
+            "path": shown,
         }
 
     def get(self, feature_id: int) -> dict[str, Any]:
@@ -279,7 +321,8 @@ class Backlog:
         return feature
 
     def ready(self, limit: int = 10) -> dict[str, Any]:
-        """Features to work on next: not passing, not in progress, every dependency passing.
+        """Features to work on next: not passing, not in progress, not waiting for the user,
+        every dependency passing.
 
         Order: priority, then id. ``skip`` moves a feature to the end of exactly this order.
         """
@@ -289,7 +332,8 @@ class Backlog:
             passing = self._passing_ids(conn)
             candidates = conn.execute(
                 "SELECT id, dependencies FROM features WHERE NOT COALESCE(passes, 0)"
-                " AND NOT COALESCE(in_progress, 0) ORDER BY priority, id"
+                f" AND NOT COALESCE(in_progress, 0) AND NOT {self._human_sql('', '0')}"
+                " ORDER BY priority, id"
             )
             ready = [r[0] for r in candidates if not self._waiting_on(r, passing)]
             chosen = [
@@ -359,7 +403,12 @@ class Backlog:
         return {"features": page, "count": len(page), "total": len(matched), "offset": offset}
 
     def graph(self) -> dict[str, Any]:
-        """Every feature as a node and every dependency as an edge, from required to dependent."""
+        """Every feature as a node and every dependency as an edge, in upstream's shape.
+
+        ``status`` takes upstream's values (see ``_graph_status``); ``detail`` is the finer
+        status the other tools show. Edges go from the required feature (``source``) to the one
+        waiting for it (``target``); ``missing`` marks a dependency on an id that does not exist.
+        """
         with self._reading() as conn:
             if conn is None:
                 return {"nodes": [], "edges": []}
@@ -368,17 +417,25 @@ class Backlog:
         ids = {r["id"] for r in rows}
         nodes, edges = [], []
         for row in rows:
-            nodes.append(
-                {
-                    "id": row["id"],
-                    "name": row["name"],
-                    "category": row["category"],
-                    "status": self._status(row, passing),
-                }
-            )
-            for dep in parse_dependencies(row["dependencies"]):
-                edges.append({"from": dep, "to": row["id"], "missing": dep not in ids})
+            dependencies = parse_dependencies(row["dependencies"])
+            nodes.append(self._node(row, passing, dependencies))
+            edges += [
+                {"source": dep, "target": row["id"], "missing": dep not in ids}
+                for dep in dependencies
+            ]
         return {"nodes": nodes, "edges": edges}
+
+    @classmethod
+    def _node(cls, row: sqlite3.Row, passing: set[int], dependencies: list[int]) -> dict[str, Any]:
+        return {
+            "id": row["id"],
+            "name": row["name"],
+            "category": row["category"],
+            "status": cls._graph_status(row, passing),
+            "priority": row["priority"],
+            "dependencies": dependencies,
+            "detail": cls._status(row, passing),
+        }
 
     # -- writes ------------------------------------------------------------------------------
 

@@ -152,8 +152,10 @@ TOOLS: tuple[Tool, ...] = (
     Tool(
         "feature_get_stats",
         "Backlog progress",
-        "Count the backlog's features: passing, in progress, total, and the percentage passing. "
-        "Use it to answer 'how far along is the project?'.",
+        "Count the backlog's features: passing, in progress, waiting for the user's input "
+        "(needs_human_input), total, and the percentage passing; path names the backlog file "
+        "used, relative to the project (null: no backlog yet). Use it to answer 'how far along "
+        "is the project?'.",
         {},
         (),
         READ,
@@ -172,8 +174,9 @@ TOOLS: tuple[Tool, ...] = (
     Tool(
         "feature_get_ready",
         "Features ready to work on",
-        "List the features that can be started now (not passing, not in progress, every "
-        "dependency passing), in queue order: priority, then id. Also returns how many are ready.",
+        "List the features that can be started now (not passing, not in progress, not waiting "
+        "for the user's input, every dependency passing), in queue order: priority, then id. "
+        "Also returns how many are ready.",
         {"limit": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
         (),
         READ,
@@ -192,8 +195,9 @@ TOOLS: tuple[Tool, ...] = (
     Tool(
         "feature_list",
         "Search the backlog",
-        "List features filtered by status (passing, in_progress, ready, blocked, pending = not "
-        "passing and not in progress), by category, and by text found in name or description; "
+        "List features filtered by status (passing, in_progress, ready, blocked, "
+        "needs_human_input = waiting for the user's answer, pending = not passing and not in "
+        "progress), by category, and by text found in name or description; "
         "paginated with limit and offset. Returns short entries; use feature_get_by_id for one "
         "feature in full.",
         {
@@ -210,8 +214,11 @@ TOOLS: tuple[Tool, ...] = (
     Tool(
         "feature_get_graph",
         "Dependency graph",
-        "Get every feature as a node (id, name, category, status) and every dependency as an "
-        "edge from the required feature to the one that waits for it.",
+        "Get every feature as a node (id, name, category, status, priority, dependencies, "
+        "detail) and every dependency as an edge from the required feature (source) to the one "
+        "that waits for it (target). status is one of done, blocked, needs_human_input, "
+        "in_progress, pending (the first that applies); detail is the status feature_list shows; "
+        "missing marks an edge from an id that does not exist.",
         {},
         (),
         READ,

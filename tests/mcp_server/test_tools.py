@@ -43,7 +43,14 @@ async def test_empty_project_reads_as_empty_and_creates_nothing(project: Path) -
         ready = await call(client, "feature_get_ready")
         listing = await call(client, "feature_list")
         error = await fail(client, "feature_get_by_id", {"feature_id": 1})
-    assert stats == {"passing": 0, "in_progress": 0, "total": 0, "percentage": 0.0}
+    assert stats == {
+        "passing": 0,
+        "in_progress": 0,
+        "needs_human_input": 0,
+        "total": 0,
+        "percentage": 0.0,
+        "path": None,
+    }
     assert ready["features"] == [] and ready["total_ready"] == 0
     assert listing["total"] == 0
     assert error == "Feature 1 does not exist."
@@ -107,7 +114,14 @@ async def test_stats_count_passing_and_in_progress_with_null_booleans(project: P
     make_backlog(project / "features.db", rows)
     async with backlog_client(project) as client:
         stats = await call(client, "feature_get_stats")
-    assert stats == {"passing": 2, "in_progress": 1, "total": 4, "percentage": 50.0}
+    assert stats == {
+        "passing": 2,
+        "in_progress": 1,
+        "needs_human_input": 0,
+        "total": 4,
+        "percentage": 50.0,
+        "path": "features.db",
+    }
 
 
 async def test_ready_and_blocked_follow_dependencies(project: Path) -> None:
@@ -268,17 +282,39 @@ async def test_feature_list_filters_and_pages(project: Path) -> None:
     assert page["features"][0]["status"] == "blocked"
 
 
-async def test_graph_has_nodes_and_edges(project: Path) -> None:
+async def test_graph_has_upstreams_nodes_and_edges(project: Path) -> None:
+    """Upstream's shape: status done/blocked/in_progress/pending with blocked outranking
+    in_progress, our finer status in detail, edges source -> target (missing beside them)."""
     make_backlog(
         project / "features.db",
-        [{"name": "A", "passes": 1}, {"name": "B", "dependencies": [1, 9]}],
+        [
+            {"name": "A", "passes": 1},
+            {"name": "B", "dependencies": [1, 9], "in_progress": 1},
+            {"name": "C", "in_progress": 1, "priority": 7},
+            {"name": "D", "dependencies": [1]},
+        ],
     )
     async with backlog_client(project) as client:
         graph = await call(client, "feature_get_graph")
-    assert [(n["id"], n["status"]) for n in graph["nodes"]] == [(1, "passing"), (2, "blocked")]
+    assert graph["nodes"][1] == {
+        "id": 2,
+        "name": "B",
+        "category": "Core",
+        "status": "blocked",
+        "priority": 2,
+        "dependencies": [1, 9],
+        "detail": "in_progress",
+    }
+    assert [(n["id"], n["status"], n["detail"]) for n in graph["nodes"]] == [
+        (1, "done", "passing"),
+        (2, "blocked", "in_progress"),
+        (4, "pending", "ready"),
+        (3, "in_progress", "in_progress"),
+    ]
     assert graph["edges"] == [
-        {"from": 1, "to": 2, "missing": False},
-        {"from": 9, "to": 2, "missing": True},
+        {"source": 1, "target": 2, "missing": False},
+        {"source": 9, "target": 2, "missing": True},
+        {"source": 1, "target": 4, "missing": False},
     ]
 
 

@@ -66,6 +66,55 @@ def test_no_spec_no_note(prompts: Path) -> None:
     assert "app_spec" not in system_prompt(prompts.parent).split("Creating features")[1]
 
 
+def _spec(project: Path, folder: str, text: str) -> None:
+    (project / folder).mkdir(parents=True)
+    (project / folder / "app_spec.txt").write_text(text)
+
+
+@pytest.mark.parametrize("folder", [".autoforge/prompts", ".autocoder/prompts", "prompts"])
+def test_the_spec_is_found_in_upstreams_order(tmp_path: Path, folder: str) -> None:
+    """The first existing prompts folder wins over every later one, and the prompt names it."""
+    project = tmp_path / "project"
+    order = [".autoforge/prompts", ".autocoder/prompts", "prompts"]
+    for later in order[order.index(folder) + 1 :]:
+        _spec(project, later, f"Shadowed spec in {later}.")
+    _spec(project, folder, "The spec in use.")
+    text = system_prompt(project)
+    assert "<app_spec>\nThe spec in use." in text and "Shadowed" not in text
+    assert f"specification ({folder}/app_spec.txt)" in text
+
+
+def test_a_newer_prompts_folder_without_spec_is_not_skipped(tmp_path: Path) -> None:
+    """Upstream picks the folder: an .autoforge/prompts/ without app_spec.txt means no spec."""
+    project = tmp_path / "project"
+    (project / ".autoforge" / "prompts").mkdir(parents=True)
+    _spec(project, "prompts", "Old root spec.")
+    assert "Old root spec" not in system_prompt(project)
+
+
+def test_a_symlinked_autoforge_prompts_folder_stops_the_search(tmp_path: Path) -> None:
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    outside.mkdir()
+    (outside / "app_spec.txt").write_text("SECRET outside\n")
+    (project / ".autoforge").mkdir(parents=True)
+    (project / ".autoforge" / "prompts").symlink_to(outside, target_is_directory=True)
+    _spec(project, "prompts", "Root spec behind the link.")
+    text = system_prompt(project)
+    assert "SECRET outside" not in text and "Root spec behind" not in text
+    assert ".autoforge/prompts is a symbolic link" in text
+
+
+def test_a_hardlinked_autocoder_spec_stops_the_search(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (tmp_path / "private.txt").write_text("SECRET outside\n")
+    (project / ".autocoder" / "prompts").mkdir(parents=True)
+    os.link(tmp_path / "private.txt", project / ".autocoder" / "prompts" / "app_spec.txt")
+    _spec(project, "prompts", "Root spec behind the hardlink.")
+    text = system_prompt(project)
+    assert "SECRET outside" not in text and "Root spec behind" not in text
+    assert "(.autocoder/prompts/app_spec.txt was not included:" in text and "hardlink" in text
+
+
 def test_the_prompt_describes_the_edit_tools(tmp_path: Path) -> None:
     text = system_prompt(tmp_path)
     for tool in (

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from boundary import Refused
+from boundary.layout import find_folder
 from boundary.links import session_rules
 from boundary.paths import check_components, read_nofollow
 from boundary.secrets import secret_kind
@@ -20,14 +21,14 @@ WEB_LINES = {
     "and a denied fetch means the user has not allowed that host.",
     "off": "- No web access: the user turned it off.",
 }
-SPEC_PATH = "prompts/app_spec.txt"
+SPEC_PATH = "prompts/app_spec.txt"  # in .autoforge/, .autocoder/ or the root (upstream's order)
 SPEC_LIMIT = 5000  # characters of the spec in the prompt
 SPEC_READ_LIMIT = 64 * 1024  # bytes read at most, whatever the file's size
 
 
 def system_prompt(project: Path, web: str = "ask") -> str:
     """Say who the assistant is, what it may do, its tools, and the project's spec if any."""
-    spec, note = _app_spec(project)
+    spec, note, where = _app_spec(project)
     tools = ", ".join(BACKLOG_TOOLS)
     text = f"""You are the project assistant for "{project.name}" ({project}).
 
@@ -64,36 +65,44 @@ Answer in Markdown. Be concise; cite files as path:line when you refer to code."
     if note:
         text += f"\n\n{note}"
     elif spec:
-        text += f"\n\nThe project's specification ({SPEC_PATH}):\n"
+        text += f"\n\nThe project's specification ({where}):\n"
         text += f"<app_spec>\n{spec}\n</app_spec>"
     return text
 
 
-def _app_spec(project: Path) -> tuple[str, str]:
-    """The spec's text, or a note saying why it was left out (the model's Read rules apply).
+def _app_spec(project: Path) -> tuple[str, str, str]:
+    """The spec's text, or a note saying why it was left out, and its path in the project.
 
+    The ``prompts`` folder is chosen as upstream's resolver chooses it (``.autoforge/``, then
+    ``.autocoder/``, then the root; upstream moves ``prompts/`` into ``.autoforge/`` once an
+    agent has started). A refused candidate leaves the spec out rather than trying the next one.
     Read with no-follow semantics through the boundary: a symlink to /proc/self/environ, a
     hardlink, a FIFO or a file holding a credential is never copied into the prompt.
     """
     root = Path(os.path.realpath(project))
-    path = root / SPEC_PATH
+    where = SPEC_PATH
     try:
+        folder = find_folder(root, "prompts")
+        if folder is None:
+            return "", "", where
+        path = folder / "app_spec.txt"
+        where = path.relative_to(root).as_posix()
         if check_components(root, path) is None:
-            return "", ""
+            return "", "", where
         head = read_nofollow(root, path, SPEC_READ_LIMIT)
     except Refused as error:
-        return "", _left_out(f"{error}")
+        return "", _left_out(where, f"{error}"), where
     except OSError as error:
-        return "", _left_out(f"it cannot be read ({error.strerror})")
+        return "", _left_out(where, f"it cannot be read ({error.strerror})"), where
     text = head.decode("utf-8", errors="replace")
     kind = secret_kind(text)
     if kind:
-        return "", _left_out(f"it holds {kind}")
-    return text[:SPEC_LIMIT].strip(), ""
+        return "", _left_out(where, f"it holds {kind}"), where
+    return text[:SPEC_LIMIT].strip(), "", where
 
 
-def _left_out(why: str) -> str:
-    return f"({SPEC_PATH} was not included: {why}.)"
+def _left_out(where: str, why: str) -> str:
+    return f"({where} was not included: {why}.)"
 
 
 def write_prompt_file(project: Path, folder: Path, web: str = "ask") -> Path:

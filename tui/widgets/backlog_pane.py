@@ -54,6 +54,7 @@ def progress(stats: dict[str, Any], width: int = BAR) -> Text:
     bar.append("░" * (width - done - doing), style="dim")
     bar.append(f"\n{passing}/{total} passing · {working} in progress", style="bold")
     bar.append(f" · {stats.get('percentage', 0.0)}%")
+    bar.append(f"\nfrom {inert(str(stats.get('path') or '?'))}", style="dim")  # the file in use
     return bar
 
 
