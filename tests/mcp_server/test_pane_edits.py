@@ -78,6 +78,7 @@ def test_an_answer_is_stored_as_upstream_stores_it(project: Path) -> None:
     assert abs((datetime.now(UTC) - responded).total_seconds()) < 60
     assert json.loads(row[4]) == FORM  # the request stays, for the agent's context
     assert after["needs_human_input"] is False and after["human_input_response"] == response
+    assert after["status"] == "ready"  # back in the queue for the agent
 
 
 def test_an_optional_field_may_be_left_out_and_a_select_may_take_a_list(project: Path) -> None:
