@@ -296,7 +296,7 @@ async def open_conversation(root: Path, size: int) -> dict[str, float]:
         chat = app.screen.query_one(ChatPane)
         steps, pages = [], 0
         with Probe() as probe:  # the longest the event loop (and so the screen) was held
-            while app.screen.oldest_id is not None and pages < 10:  # ten pages up shows it
+            while app.screen.window.oldest_id is not None and pages < 10:  # ten pages up
                 start = time.perf_counter()
                 chat.scroll_home(animate=False)
                 await drawn(app)

@@ -79,7 +79,7 @@ async def one_question(app: AssistantApp, marks: Marks, text: str) -> dict[str, 
     start = time.perf_counter()
     app._driver.send_message(events.Key("enter", None))  # type: ignore[union-attr]
     while chat.answer is None or not chat.answer.text:
-        lives = app.screen.live.values()
+        lives = [turn.live for turn in app.screen.in_flight.turns]
         if "server" in marks.at and any(live.fragments for live in lives):
             marks.mark("app")
         await asyncio.sleep(0)

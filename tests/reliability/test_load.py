@@ -73,7 +73,7 @@ async def test_120kb_in_2_char_deltas_while_typing_and_switching(
         while not shown_answer(app):
             await pilot.pause()
         typed, switches, worst = "", 0, 0.0
-        while app.screen.answering:
+        while app.screen.in_flight:
             for char in "next question ":
                 typed += char
                 worst = max(worst, await key(app, lambda t=typed: prompt.text == t, char))
