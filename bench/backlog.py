@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.app import _headless_app, drawn, settle
 from bench.table import median_ms, print_measured
 from mcp_server.backlog import Backlog
-from tests.backlog_db import make_backlog
+from tests.helpers.backlog_db import make_backlog
 from tui.widgets.backlog_pane import POLL_S, BacklogPane, read_backlog
 
 RUNS = 7

@@ -15,7 +15,7 @@ from typing import Any
 
 from bench.table import median_ms, p99_ms, print_table
 from mcp_server.backlog import MAX_FEATURES
-from tests.backlog_db import make_backlog
+from tests.helpers.backlog_db import make_backlog
 
 RUNS = 7
 HANDSHAKE = [

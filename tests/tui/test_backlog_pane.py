@@ -13,21 +13,12 @@ from typing import Any
 
 import pytest
 
-from tests.backlog_db import make_backlog
-from tests.tui.screen import screen_rows
-from tests.tui.test_app import SIZE, send, until
-from tests.tui.test_approvals import asked
+from tests.helpers.backlog_db import FEATURES, make_backlog
+from tests.helpers.pilot import SIZE, asked, send, until
+from tests.helpers.screen import screen_rows
 from tui.demo.model_server import ToolCall, Turn
 from tui.widgets.backlog_pane import BacklogPane, FeatureDetails
 from tui.widgets.tool_log import ToolLog
-
-FEATURES = [
-    {"name": "Login form", "passes": 1},
-    {"name": "Session cookie", "in_progress": 1},
-    {"name": "Logout button", "dependencies": [1], "steps": ["click logout", "see login"]},
-    {"name": "Remember me", "dependencies": [2, 3]},
-    {"name": "Password reset", "category": "Mail"},
-]
 
 
 def pane_text(app: Any) -> str:
