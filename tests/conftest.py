@@ -39,6 +39,20 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where a history file goes: a folder that does not exist yet, as on a first run."""
+    return tmp_path / "data" / "history.db"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[Store]:
+    """A real store on a real file in a temp directory, closed after the test."""
+    opened = await Store.open(db_path)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
 def connect() -> Callable[..., AbstractAsyncContextManager[Client]]:
     """A way to open a real MCP client on our backlog server over a project."""
     return backlog_client
