@@ -15,8 +15,9 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
+from typing import Any
 
 from textual import events
 from textual.app import App
@@ -155,7 +156,7 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[objec
 
 
 def print_measured(
-    title: str, measure: Callable[[Path], Awaitable[Sequence[Sequence[object]]]]
+    title: str, measure: Callable[[Path], Coroutine[Any, Any, Sequence[Sequence[object]]]]
 ) -> None:
     """Run one benchmark's rows in a fresh temporary folder and print them as its table."""
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,6 +15,7 @@ from typing import Any
 
 from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters
+from mcp.types import CallToolResult, TextContent
 
 
 def server_params(project: Path, *extra: str) -> StdioServerParameters:
@@ -32,16 +33,22 @@ async def backlog_client(project: Path, *extra: str) -> AsyncIterator[Client]:
         yield client
 
 
+def text_of(result: CallToolResult) -> str:
+    """The text of a tool's answer: our server answers every call with one text block."""
+    block = result.content[0]
+    assert isinstance(block, TextContent), block
+    return block.text
+
+
 async def call(client: Client, tool: str, **arguments: Any) -> Any:
     """Call a tool that must succeed and return its decoded JSON result."""
     result = await client.call_tool(tool, arguments)
-    assert not result.is_error, result.content[0].text
-    return json.loads(result.content[0].text)
+    assert not result.is_error, text_of(result)
+    return json.loads(text_of(result))
 
 
 async def fail(client: Client, tool: str, arguments: Any) -> str:
     """Call a tool that must fail as a tool error and return its one sentence."""
     result = await client.call_tool(tool, arguments)
-    assert result.is_error, f"{tool} unexpectedly succeeded: {result.content[0].text}"
-    text: str = result.content[0].text
-    return text
+    assert result.is_error, f"{tool} unexpectedly succeeded: {text_of(result)}"
+    return text_of(result)
