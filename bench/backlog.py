@@ -16,10 +16,9 @@ import sqlite3
 import time
 from pathlib import Path
 
-from bench.app import _headless_app, drawn, settle
-from bench.table import median_ms, print_measured
+from bench.harness import drawn, headless_app, median_ms, print_measured, settle
 from mcp_server.backlog import Backlog
-from tests.backlog_db import make_backlog
+from tests.helpers.backlog_db import make_backlog
 from tui.backlog_reader import BacklogReader
 from tui.widgets.backlog_pane import POLL_S, BacklogPane
 
@@ -73,7 +72,7 @@ def read_rows(root: Path) -> list[list[str]]:
 async def pane_rows(root: Path) -> list[list[str]]:
     """In the real app: a finished backlog call, and a write by another program, to the screen."""
     project = backlog_of(root / "app", 1_000)
-    app = _headless_app(project=project)
+    app = headless_app(project=project)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app)
         await pilot.press("f4")

@@ -18,7 +18,7 @@ from typing import Any
 
 from textual import events
 
-from bench.app import drawn, settle
+from bench.harness import drawn, print_measured, settle
 from tui.app import AssistantApp
 from tui.config import Settings
 from tui.demo.model_server import ModelServer, Turn
@@ -124,8 +124,6 @@ async def latency_rows(root: Path) -> list[list[str]]:
 
 
 def main() -> None:
-    from bench.table import print_measured
-
     print_measured("Latency in the app", latency_rows)
 
 

@@ -9,8 +9,8 @@ import sqlite3
 from pathlib import Path
 
 from mcp_server.backlog import Backlog
-from tests.backlog_db import make_backlog
-from tests.conftest import backlog_client, call
+from tests.helpers.backlog_db import make_backlog
+from tests.helpers.mcp import backlog_client, call
 
 ROUNDS = 25
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mcp_server.backlog import Backlog
-from tests.conftest import backlog_client, call
+from tests.helpers.mcp import backlog_client, call
 
 # REFERENCE.md section 2 (the table and its indexes) plus 2.1 (the human-input columns; other
 # tables are kept as they are).

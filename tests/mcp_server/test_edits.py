@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tests.backlog_db import dump, make_backlog
-from tests.conftest import backlog_client, call, fail
+from tests.helpers.backlog_db import dump, make_backlog
+from tests.helpers.mcp import backlog_client, call, fail
 
 EDIT_TOOLS = {
     "feature_update",

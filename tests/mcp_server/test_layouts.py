@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.backlog_db import dump, make_backlog
-from tests.conftest import backlog_client, call, fail
+from tests.helpers.backlog_db import dump, make_backlog
+from tests.helpers.mcp import backlog_client, call, fail
 
 FEATURE = {"category": "C", "name": "New", "description": "D", "steps": ["s"]}
 LAYOUTS = [".autoforge/features.db", ".autocoder/features.db", "features.db"]

@@ -13,7 +13,7 @@ import pytest
 
 from mcp_server.backlog import Backlog
 from mcp_server.records import BacklogError
-from tests.backlog_db import dump, make_backlog
+from tests.helpers.backlog_db import dump, make_backlog
 
 FORM = {
     "prompt": "How should the app reach the database?",
