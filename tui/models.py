@@ -134,6 +134,21 @@ class SearchHit:
     rank: float
 
 
+@dataclass(frozen=True)
+class BacklogSection:
+    """One list of the backlog pane: its features (cut to what is worth drawing) and its count.
+
+    ``features`` may end with one feature from beyond the cut (the one the user is on), so a
+    feature just created or skipped to the end of the queue stays on screen.
+    """
+
+    key: str  # the status its features have: ready, in_progress, needs_human_input, ...
+    title: str
+    features: list[dict[str, Any]] = field(default_factory=list)
+    total: int = 0
+    kept: int = 0  # how many of ``features`` come from beyond the cut
+
+
 @dataclass
 class BacklogView:
     """Everything the backlog pane shows, read in one go (the features as the MCP tools give them).
@@ -142,9 +157,11 @@ class BacklogView:
     """
 
     stats: dict[str, Any] = field(default_factory=dict)
-    ready: list[dict[str, Any]] = field(default_factory=list)
-    total_ready: int = 0
-    blocked: list[dict[str, Any]] = field(default_factory=list)
-    total_blocked: int = 0
+    sections: list[BacklogSection] = field(default_factory=list)
     path: Path | None = None  # None: the project has no backlog yet
     error: str | None = None  # one sentence: the file was refused or could not be read
+    names: dict[int, str] = field(default_factory=dict)  # every feature's name, for the pickers
+
+    def section(self, key: str) -> BacklogSection:
+        """A section by its status (an empty one when the view has none, e.g. an error)."""
+        return next((s for s in self.sections if s.key == key), BacklogSection(key, key))

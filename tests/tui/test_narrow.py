@@ -134,4 +134,4 @@ async def test_f4_during_launch_keeps_the_backlog_focused(app_factory: Any) -> N
             prompt = app.screen.query_one(PromptInput)
             row = screen_rows(app)[prompt.content_region.y]
             assert "x" not in row[prompt.content_region.x : prompt.content_region.right]
-            assert app.focused is not None and app.focused.id == "backlog-ready"
+            assert app.focused is not None and app.focused.id == "backlog-list"

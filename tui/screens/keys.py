@@ -246,6 +246,7 @@ def help_groups() -> dict[str, list[Binding]]:
     """Every key by where it works, read from the widgets' own bindings."""
     from tui.screens.approval_dialog import ApprovalDialog  # not needed for the first screen
     from tui.screens.feature_details import FeatureDetails
+    from tui.screens.feature_form import FeatureForm
     from tui.screens.search import SearchScreen
     from tui.widgets.backlog_pane import BacklogPane
     from tui.widgets.block_cursor import BlockCursorScroll
@@ -257,7 +258,12 @@ def help_groups() -> dict[str, list[Binding]]:
         "In the sidebar": described(ConversationList.BINDINGS),
         "In the prompt": PROMPT_KEYS,
         "In the tool log": described(ToolLog.BINDINGS),
-        "In the backlog (F4)": [*BacklogPane.KEYS, *described(FeatureDetails.BINDINGS)],
+        "In the backlog (F4)": [
+            *BacklogPane.KEYS,
+            *described(BacklogPane.BINDINGS),
+            *described(FeatureDetails.BINDINGS),
+            *described(FeatureForm.BINDINGS),
+        ],
         "In search (Ctrl+G)": [*described(SearchScreen.BINDINGS), *SearchScreen.KEYS],
         "When a web fetch or a backlog write is asked": described(ApprovalDialog.BINDINGS),
         "In the chat (block cursor, Ctrl+O)": described(BlockCursorScroll.BINDINGS),

@@ -725,6 +725,15 @@ class MainScreen(Screen[None]):
         reader = BacklogReader(self.host.settings.project)
         self.app.push_screen(FeatureDetails(reader, message.feature_id))
 
+    @on(BacklogPane.Asked)
+    def backlog_asked(self, message: BacklogPane.Asked) -> None:
+        """A key in the backlog pane asked for a change: its dialog, then the write."""
+        from tui.backlog_reader import BacklogReader
+        from tui.screens.backlog_actions import BacklogActions
+
+        reader = BacklogReader(self.host.settings.project)
+        BacklogActions(self, reader, self.query_one(BacklogPane)).asked(message)
+
     def backlog_changed(self) -> None:
         """A backlog tool ran: the pane (if ever opened) reads the file again."""
         for pane in self.query(BacklogPane):

@@ -9,9 +9,9 @@ comparing the reader's cheap signature twice a second while the pane is shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from rich.text import Text
 from textual import on, work
@@ -20,10 +20,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import get_current_worker
 
-from tui.models import BacklogView
+from tui.models import BacklogSection, BacklogView
 from tui.text import inert
 
 POLL_S = 0.5  # how often the file's signature is compared while the pane is shown
@@ -33,8 +33,9 @@ BAR = 30  # characters of the progress bar
 class BacklogSource(Protocol):
     """Where the pane's data comes from; both calls block (``read`` runs in a thread)."""
 
-    def read(self) -> BacklogView:
-        """Everything the pane shows; failures come back as ``BacklogView.error``."""
+    def read(self, keep: int | None = None) -> BacklogView:
+        """Everything the pane shows (``keep`` listed even beyond a section's cut); failures
+        come back as ``BacklogView.error``."""
         ...
 
     def signature(self) -> object:
@@ -54,26 +55,46 @@ def progress(stats: dict[str, Any], width: int = BAR) -> Text:
     bar.append("░" * (width - done - doing), style="dim")
     bar.append(f"\n{passing}/{total} passing · {working} in progress", style="bold")
     bar.append(f" · {stats.get('percentage', 0.0)}%")
+    if stats.get("needs_human_input"):
+        bar.append(f"\n{stats['needs_human_input']} waiting for you", style="bold magenta")
     bar.append(f"\nfrom {inert(str(stats.get('path') or '?'))}", style="dim")  # the file in use
     return bar
 
 
-def _ready_label(feature: dict[str, Any]) -> Text:
+def _label(feature: dict[str, Any]) -> Text:
+    """A feature's row: id, name and category, and for a blocked one what it waits on."""
     label = Text(inert(f"#{feature['id']} "), style="bold")
     label.append(inert(str(feature["name"])))
     label.append(f"  {inert(str(feature['category']))}", style="dim")
+    if "blocked_by" in feature:
+        waiting = inert(", ".join(f"#{i}" for i in feature["blocked_by"]))
+        label.append(f"\n  waits on {waiting}", style="yellow")
     return label
 
 
-def _blocked_label(feature: dict[str, Any]) -> Text:
-    label = _ready_label(feature)
-    waiting = inert(", ".join(f"#{i}" for i in feature.get("blocked_by", [])))
-    label.append(f"\n  waits on {waiting}", style="yellow")
-    return label
+def _heading(section: BacklogSection) -> Option:
+    return Option(Text(f"{section.title} ({section.total})", style="bold"), disabled=True)
+
+
+def _rows(section: BacklogSection) -> Iterator[Option]:
+    """A section's rows; a feature kept from beyond the cut comes after a "more" line."""
+    listed = len(section.features) - section.kept
+    for feature in section.features[:listed]:
+        yield Option(_label(feature), id=str(feature["id"]))
+    if section.total > listed:
+        yield Option(Text(f"  … {section.total - listed:,} more", style="dim"), disabled=True)
+    for feature in section.features[listed:]:
+        yield Option(_label(feature), id=str(feature["id"]))
+
+
+Action = Literal[
+    "create", "edit", "skip", "fail", "add_dependency", "remove_dependency", "delete", "answer"
+]
 
 
 class BacklogPane(Vertical):
-    """Progress, the ready list in order, the blocked list with what blocks each; Enter: details."""
+    """Progress, then every feature by status (ready in the queue's order, in progress, waiting
+    for you, blocked with what blocks each, passing); keys act on the highlighted feature."""
 
     @dataclass
     class FeatureChosen(Message):
@@ -82,7 +103,28 @@ class BacklogPane(Vertical):
 
         feature_id: int
 
-    KEYS = [Binding("enter", "", "A feature's details")]
+    @dataclass
+    class Asked(Message):
+        """A key asked for a change: the screen asks for what it needs (a form, a
+        confirmation) and makes it through the backlog code, off the UI loop."""
+
+        action: Action
+        feature: dict[str, Any] | None  # the highlighted feature as listed (None: create)
+
+    KEYS = [
+        Binding("enter", "", "Details; on a feature waiting for you, the answer form", show=False)
+    ]
+    # Declared once: the key bar shows them while the pane has focus, help lists them. The user's
+    # own keystroke is the consent: no dialog asks again as for the model's writes.
+    BINDINGS = [
+        Binding("n", "ask('create')", "New"),
+        Binding("e", "ask('edit')", "Edit"),
+        Binding("s", "ask('skip')", "Skip"),
+        Binding("f", "ask('fail')", "Mark failing"),
+        Binding("a", "ask('add_dependency')", "Add dependency", show=False),
+        Binding("x", "ask('remove_dependency')", "Remove dependency", show=False),
+        Binding("delete,d", "ask('delete')", "Delete", show=False),
+    ]
 
     def __init__(self, source: BacklogSource, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -90,21 +132,24 @@ class BacklogPane(Vertical):
         self.view = BacklogView()
         self.seen: object = None  # the file's signature as last read
         self.stale = True  # something changed while the pane was hidden
+        self.keep: int | None = None  # a feature to highlight at the next read (just created)
 
     def compose(self) -> ComposeResult:
         yield Label("Backlog", classes="backlog-title")
         yield Static("Reading…", id="backlog-progress")
-        yield Label("Ready", id="ready-heading", classes="backlog-heading")
-        yield OptionList(id="backlog-ready")
-        yield Label("Blocked", id="blocked-heading", classes="backlog-heading")
-        yield OptionList(id="backlog-blocked")
+        yield Static("", id="backlog-counts")
+        yield Static("", id="backlog-said")
+        yield OptionList(id="backlog-list")
 
     def on_mount(self) -> None:
         self.set_interval(POLL_S, self._poll)
 
-    def changed(self) -> None:
-        """The backlog may have changed (a backlog tool finished): read it now, or when shown."""
+    def changed(self, keep: int | None = None) -> None:
+        """The backlog may have changed (a backlog call finished, or the user's own change):
+        read it now, or when shown; ``keep``: the feature to highlight then."""
         self.stale = True
+        if keep is not None:
+            self.keep = keep
         if self.display:
             self.reload()
 
@@ -112,6 +157,11 @@ class BacklogPane(Vertical):
         """The pane was made visible: read the backlog if it may have changed meanwhile."""
         if self.stale or self.source.signature() != self.seen:
             self.reload()
+
+    def say(self, sentence: str, error: bool = False) -> None:
+        """One sentence under the progress: what a change did, or why it was refused."""
+        style = "red" if error else "green"
+        self.query_one("#backlog-said", Static).update(Text(inert(sentence), style=style))
 
     def _poll(self) -> None:
         if self.display and self.source.signature() != self.seen:
@@ -121,9 +171,24 @@ class BacklogPane(Vertical):
     def reload(self) -> None:
         """Read the backlog in a thread and show it (a newer read cancels an older one)."""
         signature = self.source.signature()
-        view = self.source.read()
+        view = self.source.read(self.keep or self.current_id())
         if not get_current_worker().is_cancelled:  # a newer read is on its way
             self.app.call_from_thread(self._show, view, signature)
+
+    def current_id(self) -> int | None:
+        listing = self.query_one("#backlog-list", OptionList)
+        at = listing.highlighted
+        found = listing.get_option_at_index(at).id if at is not None else None
+        return int(found) if found is not None else None
+
+    def current(self) -> dict[str, Any] | None:
+        """The highlighted feature as listed, with the section it is in (``status``)."""
+        wanted = self.current_id()
+        for section in self.view.sections:
+            for feature in section.features:
+                if feature["id"] == wanted:
+                    return feature
+        return None
 
     def _show(self, view: BacklogView, signature: object) -> None:
         self.view, self.seen, self.stale = view, signature, False
@@ -132,29 +197,42 @@ class BacklogPane(Vertical):
             progress_text.update(Text(inert(view.error), style="red"))
         elif view.path is None:
             progress_text.update(
-                Text("No backlog yet: the assistant can create features for this project.")
+                Text("No backlog yet: press n to create a feature, or ask the assistant.")
             )
         else:
             progress_text.update(progress(view.stats))
-        self.query_one("#ready-heading", Label).update(f"Ready ({view.total_ready})")
-        self.query_one("#blocked-heading", Label).update(f"Blocked ({view.total_blocked})")
-        self._fill("#backlog-ready", view.ready, _ready_label)
-        self._fill("#backlog-blocked", view.blocked, _blocked_label)
+        counts = " · ".join(f"{s.title} {s.total}" for s in view.sections)
+        self.query_one("#backlog-counts", Static).update(Text(counts, style="dim"))
+        self._fill(view)
 
-    def _fill(
-        self, selector: str, features: list[dict[str, Any]], label: Callable[[Any], Text]
-    ) -> None:
-        """Replace a list's rows, keeping the highlighted feature where it still is."""
-        listing = self.query_one(selector, OptionList)
-        at = listing.highlighted
-        kept = listing.get_option_at_index(at).id if at is not None else None
+    def _fill(self, view: BacklogView) -> None:
+        """Replace the rows, keeping the highlighted feature (or the one just made) in sight."""
+        listing = self.query_one("#backlog-list", OptionList)
+        kept = str(self.keep or self.current_id())
+        self.keep = None
         listing.clear_options()
-        listing.add_options(Option(label(f), id=str(f["id"])) for f in features)
-        ids = [str(f["id"]) for f in features]
-        if ids:  # Enter always has a feature to open
-            listing.highlighted = ids.index(kept) if kept in ids else 0
+        for section in view.sections:
+            listing.add_options([_heading(section), *_rows(section)])
+        index: int | None
+        try:
+            index = listing.get_option_index(kept)
+        except OptionDoesNotExist:
+            index = next((i for i, o in enumerate(listing.options) if not o.disabled), None)
+        if index is not None:  # Enter always has a feature to open
+            listing.highlighted = index
+            self.call_after_refresh(listing.scroll_to_highlight)  # once the new rows are laid out
+
+    def action_ask(self, action: Action) -> None:
+        feature = self.current()
+        if action != "create" and feature is None:
+            self.say("Highlight a feature first (↑ ↓), then press the key again.", error=True)
+            return
+        self.post_message(self.Asked(action, feature))
 
     @on(OptionList.OptionSelected)
     def open_details(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
+        feature = self.current()
+        if feature is not None and feature["status"] == "needs_human_input":
+            self.post_message(self.Asked("answer", feature))
+        elif event.option.id is not None:
             self.post_message(self.FeatureChosen(int(event.option.id)))

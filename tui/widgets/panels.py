@@ -73,7 +73,7 @@ class Body(Horizontal):
         side.remove_class("-hidden")
         self._make_room(side)
         pane.shown()
-        pane.query_one("#backlog-ready").focus()
+        pane.query_one("#backlog-list").focus()
 
     async def _backlog_pane(self, source: Callable[[], BacklogSource]) -> BacklogPane:
         found = self.query(BacklogPane)
