@@ -39,9 +39,8 @@ async def test_a_new_backlog_is_created_at_the_root_and_named(project: Path) -> 
         await call(client, "feature_create", **FEATURE)
         after = await call(client, "feature_get_stats")
     assert before["path"] is None and after["path"] == "features.db"
-    assert sorted(p.name for p in project.iterdir() if not p.name.startswith("features.db-")) == [
-        "features.db"
-    ]
+    made = sorted(p.name for p in project.iterdir() if not p.name.startswith("features.db-"))
+    assert made == ["README.md", "app.py", "features.db"]
 
 
 async def test_a_symlinked_autoforge_file_stops_the_search(project: Path, tmp_path: Path) -> None:

@@ -204,7 +204,7 @@ def test_pane_edits_of_an_empty_project_create_nothing(project: Path) -> None:
     for edit in (lambda: backlog.delete(1), lambda: backlog.answer_human_input(1, {})):
         with pytest.raises(BacklogError, match=r"^Feature 1 does not exist\.$"):
             edit()
-    assert list(project.iterdir()) == []
+    assert sorted(p.name for p in project.iterdir()) == ["README.md", "app.py"]
 
 
 def test_direct_calls_obey_the_tools_rules(project: Path) -> None:
