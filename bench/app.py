@@ -19,16 +19,21 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
-from textual.worker import WorkerCancelled
 
-from bench.probe import Probe
-from bench.table import HEADER, median_ms, print_table
-from tui.app import AssistantApp
-from tui.config import Settings
+from bench.harness import (
+    HEADER,
+    MARKDOWN_BLOCK,
+    Probe,
+    drawn,
+    headless_app,
+    key,
+    median_ms,
+    print_table,
+    settle,
+)
 from tui.models import Role, ToolStatus
 from tui.storage import Store
 from tui.widgets.chat_pane import ChatPane
@@ -37,52 +42,6 @@ from tui.widgets.tool_log import ToolLog, ToolRow
 
 RUNS = 7
 _sockets = itertools.count()
-MARKDOWN_BLOCK = """## Section
-
-Some text with **bold**, `code` and a [link](https://example.com). More words to wrap the line
-so that it needs layout across the width of the pane in the terminal.
-
-- a list item
-- another item with `inline code`
-
-```python
-def example(value: int) -> int:
-    return value * 2
-```
-
-| column | value |
-|---|---|
-| a | 1 |
-
-"""
-
-
-async def settle(app: AssistantApp) -> None:
-    """Wait for the app's workers; a pre-warm replaced by a newer one counts as done."""
-    while True:
-        try:
-            await app.workers.wait_for_complete()
-            return
-        except WorkerCancelled:
-            continue
-
-
-async def drawn(app: App[object]) -> None:
-    """Wait until the screen has been laid out and painted once more (Pilot's own pauses wait
-    tens of milliseconds for an idle app, which would swamp what is measured here)."""
-    done = asyncio.Event()
-    app.call_after_refresh(done.set)
-    await done.wait()
-
-
-async def key(app: App[object], name: str, changed: Callable[[], bool]) -> float:
-    """Seconds from a key arriving as a terminal sends it to its effect being on screen."""
-    start = time.perf_counter()
-    app._driver.send_message(events.Key(name, None))  # type: ignore[union-attr]
-    while not changed():
-        await asyncio.sleep(0)
-    await drawn(app)
-    return time.perf_counter() - start
 
 
 class BareList(App[None]):
@@ -236,20 +195,6 @@ def launch_rows(root: Path) -> list[list[str]]:
     ]
 
 
-def _headless_app(db: Path | None = None, project: Path | None = None) -> AssistantApp:
-    """An app as a launch makes it, in this process.
-
-    The previous run's app is garbage by now; it is collected first, as a launched app never
-    carries another's. Left for later, the app's own collection a second after its first screen
-    found the stock Markdown run's 400,000 objects and held the loop for 1.2 s mid-stream.
-    """
-    gc.collect()
-    root = Path(tempfile.mkdtemp())
-    settings = Settings.build(project=project or root, db=str(db or root / "h.db"), model="b")
-    os.environ.setdefault("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
-    return AssistantApp(settings)
-
-
 async def conversation_of(root: Path, size: int) -> tuple[Path, int]:
     """A history file with one conversation of ``size`` messages, a tool call every tenth."""
     db = root / f"conversation-{size}.db"
@@ -275,7 +220,7 @@ async def conversation_of(root: Path, size: int) -> tuple[Path, int]:
 async def open_conversation(root: Path, size: int) -> dict[str, float]:
     """Open a conversation to its last screen, then scroll to its top page by page."""
     db, conv_id = await conversation_of(root, size)
-    app = _headless_app(db, root)
+    app = headless_app(db, root)
     async with app.run_test(size=(160, 48)):
         await settle(app)
         gc.collect()
@@ -296,7 +241,7 @@ async def open_conversation(root: Path, size: int) -> dict[str, float]:
         chat = app.screen.query_one(ChatPane)
         steps, pages = [], 0
         with Probe() as probe:  # the longest the event loop (and so the screen) was held
-            while app.screen.oldest_id is not None and pages < 10:  # ten pages up shows it
+            while app.screen.window.oldest_id is not None and pages < 10:  # ten pages up
                 start = time.perf_counter()
                 chat.scroll_home(animate=False)
                 await drawn(app)
@@ -320,7 +265,7 @@ async def sidebar(root: Path) -> dict[str, float]:
     for i in range(10_000):
         await store.conversation_create(root, f"conversation number {i}")
     await store.close()
-    app = _headless_app(db, root)
+    app = headless_app(db, root)
     async with app.run_test(size=(160, 48)):
         await settle(app)
         paints = []
@@ -354,7 +299,7 @@ async def sidebar(root: Path) -> dict[str, float]:
 
 async def tool_log(rows: int = 1_000) -> dict[str, float]:
     """One update (a call starting, then finishing) of a 1,000-row tool log, to the screen."""
-    app = _headless_app()
+    app = headless_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app)
         log = app.screen.query_one(ToolLog)

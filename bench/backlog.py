@@ -24,10 +24,9 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, TextArea
 
-from bench.app import _headless_app, drawn, settle
-from bench.table import median_ms, print_measured
+from bench.harness import drawn, headless_app, median_ms, print_measured, settle
 from mcp_server.backlog import Backlog
-from tests.backlog_db import make_backlog
+from tests.helpers.backlog_db import make_backlog
 from tui.backlog_reader import BacklogReader
 from tui.screens.feature_form import FeatureForm
 from tui.widgets.backlog_pane import POLL_S, BacklogPane
@@ -82,7 +81,7 @@ def read_rows(root: Path) -> list[list[str]]:
 async def pane_rows(root: Path) -> list[list[str]]:
     """In the real app: a finished backlog call, and a write by another program, to the screen."""
     project = backlog_of(root / "app", 1_000)
-    app = _headless_app(project=project)
+    app = headless_app(project=project)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app)
         await pilot.press("f4")
@@ -149,7 +148,7 @@ async def key(app: App[object], name: str, changed: Callable[[], bool]) -> float
 
 async def working(project: Path) -> tuple[float, float, float]:
     """Medians (ms) in the real app: F4 opening the pane (reading the file), Down, a create."""
-    app: App[object] = _headless_app(project=project)  # type: ignore[assignment]
+    app: App[object] = headless_app(project=project)  # type: ignore[assignment]
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app)  # type: ignore[arg-type]
         await pilot.press("f4")  # the pane is built on first use; then measured as reopened

@@ -16,8 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.engine import isolate
-from bench.table import HEADER, median_ms, print_table
+from bench.harness import HEADER, isolate, median_ms, print_table
 from boundary.links import scan
 from boundary.secrets import redact
 from tui.agent import manager as manager_module

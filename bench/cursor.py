@@ -15,8 +15,15 @@ from rich.console import Console, RenderableType
 from rich.segment import Segment
 from textual.strip import Strip
 
-from bench.app import MARKDOWN_BLOCK, _headless_app, drawn, key, settle
-from bench.table import median_ms, print_measured
+from bench.harness import (
+    MARKDOWN_BLOCK,
+    drawn,
+    headless_app,
+    key,
+    median_ms,
+    print_measured,
+    settle,
+)
 from tui.models import Role
 from tui.storage import Store
 from tui.widgets.chat_pane import ChatPane
@@ -82,7 +89,7 @@ async def key_rows(root: Path) -> list[list[str]]:
     same app is the baseline (both are one highlight moving one step)."""
     db = root / "cursor.db"
     conv_id = await conversation(db, root, 200)
-    app = _headless_app(db, root)
+    app = headless_app(db, root)
     async with app.run_test(size=(160, 48)):
         await settle(app)
         await app.screen.open_conversation(await app.store.conversation_get(conv_id))  # type: ignore[union-attr]

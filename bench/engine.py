@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.table import HEADER, median_ms, print_table
+from bench.harness import HEADER, isolate, median_ms, print_table
 from tui.agent.events import TextDelta, TurnFinished
 from tui.agent.manager import SessionManager
 from tui.agent.translate import Translator
@@ -21,13 +21,6 @@ from tui.demo.model_server import ModelServer, Turn
 from tui.storage import Store
 
 RUNS = 5
-
-
-def isolate(root: Path) -> None:
-    for name in ("HOME", "CLAUDE_CONFIG_DIR", "XDG_RUNTIME_DIR"):
-        (root / name).mkdir()
-        os.environ[name] = str(root / name)
-    os.environ["ANTHROPIC_API_KEY"] = "sk-bench"
 
 
 async def first_token(manager: SessionManager, text: str) -> tuple[float, float]:

@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bench.table import median_ms, print_measured
+from bench.harness import median_ms, print_measured
 from tui.clock import now
 from tui.export import render
 from tui.export.target import write_new

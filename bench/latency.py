@@ -18,7 +18,7 @@ from typing import Any
 
 from textual import events
 
-from bench.app import drawn, settle
+from bench.harness import drawn, print_measured, settle
 from tui.app import AssistantApp
 from tui.config import Settings
 from tui.demo.model_server import ModelServer, Turn
@@ -79,7 +79,7 @@ async def one_question(app: AssistantApp, marks: Marks, text: str) -> dict[str, 
     start = time.perf_counter()
     app._driver.send_message(events.Key("enter", None))  # type: ignore[union-attr]
     while chat.answer is None or not chat.answer.text:
-        lives = app.screen.live.values()
+        lives = [turn.live for turn in app.screen.in_flight.turns]
         if "server" in marks.at and any(live.fragments for live in lives):
             marks.mark("app")
         await asyncio.sleep(0)
@@ -124,8 +124,6 @@ async def latency_rows(root: Path) -> list[list[str]]:
 
 
 def main() -> None:
-    from bench.table import print_measured
-
     print_measured("Latency in the app", latency_rows)
 
 

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.table import median_ms, p99_ms, print_table
+from bench.harness import median_ms, p99_ms, print_table
 from mcp_server.backlog import MAX_FEATURES
-from tests.backlog_db import make_backlog
+from tests.helpers.backlog_db import make_backlog
 
 RUNS = 7
 HANDSHAKE = [

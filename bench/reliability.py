@@ -17,7 +17,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from bench.table import print_table
+from bench.harness import print_table
 
 ROOT = Path(__file__).resolve().parent.parent
 MAXIMA = ("worst", "slowest")  # figures that are the largest value seen, not a count

@@ -2,7 +2,8 @@
 baseline measured in the same run, the ratio and the target. Nothing is asserted; the machine
 is noisy, so each figure is a median of several runs.
 
-Run: bench/run   (or python -m bench.run; about twelve minutes)
+Run: bench/run   (or python -m bench.run; about twelve minutes). The table is also written
+into docs/performance.md, between its bench markers.
 """
 
 from __future__ import annotations
@@ -11,18 +12,22 @@ import asyncio
 import os
 import platform
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 from bench.app import launch_rows, size_rows
 from bench.backlog import main_async as backlog_rows
 from bench.engine import engine_rows
+from bench.harness import HEADER, markdown_table, print_table, write_between_markers
 from bench.latency import latency_rows
 from bench.search import search_rows
 from bench.streaming import main_async as streaming_rows
-from bench.table import HEADER, print_table
+
+PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 
 
 def machine() -> str:
+    """The machine in a few words: figures are only comparable on the same one."""
     memory = Path("/proc/meminfo").read_text().split()[1]
     return (
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -44,7 +49,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         rows = launch_rows(root) + asyncio.run(measured(root))
-    print_table(f"assistant-tui performance ({machine()})", HEADER, rows)
+    where = machine()
+    print_table(f"assistant-tui performance ({where})", HEADER, rows)
+    caption = f"Latest run ({where}, Textual {version('textual')}):"
+    write_between_markers(PERFORMANCE, markdown_table(caption, HEADER, rows))
 
 
 if __name__ == "__main__":

@@ -20,9 +20,8 @@ from pathlib import Path
 
 from textual import events
 
-from bench.app import drawn, settle
+from bench.harness import drawn, median_ms, print_measured, settle
 from bench.history import build
-from bench.table import median_ms, print_measured
 from tui.app import AssistantApp
 from tui.config import Settings
 from tui.screens.search import SearchScreen

@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bench.table import median_ms, p99_ms, print_table
+from bench.harness import median_ms, p99_ms, print_table
 from tui.clock import now, to_text
 from tui.models import MessageStatus, Role
 from tui.storage import Store

@@ -21,9 +21,7 @@ from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
 from textual.widgets import Markdown
 
-from bench.app import MARKDOWN_BLOCK, _headless_app, settle
-from bench.probe import Probe
-from bench.table import print_measured
+from bench.harness import MARKDOWN_BLOCK, Probe, headless_app, print_measured, settle
 from tui.app import tune_garbage_collector
 from tui.models import MessageStatus, Role
 from tui.storage import Store
@@ -64,7 +62,7 @@ async def history(root: Path, above: int) -> Path:
 async def run(root: Path, kind: str, size: int, above: int) -> dict[str, float | bool]:
     """Stream one answer with ``kind`` ("ours" or "stock") below ``above`` earlier messages."""
     text = answer_text(size)
-    app = _headless_app(await history(root, above), root)
+    app = headless_app(await history(root, above), root)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app)
         found = await app.store.conversation_list(root)  # type: ignore[union-attr]

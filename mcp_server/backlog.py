@@ -643,12 +643,12 @@ class Backlog:
 
     def add_dependency(self, feature_id: int, dependency_id: int) -> dict[str, Any]:
         """Make a feature wait for another one as well; returns the feature after."""
-        dep = edits.dependency_list([dependency_id])[0]
+        dep = edits.dependency_id(dependency_id)
         return self._edit(feature_id, lambda conn: edits.add_dependency(conn, feature_id, dep))
 
     def remove_dependency(self, feature_id: int, dependency_id: int) -> dict[str, Any]:
         """Stop a feature waiting for another one; returns the feature after."""
-        dep = edits.dependency_list([dependency_id])[0]
+        dep = edits.dependency_id(dependency_id)
         return self._edit(feature_id, lambda conn: edits.remove_dependency(conn, feature_id, dep))
 
     def set_dependencies(self, feature_id: int, dependency_ids: list[int]) -> dict[str, Any]:

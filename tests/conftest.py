@@ -1,68 +1,126 @@
-"""Shared fixtures: temp projects and a real MCP client talking to our server subprocess."""
+"""Every fixture shared by more than one test directory, registered once.
+
+The helpers these fixtures use live in ``tests.helpers``; test modules import from there and never
+from a conftest or from each other.
+"""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from mcp.client import Client
-from mcp.client.stdio import StdioServerParameters
+
+from tests.helpers.engine import Engine
+from tests.helpers.mcp import backlog_client
+from tests.helpers.processes import children_of
+from tui.agent.manager import SessionManager
+from tui.app import AssistantApp
+from tui.config import Settings
+from tui.demo.model_server import ModelServer, Turn
+from tui.storage import Store
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """An empty project directory."""
+    """A tiny sample project: a README and one Python file, what the scripted model reads.
+
+    Tests that must see a different project (a longer name, a hardlink) override this fixture in
+    their own module.
+    """
     path = tmp_path / "project"
     path.mkdir()
+    (path / "README.md").write_text("# Demo\nA tiny project.\n")
+    (path / "app.py").write_text("def main():\n    return 42\n")
     return path
 
 
-def server_params(project: Path, *extra: str) -> StdioServerParameters:
-    """How a client starts our server: the installed module, under this interpreter."""
-    return StdioServerParameters(
-        command=sys.executable,
-        args=["-m", "mcp_server", "--project", str(project), *extra],
-    )
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where a history file goes: a folder that does not exist yet, as on a first run."""
+    return tmp_path / "data" / "history.db"
 
 
-@asynccontextmanager
-async def backlog_client(project: Path, *extra: str) -> AsyncIterator[Client]:
-    """A real ``mcp`` client connected over stdio to a fresh server process."""
-    async with Client(server_params(project, *extra), mode="legacy") as client:
-        yield client
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[Store]:
+    """A real store on a real file in a temp directory, closed after the test."""
+    opened = await Store.open(db_path)
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture
 def connect() -> Callable[..., AbstractAsyncContextManager[Client]]:
+    """A way to open a real MCP client on our backlog server over a project."""
     return backlog_client
 
 
-async def call(client: Client, tool: str, **arguments: Any) -> Any:
-    """Call a tool that must succeed and return its decoded JSON result."""
-    result = await client.call_tool(tool, arguments)
-    assert not result.is_error, result.content[0].text
-    return json.loads(result.content[0].text)
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """HOME, the CLI's config dir and runtime dir in temp folders; a fake key; quick retries."""
+    home = tmp_path / "home"
+    for name, path in {
+        "HOME": home,
+        "CLAUDE_CONFIG_DIR": home / ".claude",
+        "XDG_RUNTIME_DIR": home / "run",
+        "XDG_DATA_HOME": home / "data",
+        "XDG_CONFIG_HOME": home / "config",
+    }.items():
+        path.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(name, str(path))
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-0000-FAKEKEY")
+    monkeypatch.setenv("CLAUDE_CODE_MAX_RETRIES", "1")
+    for name in ("ANTHROPIC_AUTH_TOKEN", "ASSISTANT_TUI_MODEL", "ANTHROPIC_DEFAULT_OPUS_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    return home
 
 
-async def fail(client: Client, tool: str, arguments: Any) -> str:
-    """Call a tool that must fail as a tool error and return its one sentence."""
-    result = await client.call_tool(tool, arguments)
-    assert result.is_error, f"{tool} unexpectedly succeeded: {result.content[0].text}"
-    return result.content[0].text
+@pytest.fixture
+async def engine_factory(
+    isolated: Path, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[object]:
+    """Make engines over a scripted server; everything is closed and checked for leaks after."""
+    made: list[Engine] = []
+
+    async def make(turns: Iterable[Turn], **settings: object) -> Engine:
+        server = await ModelServer(turns).start()
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        built = Settings.build(project=project, db=str(tmp_path / "history.db"), model="scripted")
+        for key, value in settings.items():
+            setattr(built, key, value)
+        store = await Store.open(built.db)
+        engine = Engine(built, store, SessionManager(built, store), server)
+        made.append(engine)
+        return engine
+
+    yield make
+    for engine in made:
+        await engine.manager.close_all()
+        await engine.store.close()
+        await engine.server.stop()
+    assert children_of(os.getpid()) == set(), "a CLI or MCP process outlived its session"
 
 
-def set_read_only(path: Path, read_only: bool) -> None:
-    """Make a file or directory unwritable even for root (immutable flag), or writable again."""
-    if os.geteuid() == 0 and not read_only:
-        subprocess.run(["chattr", "-i", str(path)], check=True)
-    writable = 0o755 if path.is_dir() else 0o644
-    path.chmod((writable & 0o555) if read_only else writable)
-    if os.geteuid() == 0 and read_only:
-        subprocess.run(["chattr", "+i", str(path)], check=True)
+@pytest.fixture
+def app_factory(
+    isolated: Path,
+    project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[..., object]:
+    """Make the real app (real store and engine) against a scripted model server."""
+
+    @asynccontextmanager
+    async def make(
+        turns: list[Turn], db: Path | None = None
+    ) -> AsyncIterator[tuple[AssistantApp, ModelServer]]:
+        async with ModelServer(turns) as server:
+            monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+            where = str(db or tmp_path / "h.db")
+            settings = Settings.build(project=project, db=where, model="scripted")
+            yield AssistantApp(settings), server
+
+    return make

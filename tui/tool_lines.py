@@ -51,4 +51,22 @@ def _describe(name: str, tool_input: dict[str, Any]) -> str:
         return "Reading the dependency graph"
     if short == "feature_skip":
         return f"Skipping feature #{tool_input.get('feature_id', '?')}"
+    if short in _EDITS:
+        return _EDITS[short].format_map(_Missing(tool_input))
     return f"Using tool: {short}"
+
+
+class _Missing(dict[str, Any]):
+    """A call's input for ``format_map``: a field the model left out reads as "?"."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+_EDITS = {
+    "feature_update": "Editing feature #{feature_id}",
+    "feature_add_dependency": "Making feature #{feature_id} wait for #{dependency_id}",
+    "feature_remove_dependency": "Feature #{feature_id} no longer waits for #{dependency_id}",
+    "feature_set_dependencies": "Setting the dependencies of feature #{feature_id}",
+    "feature_mark_failing": "Reopening feature #{feature_id} as failing",
+}

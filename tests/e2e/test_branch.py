@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import Engine
+from tests.helpers.engine import Engine, said
 from tui.agent.events import Notice, TurnFinished, TurnStarted
 from tui.agent.manager import SessionManager
 from tui.agent.session import transcript_path
@@ -21,23 +21,6 @@ TURNS = [
     Turn(match="Q5 ", text="A5 second branch answer."),
     Turn(match="Q6 ", text="A6 parent goes on."),
 ]
-
-
-def said(body: dict[str, Any]) -> str:
-    """Every text the model received in one request, in order (tool results included)."""
-    parts: list[str] = []
-    for message in body["messages"]:
-        content = message["content"]
-        if isinstance(content, str):
-            parts.append(content)
-            continue
-        for block in content:
-            if block.get("type") == "text":
-                parts.append(block["text"])
-            elif block.get("type") == "tool_result":
-                inner = block.get("content")
-                parts.append(inner if isinstance(inner, str) else str(inner))
-    return "\n".join(parts)
 
 
 async def three_turns(engine: Engine) -> Conversation:

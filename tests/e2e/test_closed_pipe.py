@@ -13,7 +13,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from tests.e2e.test_commands import run_cli
+from tests.helpers.processes import run_cli
 from tui.commands.common import PIPE_CLOSED
 from tui.demo.model_server import ModelServer, Turn
 

@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 from pathlib import Path
-from typing import Any
 
-from tests.assistant_db import add_upstream_message, history_counts, make_upstream
+from tests.helpers.assistant_db import add_upstream_message, history_counts, make_upstream
+from tests.helpers.processes import run_cli
 from tui.demo.model_server import ModelServer, ToolCall, Turn
-
-
-async def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Any:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tui",
-        *args,
-        # Without input, no stdin pipe: one left open outlives the event loop and warns.
-        stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, **(env or {})},
-    )
-    out, err = await process.communicate(stdin.encode() if stdin else None)
-    return process.returncode, out.decode(), err.decode()
 
 
 async def test_ask_streams_stores_and_continues(

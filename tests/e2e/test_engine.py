@@ -8,8 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.backlog_db import make_backlog
-from tests.e2e.conftest import children_of, tree_hash
+from tests.helpers.backlog_db import make_backlog
+from tests.helpers.processes import children_of, tree_hash
 from tui.agent.events import (
     Notice,
     TextDelta,

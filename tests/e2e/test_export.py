@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.e2e.conftest import tree_hash
-from tests.e2e.test_commands import run_cli
+from tests.helpers.processes import run_cli, tree_hash
 from tui.demo.model_server import ModelServer, ToolCall, Turn
 
 ANSWER = (

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 import socket
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,21 +20,11 @@ from typing import Any
 import pytest
 from playwright.async_api import Page, async_playwright
 
-from tests.e2e.conftest import children_of
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, address, free_port, serve
+from tests.helpers.processes import children_of
 from tui.demo.model_server import ModelServer, ToolCall, Turn
 from tui.storage import Store
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # The page's terminal is a local of textual-serve's script; an assignment to `.terminal` on any
 # object passes through this setter first, which keeps the Terminal and then steps aside.
 KEEP_TERMINAL = """
@@ -61,23 +49,6 @@ window.__screen = () => {
 """
 ANSWER = "The parser reads **tokens** one by one and builds the tree bottom-up."
 HELD = 24  # characters streamed before the model pauses, so the test sees a part first
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def serve(*args: str) -> asyncio.subprocess.Process:
-    command = Path(sys.executable).parent / "assistant-tui"
-    return await asyncio.create_subprocess_exec(
-        str(command),
-        "--serve",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
 
 
 @asynccontextmanager
@@ -105,21 +76,6 @@ async def browser_page() -> AsyncIterator[Page]:
             yield page
         finally:
             await browser.close()
-
-
-async def address(server: asyncio.subprocess.Process, port: int, generated: bool = True) -> str:
-    """The address the server printed, with its token (checked for shape, and for strength when
-    the server made it)."""
-    assert server.stdout is not None
-    started = (await asyncio.wait_for(server.stdout.readline(), 30)).decode().strip()
-    found = re.fullmatch(
-        rf"assistant-tui: serving on (http://127\.0\.0\.1:{port}/\?token=([\w-]+))"
-        r" \(Ctrl\+C stops\)",
-        started,
-    )
-    assert found, started
-    assert len(found.group(2)) >= 43 or not generated  # 256 bits in URL-safe base64
-    return found.group(1)
 
 
 async def shows(page: Page, text: str, timeout_s: float = 60) -> str:

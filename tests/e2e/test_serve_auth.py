@@ -17,7 +17,7 @@ import pytest
 from aiohttp import web
 from playwright.async_api import async_playwright
 
-from tests.e2e.test_serve import CHROMIUM, CHROMIUM_ARGS, address, free_port, serve
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, address, free_port, serve
 
 FORBIDDEN = "Forbidden: this assistant-tui server needs its secret"
 # A page of another origin that tries the app's WebSocket once the user has opened the app.

@@ -5,29 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import shlex
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from tests.e2e.conftest import children_of
+from tests.helpers.processes import children_of
+from tests.helpers.tmux import screen_shows, tmux
 from tui.demo.model_server import ModelServer, ToolCall, Turn
-
-
-def tmux(socket: str, *args: str) -> str:
-    done = subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True)
-    return done.stdout
-
-
-async def screen_shows(socket: str, text: str, deadline: float = 60) -> str:
-    """Read the screen until ``text`` is on it (a separate process can only be observed)."""
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        screen = tmux(socket, "capture-pane", "-p", "-t", "app")
-        if text in screen:
-            return screen
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
 
 async def test_installed_app_answers_in_a_terminal(

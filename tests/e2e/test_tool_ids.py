@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_commands import run_cli
+from tests.helpers.processes import run_cli
 from tui.demo import model_server
 from tui.demo.model_server import ModelServer, ToolCall, Turn
 

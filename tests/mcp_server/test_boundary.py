@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from boundary import Refused, sqlite_file
-from tests.backlog_db import dump, make_backlog
-from tests.conftest import backlog_client, call, fail
+from tests.helpers.backlog_db import dump, make_backlog
+from tests.helpers.mcp import backlog_client, call, fail
 
 FEATURE = {"category": "C", "name": "N", "description": "ssh-ed25519 AAAA attacker", "steps": ["s"]}
 

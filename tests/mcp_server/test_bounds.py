@@ -7,8 +7,8 @@ from pathlib import Path
 
 from mcp_server.backlog import MAX_FEATURES
 from mcp_server.tools import SESSION_CREATE_LIMIT
-from tests.backlog_db import dump, make_backlog
-from tests.conftest import backlog_client, call, fail
+from tests.helpers.backlog_db import dump, make_backlog
+from tests.helpers.mcp import backlog_client, call, fail
 
 
 def item(i: int, description: str = "D") -> dict[str, object]:

@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.backlog_db import dump, make_backlog
-from tests.conftest import backlog_client, call, fail, set_read_only
+from tests.helpers.backlog_db import dump, make_backlog
+from tests.helpers.files import set_read_only
+from tests.helpers.mcp import backlog_client, call, fail
 
 FEATURE = {"category": "C", "name": "N", "description": "D", "steps": ["s"]}
 
@@ -64,7 +65,7 @@ async def test_read_only_project_cannot_create_a_backlog(project: Path) -> None:
         set_read_only(project, False)
     assert stats["total"] == 0
     assert message.startswith(f"The backlog database {project / 'features.db'} cannot be opened")
-    assert list(project.iterdir()) == []
+    assert sorted(p.name for p in project.iterdir()) == ["README.md", "app.py"]
 
 
 async def test_read_only_database_refuses_writes_keeps_reads(project: Path) -> None:
@@ -185,4 +186,4 @@ def test_lone_surrogate_in_arguments_is_a_tool_error_and_creates_nothing(project
     assert result["content"][0]["text"] == (
         "'name' must be valid Unicode text (it holds a lone surrogate)."
     )
-    assert list(project.iterdir()) == []
+    assert sorted(p.name for p in project.iterdir()) == ["README.md", "app.py"]

@@ -10,8 +10,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from tests.backlog_db import make_backlog
-from tests.conftest import backlog_client, call
+from tests.helpers.backlog_db import make_backlog
+from tests.helpers.mcp import backlog_client, call
 
 REQUEST = {"prompt": "Which database?", "fields": [{"id": "db", "label": "Database"}]}
 ROWS = [

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.backlog_db import dump, make_backlog
-from tests.conftest import backlog_client, call, fail
+from tests.helpers.backlog_db import dump, make_backlog
+from tests.helpers.mcp import backlog_client, call, fail
 
 FEATURE = {"category": "C", "name": "New", "description": "D", "steps": ["s"]}
 LAYOUTS = [".autoforge/features.db", ".autocoder/features.db", "features.db"]
@@ -39,9 +39,8 @@ async def test_a_new_backlog_is_created_at_the_root_and_named(project: Path) -> 
         await call(client, "feature_create", **FEATURE)
         after = await call(client, "feature_get_stats")
     assert before["path"] is None and after["path"] == "features.db"
-    assert sorted(p.name for p in project.iterdir() if not p.name.startswith("features.db-")) == [
-        "features.db"
-    ]
+    made = sorted(p.name for p in project.iterdir() if not p.name.startswith("features.db-"))
+    assert made == ["README.md", "app.py", "features.db"]
 
 
 async def test_a_symlinked_autoforge_file_stops_the_search(project: Path, tmp_path: Path) -> None:

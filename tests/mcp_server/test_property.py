@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mcp_server.records import parse_dependencies
-from tests.backlog_db import dump, make_backlog
-from tests.conftest import backlog_client
+from tests.helpers.backlog_db import dump, make_backlog
+from tests.helpers.mcp import backlog_client
 
 junk = st.one_of(st.none(), st.booleans(), st.floats(allow_nan=False), st.text(max_size=5))
 ids = st.one_of(st.integers(-2, 25), junk)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tests.backlog_db import dump, make_backlog
-from tests.conftest import backlog_client, call, fail
+from tests.helpers.backlog_db import dump, make_backlog
+from tests.helpers.mcp import backlog_client, call, fail
 
 FEATURE = {"category": "Auth", "name": "Login", "description": "Users log in.", "steps": ["open"]}
 
@@ -24,10 +24,15 @@ async def test_lists_all_tools_with_titles_and_annotations(project: Path) -> Non
         "feature_create",
         "feature_create_bulk",
         "feature_skip",
+        "feature_update",
+        "feature_add_dependency",
+        "feature_remove_dependency",
+        "feature_set_dependencies",
+        "feature_mark_failing",
     }
     for name, tool in tools.items():
         assert tool.title and tool.description
-        read_only = not name.startswith(("feature_create", "feature_skip"))
+        read_only = name.startswith(("feature_get", "feature_list"))
         assert tool.annotations is not None
         assert tool.annotations.read_only_hint is read_only, name
 
@@ -49,7 +54,7 @@ async def test_empty_project_reads_as_empty_and_creates_nothing(project: Path) -
     assert ready["features"] == [] and ready["total_ready"] == 0
     assert listing["total"] == 0
     assert error == "Feature 1 does not exist."
-    assert list(project.iterdir()) == []
+    assert sorted(p.name for p in project.iterdir()) == ["README.md", "app.py"]
 
 
 async def test_first_write_creates_features_db_with_upstream_schema(project: Path) -> None:
@@ -245,7 +250,7 @@ async def test_bad_arguments_are_tool_errors(project: Path) -> None:
     assert messages["limit high"] == "'limit' must be a whole number from 1 to 50; got 51."
     assert messages["long category"] == "'category' is 101 characters long; the limit is 100."
     assert messages["bad status"].startswith("'status' must be one of passing, in_progress")
-    assert list(project.iterdir()) == []
+    assert sorted(p.name for p in project.iterdir()) == ["README.md", "app.py"]
 
 
 async def test_feature_list_filters_and_pages(project: Path) -> None:

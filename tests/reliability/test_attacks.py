@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from tests.e2e.conftest import Engine, tree_hash
-from tests.reliability.conftest import Figures
+from tests.helpers.engine import Engine
+from tests.helpers.figures import Figures
+from tests.helpers.processes import tree_hash
 from tui.agent.events import ToolFinished, TurnFinished
 from tui.agent.manager import SessionManager
 from tui.config import Settings

@@ -19,14 +19,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import set_read_only
-from tests.reliability.conftest import Figures
+from tests.helpers.figures import Figures
+from tests.helpers.files import set_read_only
+from tests.helpers.pilot import SIZE, paste, settle
+from tests.helpers.screen import answer_texts, notes
 from tui.demo.model_server import Turn
 from tui.models import Role
-from tui.widgets.chat_pane import ChatPane
 from tui.widgets.prompt_input import PromptInput
 
-SIZE = (140, 40)
 HOLD_LOCK = """
 import sqlite3, sys, time
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
@@ -35,31 +35,6 @@ print("locked", flush=True)
 time.sleep(10)
 conn.execute("ROLLBACK")
 """
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def send(pilot: Any, text: str | None = None) -> None:
-    """Put text in the input box (or send what is there) and press Enter, as a paste would."""
-    await settle(pilot)
-    prompt = pilot.app.screen.query_one(PromptInput)
-    prompt.focus()
-    if text is not None:
-        prompt.load_text(text)
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-def notes(app: Any) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
-def answers(app: Any) -> list[str]:
-    return [view.text for view in app.screen.query_one(ChatPane).query(".answer")]
 
 
 async def stored(app: Any) -> list[tuple[Role, str]]:
@@ -80,23 +55,23 @@ async def test_locked_for_ten_seconds_keeps_the_question_and_browsing(
         app_factory([Turn(text="Answer.")], db=db) as (app, _),
         app.run_test(size=SIZE) as pilot,
     ):
-        await send(pilot, "first question")
+        await paste(pilot, "first question")
         await pilot.press("ctrl+n")
         locker = await asyncio.create_subprocess_exec(
             sys.executable, "-c", HOLD_LOCK, str(db), stdout=subprocess.PIPE
         )
         assert locker.stdout is not None and await locker.stdout.readline() == b"locked\n"
-        await send(pilot, "asked while locked")
+        await paste(pilot, "asked while locked")
         sentence = notes(app)[-1]
         assert "is locked by another program" in sentence and "back in the input box" in sentence
         assert app.screen.query_one(PromptInput).text == "asked while locked"
         await pilot.press("alt+down")  # browsing only reads, which the lock does not block
         await settle(pilot)
         assert app.screen.conversation.title == "first question"
-        assert answers(app) == ["Answer."]
+        assert answer_texts(app) == ["Answer."]
         assert locker.returncode is None, "the lock ended before the checks; they proved nothing"
         await locker.wait()
-        await send(pilot)
+        await paste(pilot)
         assert await stored(app) == [
             (Role.USER, "first question"),
             (Role.ASSISTANT, "Answer."),
@@ -149,15 +124,15 @@ async def test_full_disk_keeps_the_question_and_browsing(
         app_factory([Turn(text="Answer.")], db=db) as (app, _),
         app.run_test(size=SIZE) as pilot,
     ):
-        await send(pilot, "first question")
+        await paste(pilot, "first question")
         filler = fill(small_disk)
-        await send(pilot, big)
+        await paste(pilot, big)
         sentence = notes(app)[-1]
         assert "is full; free some space" in sentence and "back in the input box" in sentence
         assert app.screen.query_one(PromptInput).text == big
-        assert answers(app)[0] == "Answer."
+        assert answer_texts(app)[0] == "Answer."
         filler.unlink()
-        await send(pilot)
+        await paste(pilot)
         assert [m for _, m in await stored(app)] == ["first question", "Answer.", big, "Answer."]
     figures.record("faults", "history disk full", 1, of=1)
 
@@ -170,7 +145,7 @@ async def test_read_only_history_is_browsable_and_says_why_it_cannot_save(
         app_factory([Turn(text="Answer.")], db=db) as (app, _),
         app.run_test(size=SIZE) as pilot,
     ):
-        await send(pilot, "first question")
+        await paste(pilot, "first question")
     set_read_only(db, True)
     try:
         async with (
@@ -179,8 +154,8 @@ async def test_read_only_history_is_browsable_and_says_why_it_cannot_save(
         ):
             await settle(pilot)
             assert any("is read-only: you can browse it" in n for n in notes(app))
-            assert answers(app) == ["Answer."]
-            await send(pilot, "second question")
+            assert answer_texts(app) == ["Answer."]
+            await paste(pilot, "second question")
             sentence = notes(app)[-1]
             assert "is read-only" in sentence and "make it writable" in sentence
             assert "back in the input box" in sentence
@@ -201,7 +176,7 @@ async def test_damaged_history_is_one_sentence_and_keeps_the_question(
         app.run_test(size=SIZE) as pilot,
     ):
         await settle(pilot)
-        await send(pilot, "hello")
+        await paste(pilot, "hello")
         sentences = notes(app)
         assert sentences and all(str(db) in n for n in sentences), sentences
         assert "move it aside" in sentences[-1] and "back in the input box" in sentences[-1]

@@ -13,15 +13,14 @@ import asyncio
 import contextlib
 import os
 import pty
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import children_of
-from tests.e2e.test_commands import run_cli
-from tests.reliability.conftest import Figures
-from tests.tui.test_app import SIZE, answers
+from tests.helpers.figures import Figures
+from tests.helpers.pilot import SIZE
+from tests.helpers.processes import children_of, run_cli
+from tests.helpers.screen import OWN_SEQUENCES, RAW_CONTROL, answers, frame
 from tui.demo.model_server import ModelServer, ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
 from tui.text import inert
@@ -44,23 +43,6 @@ ANSWER = "Here is the file.\n\n" + HOSTILE + "\n\n" + "tail " * 400
 HOLD_AT = len("Here is the file.\n\n" + HOSTILE)
 FILE_MARK = "hostile-file-marker"
 GREP_PATTERN = "\x1b]0;pwned\x07"
-# Controls that must never be drawn: C0 except tab/newline, DEL, and C1 (0x80-0x9f).
-RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# What Textual itself writes between the characters of a frame: colours (SGR) and cursor moves.
-OWN_SEQUENCES = re.compile(r"\x1b\[[0-9;]*[mH]")
-
-
-def frame(app: Any) -> tuple[str, str]:
-    """The whole screen as drawn: its visible text, and the exact string sent to a terminal.
-
-    The same compositor update that ``App.export_screenshot`` draws and that the Textual driver
-    writes on a full repaint.
-    """
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    visible = "\n".join(
-        "".join(segment.text for strip in line for segment in strip) for line in update.strips
-    )
-    return visible, update.render_segments(app.console)
 
 
 def assert_inert_frame(app: Any) -> str:

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from textual import events
 from textual.widgets import Input, Label
 
-from tests.e2e.conftest import children_of
-from tests.reliability.conftest import Figures
-from tests.tui.test_app import SIZE
+from tests.helpers.figures import Figures
+from tests.helpers.pilot import SIZE, settle
+from tests.helpers.processes import children_of
 from tui.models import Conversation, Message, MessageStatus, Role
 from tui.screens.dialogs import ConfirmDialog, RenameDialog
 from tui.text import inert
@@ -137,13 +137,6 @@ def as_input(pasted: str, max_length: int = 0) -> str:
 def ascii_fold(text: str) -> str:
     """Case folding as SQLite's lower() does it: ASCII letters only."""
     return text.translate({code: code + 32 for code in range(ord("A"), ord("Z") + 1)})
-
-
-async def settle(pilot: Any) -> None:
-    """Let every handler and worker started by the last key or paste finish."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def assert_alive(app: Any) -> None:

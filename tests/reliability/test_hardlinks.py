@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import tree_hash
+from tests.helpers.processes import tree_hash
 from tui.agent.events import ToolFinished
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import ToolStatus

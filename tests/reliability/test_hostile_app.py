@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import tree_hash
-from tests.tui.screen import screen_rows
-from tests.tui.test_app import SIZE, ask, until
+from tests.helpers.pilot import SIZE, ask, until
+from tests.helpers.processes import tree_hash
+from tests.helpers.screen import screen_rows
 from tui.demo.model_server import ToolCall, Turn
 from tui.widgets.tool_log import ToolLog
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import Figures, ask_process
+from tests.helpers.figures import Figures
+from tests.helpers.processes import ask_process
 from tui.demo.model_server import ModelServer, Turn
 from tui.models import MessageStatus, Role
 from tui.storage import Store

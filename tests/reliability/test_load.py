@@ -15,16 +15,16 @@ from typing import Any
 import pytest
 from textual import events
 
-from tests.reliability.conftest import Figures, ask_process
-from tests.reliability.test_database_faults import notes, send, settle
+from tests.helpers.figures import Figures
+from tests.helpers.pilot import SIZE, paste, settle
+from tests.helpers.processes import ask_process
+from tests.helpers.screen import notes
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
 from tui.storage import RESULT_CAP
 from tui.widgets.chat_pane import ChatPane
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.tool_log import ToolLog
-
-SIZE = (140, 40)
 
 
 def long_answer(size: int, seed: str) -> str:
@@ -64,7 +64,7 @@ async def test_120kb_in_2_char_deltas_while_typing_and_switching(
     answer = long_answer(120_000, "stream")
     turns = [Turn(match="big", text=answer, chunk=2), Turn(text="Short answer.")]
     async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
-        await send(pilot, "first question")  # another conversation to switch to
+        await paste(pilot, "first question")  # another conversation to switch to
         await pilot.press("ctrl+n")
         await settle(pilot)
         prompt = app.screen.query_one(PromptInput)
@@ -73,7 +73,7 @@ async def test_120kb_in_2_char_deltas_while_typing_and_switching(
         while not shown_answer(app):
             await pilot.pause()
         typed, switches, worst = "", 0, 0.0
-        while app.screen.answering:
+        while app.screen.in_flight:
             for char in "next question ":
                 typed += char
                 worst = max(worst, await key(app, lambda t=typed: prompt.text == t, char))
@@ -116,7 +116,7 @@ async def test_two_instances_answering_at_once_lose_nothing(
         others = [
             await ask_process(server.url, project, db, f"from {name}") for name in ("one", "two")
         ]
-        await send(pilot, "from app")
+        await paste(pilot, "from app")
         outputs = [await process.communicate() for process in others]
         for process, (_out, err) in zip(others, outputs, strict=True):
             assert process.returncode == 0, err.decode()
@@ -151,7 +151,7 @@ async def test_200_tool_calls_and_a_5_mb_result_in_one_turn(
         Turn(text="Done."),
     ]
     async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
-        await send(pilot, "read everything")
+        await paste(pilot, "read everything")
         tools = app.screen.query_one(ToolLog)
         rows = list(tools.rows.values())
         assert len(rows) == 201 and tools.row_count == 201

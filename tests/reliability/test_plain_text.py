@@ -32,11 +32,11 @@ from textual.widget import Widget
 from textual.widgets import Input
 from textual.widgets._toast import Toast
 
-from tests.backlog_db import make_backlog
-from tests.e2e.conftest import children_of
-from tests.reliability.conftest import Figures
-from tests.reliability.test_escapes import OWN_SEQUENCES, RAW_CONTROL, frame
-from tests.tui.test_app import until
+from tests.helpers.backlog_db import make_backlog
+from tests.helpers.figures import Figures
+from tests.helpers.pilot import settle, until
+from tests.helpers.processes import children_of
+from tests.helpers.screen import OWN_SEQUENCES, RAW_CONTROL, frame
 from tui.app import AssistantApp
 from tui.config import Settings
 from tui.demo.model_server import ModelServer
@@ -137,12 +137,6 @@ def assert_plain_frame(app: Any, hostile: str) -> None:
         assert hostile not in wire
     leftover = OWN_SEQUENCES.sub("", wire)
     assert not RAW_CONTROL.search(leftover), sorted({hex(ord(c)) for c in leftover if c < " "})
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def as_markdown(text: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_commands import run_cli
+from tests.helpers.processes import run_cli
 from tui.agent.events import ToolFinished, TurnFinished, TurnStarted
 from tui.agent.prompt import write_prompt_file
 from tui.config import config_dir, data_dir

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from tests.backlog_db import make_backlog
-from tests.e2e.conftest import children_of
-from tests.reliability.conftest import Figures
+from tests.helpers.backlog_db import make_backlog
+from tests.helpers.figures import Figures
+from tests.helpers.processes import children_of
 from tui.agent.events import (
     Notice,
     TextDelta,

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from platformdirs import user_cache_path, user_log_path, user_state_path
 
-from tests.e2e.test_commands import run_cli
-from tests.reliability.conftest import Figures
+from tests.helpers.figures import Figures
+from tests.helpers.processes import run_cli
 from tui.agent.events import ToolFinished, ToolStarted, TurnFailed, TurnFinished, TurnStarted
 from tui.config import APP_NAME, config_dir
 from tui.demo.model_server import ToolCall, Turn

@@ -8,16 +8,14 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import children_of
-from tests.reliability.conftest import Figures
-from tests.reliability.test_database_faults import notes, send, settle
-from tests.tui.screen import screen_rows
+from tests.helpers.figures import Figures
+from tests.helpers.pilot import SIZE, paste, settle
+from tests.helpers.processes import children_of
+from tests.helpers.screen import notes, screen_rows
 from tui.agent.session import AgentSession
 from tui.demo.model_server import Turn
 from tui.models import MessageStatus, Role
 from tui.widgets.prompt_input import PromptInput
-
-SIZE = (140, 40)
 
 
 async def stored(app: Any) -> list[tuple[Role, str, MessageStatus]]:
@@ -40,12 +38,12 @@ async def test_no_credentials_then_a_key(
         assert "no credentials" in shown.splitlines()[0]  # the header
         assert "No Claude credentials were found; set ANTHROPIC_API_KEY" in shown
         assert children_of(os.getpid()) == set()  # no CLI was started for nothing
-        await send(pilot, "hello")
+        await paste(pilot, "hello")
         assert notes(app)[-1].startswith("No Claude credentials were found; set ANTHROPIC_API_KEY")
         assert app.screen.query_one(PromptInput).text == "hello"
         assert server.message_requests == [] and app.screen.conversation is None
         monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-0000-FAKEKEY")
-        await send(pilot)  # the question still in the box
+        await paste(pilot)  # the question still in the box
         assert await stored(app) == [
             (Role.USER, "hello", MessageStatus.COMPLETE),
             (Role.ASSISTANT, "Hello.", MessageStatus.COMPLETE),
@@ -65,7 +63,7 @@ async def test_missing_cli_then_found(
 
     monkeypatch.setattr(AgentSession, "options", without_cli)
     async with app_factory([Turn(text="Hello.")]) as (app, _), app.run_test(size=SIZE) as pilot:
-        await send(pilot, "hello")
+        await paste(pilot, "hello")
         assert notes(app)[-1].startswith("The Claude Code CLI was not found; reinstall")
         monkeypatch.setattr(AgentSession, "options", original)
         await pilot.press("ctrl+r")  # the stored question asked again, not stored twice

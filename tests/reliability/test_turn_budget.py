@@ -24,7 +24,7 @@ from claude_agent_sdk.types import (
     UserMessage,
 )
 
-from tests.reliability.conftest import Figures
+from tests.helpers.figures import Figures
 from tui.agent import runner
 from tui.agent.budget import REPLY_NOTE, TURN_BUDGET, TurnBudget, utf8_size
 from tui.agent.events import Event, TextDelta, ToolFinished, TurnFinished

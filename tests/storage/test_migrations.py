@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.assistant_db import history_counts, make_upstream
-from tests.conftest import set_read_only
+from tests.helpers.assistant_db import history_counts, make_upstream
+from tests.helpers.files import set_read_only
 from tui.models import Role, ToolStatus
 from tui.storage import Store, StoreError
 from tui.storage.database import _split_sql

@@ -1,37 +1,36 @@
-"""The real app under Pilot, with the real store and engine against the scripted model."""
+"""Fixtures only the Pilot tests use: the one app every snapshot draws."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, TextArea
 
-from tests.e2e import conftest as e2e
+from tests.helpers.snapshots import PROJECT, TURNS
 from tui.app import AssistantApp
 from tui.config import Settings
-from tui.demo.model_server import ModelServer, Turn
-
-isolated = e2e.isolated  # the same isolated HOME and sample project as the e2e tests
-project = e2e.project
 
 
 @pytest.fixture
-def app_factory(
-    isolated: Path,
-    project: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Callable[..., object]:
-    @asynccontextmanager
-    async def make(
-        turns: list[Turn], db: Path | None = None
-    ) -> AsyncIterator[tuple[AssistantApp, ModelServer]]:
-        async with ModelServer(turns) as server:
-            monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
-            where = str(db or tmp_path / "h.db")
-            settings = Settings.build(project=project, db=where, model="scripted")
-            yield AssistantApp(settings), server
+def make_app(
+    isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[], AssistantApp]:
+    """Make the snapshot app: a fresh project at the fixed path, the scripted model inside."""
+    # Tool durations depend on the machine's load; the snapshot pins them.
+    monkeypatch.setattr("tui.widgets.tool_log.format_duration", lambda seconds: "0.1s")
+    # Input boxes are created with a steady cursor: turning the blink off later raced with a blink
+    # already on its way, which sometimes left the cursor hidden in the picture.
+    monkeypatch.setattr(TextArea.cursor_blink, "_default", False)
+    monkeypatch.setattr(Input.cursor_blink, "_default", False)
+    shutil.rmtree(PROJECT.parent, ignore_errors=True)
+    PROJECT.mkdir(parents=True)
+    (PROJECT / "app.py").write_text("def parse(tokens):\n    return expression(tokens)\n")
+
+    def make() -> AssistantApp:
+        settings = Settings.build(project=PROJECT, db=str(tmp_path / "h.db"), model="scripted")
+        return AssistantApp(settings, script=TURNS)
 
     return make

@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
 from textual.command import CommandPalette
 
-from tests.e2e.conftest import children_of
-from tests.tui.screen import screen_rows
+from tests.helpers.pilot import SIZE, ask, settle, until
+from tests.helpers.processes import children_of
+from tests.helpers.screen import answers, screen_rows
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
 from tui.paging import OLDER_PAGE, PAGE
@@ -22,45 +23,6 @@ from tui.widgets.chat_pane import AnswerView, ChatPane
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.tool_log import ToolLog
-
-SIZE = (140, 40)
-
-
-async def send(pilot: Any, text: str) -> None:
-    """Type a question and press Enter, without waiting for the answer (it may wait on us)."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.click(PromptInput)
-    for char in text:
-        await pilot.press(char if char != " " else "space")
-    await pilot.press("enter")
-
-
-async def ask(pilot: Any, text: str) -> None:
-    """Type a question and press Enter, then wait until every turn worker is done."""
-    await send(pilot, text)
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def until(pilot: Any, condition: Any, what: str, seconds: float = 15.0) -> None:
-    """Let the app run until ``condition()`` holds (work finishing in workers or threads)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"never happened: {what}"
-        await pilot.pause()
-
-
-async def settled(pilot: Any) -> None:
-    """Let the app finish what a key started: its messages, then its workers, then the redraw."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def answers(app: Any) -> list[Any]:
-    """Every answer shown: live (AnswerView) or loaded from history (PastAnswer)."""
-    return list(app.screen.query_one(ChatPane).query(".answer"))
 
 
 async def test_send_see_streamed_answer_and_tool_rows(app_factory: Any, project: Path) -> None:
@@ -553,7 +515,7 @@ async def test_the_tool_log_shows_the_opened_conversations_calls(app_factory: An
             ("alt+up", "hello", "README.md", "app.py"),
         ]:
             await pilot.press(key)
-            await settled(pilot)
+            await settle(pilot)
             assert any(question in row for row in screen_rows(app))
             painted = " ".join(tool_log_rows(app))
             assert f"Reading file: {shown}" in painted and gone not in painted, painted
@@ -573,7 +535,7 @@ async def test_a_retried_question_is_sent_shown_and_stored_once(app_factory: Any
     async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
         await ask(pilot, question)
         await pilot.press("ctrl+r")
-        await settled(pilot)
+        await settle(pilot)
         assert answers(app)[-1].text == "Hi!"
 
         assert sum(question in row for row in chat_rows(app)) == 1, chat_rows(app)
@@ -599,9 +561,9 @@ async def test_ctrl_r_after_esc_asks_the_cancelled_question_again(app_factory: A
         await pilot.press("enter")
         await until(pilot, lambda: bool(answers(app)) and bool(answers(app)[0].text), "streaming")
         await pilot.press("escape")
-        await settled(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+r")
-        await settled(pilot)
+        await settle(pilot)
         painted = chat_rows(app)
         assert any("Done at last." in row for row in painted), painted
         assert sum(question in row for row in painted) == 1, painted
@@ -613,7 +575,7 @@ async def test_ctrl_r_after_esc_asks_the_cancelled_question_again(app_factory: A
             (Role.ASSISTANT, MessageStatus.COMPLETE),
         ]
         await pilot.press("ctrl+r")  # answered now: nothing to ask again, and it says so
-        await settled(pilot)  # (run_test paints no toasts: read the notification)
+        await settle(pilot)  # (run_test paints no toasts: read the notification)
         assert [n.message for n in app._notifications][-1].startswith("Nothing to retry")
 
 
@@ -634,11 +596,11 @@ async def test_the_palette_entry_the_readme_names_for_themes_is_there(app_factor
     assert found, "the README no longer names the palette entry for themes"
     name = found.group(1)
     async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
-        await settled(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+p")
         for char in name:
             await pilot.press(char if char != " " else "space")
-        await settled(pilot)
+        await settle(pilot)
         titles = [row.strip(" ▊▎▌│┃").strip() for row in screen_rows(app)]
         assert any(title == name for title in titles), [t for t in titles if t]
 
@@ -654,7 +616,7 @@ async def test_enter_after_filtering_lands_on_the_first_match(app_factory: Any) 
             await pilot.press(char)
         await pilot.press("enter")  # to the list, on its first match
         await pilot.press("enter")  # opens it
-        await settled(pilot)
+        await settle(pilot)
         assert any("alpha topic" in row for row in chat_rows(app)), chat_rows(app)
         assert not any("beta topic" in row for row in chat_rows(app))
 
@@ -675,7 +637,7 @@ async def test_first_launch_panes_say_what_will_appear_and_counts_read_as_words(
         Turn(match="return 42", text="It returns 42."),
     ]
     async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
-        await settled(pilot)
+        await settle(pilot)
         sidebar, log = " ".join(sidebar_rows(app)), " ".join(tool_log_rows(app))
         assert "Conversations" in sidebar and "Type a question below and press Enter" in sidebar
         assert "Tool calls" in log and "press Enter" in log
@@ -686,5 +648,5 @@ async def test_first_launch_panes_say_what_will_appear_and_counts_read_as_words(
         await pilot.press("ctrl+f")
         for char in "zzz":
             await pilot.press(char)
-        await settled(pilot)
+        await settle(pilot)
         assert "No title matches the filter" in " ".join(sidebar_rows(app))

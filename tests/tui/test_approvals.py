@@ -18,12 +18,11 @@ from typing import Any
 import pytest
 from textual.command import CommandPalette
 
-from tests.backlog_db import make_backlog
-from tests.reliability.test_web_access import recording_proxy, use_proxy
-from tests.tui.screen import screen_rows
-from tests.tui.test_app import SIZE, send, until
+from tests.helpers.backlog_db import make_backlog
+from tests.helpers.pilot import SIZE, asked, dialog, send, until
+from tests.helpers.proxy import recording_proxy, use_proxy
+from tests.helpers.screen import screen_rows
 from tui.demo.model_server import ModelServer, ToolCall, Turn
-from tui.screens.approval_dialog import ApprovalDialog
 from tui.screens.main import MainScreen
 from tui.tool_lines import ASKED
 from tui.widgets.tool_log import ToolLog
@@ -62,18 +61,6 @@ def painted(app: Any) -> str:
 
 def main_screen(app: Any) -> MainScreen:
     return next(s for s in app.screen_stack if isinstance(s, MainScreen))
-
-
-def dialog(app: Any) -> ApprovalDialog | None:
-    return app.screen if isinstance(app.screen, ApprovalDialog) else None
-
-
-async def asked(pilot: Any) -> ApprovalDialog:
-    await until(pilot, lambda: dialog(pilot.app) is not None, "the dialog opened")
-    await pilot.pause()
-    found = dialog(pilot.app)
-    assert found is not None
-    return found
 
 
 async def finished(pilot: Any) -> None:

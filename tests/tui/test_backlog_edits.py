@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from tests.backlog_db import make_backlog
-from tests.tui.test_app import SIZE, until
-from tests.tui.test_backlog_pane import FEATURES, pane_text
+from tests.helpers.backlog_db import FEATURES, make_backlog
+from tests.helpers.pilot import SIZE, until
+from tests.helpers.screen import pane_text
 from tui.screens.feature_form import FeatureForm, FeaturePicker, ReasonDialog
 from tui.screens.human_input_form import HumanInputForm
 

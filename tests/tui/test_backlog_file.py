@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.backlog_db import make_backlog
-from tests.tui.test_app import SIZE, until
-from tests.tui.test_backlog_pane import FEATURES, pane_text
+from tests.helpers.backlog_db import FEATURES, make_backlog
+from tests.helpers.pilot import SIZE, until
+from tests.helpers.screen import pane_text
 
 
 async def test_the_pane_names_the_backlog_file_in_use(app_factory: Any, project: Path) -> None:

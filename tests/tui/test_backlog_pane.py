@@ -13,29 +13,13 @@ from typing import Any
 
 import pytest
 
-from tests.backlog_db import make_backlog
-from tests.tui.screen import screen_rows
-from tests.tui.test_app import SIZE, send, until
-from tests.tui.test_approvals import asked
+from tests.helpers.backlog_db import FEATURES, make_backlog
+from tests.helpers.pilot import SIZE, asked, send, until
+from tests.helpers.screen import pane_text
 from tui.demo.model_server import ToolCall, Turn
 from tui.screens.feature_details import FeatureDetails
 from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.tool_log import ToolLog
-
-FEATURES = [
-    {"name": "Login form", "passes": 1},
-    {"name": "Session cookie", "in_progress": 1},
-    {"name": "Logout button", "dependencies": [1], "steps": ["click logout", "see login"]},
-    {"name": "Remember me", "dependencies": [2, 3]},
-    {"name": "Password reset", "category": "Mail"},
-]
-
-
-def pane_text(app: Any) -> str:
-    """What the pane draws, line by line, as on the screen."""
-    region = app.screen.query_one(BacklogPane).region
-    rows = screen_rows(app)[region.y : region.bottom]
-    return "\n".join(row[region.x : region.right].strip() for row in rows)
 
 
 async def test_progress_ready_blocked_and_details(app_factory: Any, project: Path) -> None:

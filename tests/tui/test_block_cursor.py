@@ -7,7 +7,8 @@ from typing import Any
 
 from textual import events
 
-from tests.tui.test_app import SIZE, ask, settled
+from tests.helpers.pilot import SIZE, ask, settle
+from tests.helpers.screen import notes
 from tui.demo.model_server import Turn
 from tui.models import Role
 from tui.paging import PAGE
@@ -26,10 +27,6 @@ def on_screen(chat: ChatPane, stop: Stop) -> bool:
     top = stop.block.content_region.y + start
     view = chat.content_region
     return view.y <= top and top + (end - start) <= view.bottom
-
-
-def notes(app: Any) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def test_cursor_walks_messages_and_code_blocks_and_copies_each(app_factory: Any) -> None:
@@ -119,7 +116,7 @@ async def test_reaching_the_top_loads_older_messages_under_the_cursor(
         await pilot.pause()
         chat = app.screen.query_one(ChatPane)
         await pilot.press("ctrl+o", "home")  # the first block loaded: scrolled to the top
-        await settled(pilot)
+        await settle(pilot)
         first = chat.current()
         assert first is not None and first.text == f"message {60 - PAGE}"
         assert len(chat.children) > PAGE  # the page above came in, the cursor stayed
@@ -144,11 +141,11 @@ async def test_moving_up_past_the_first_message_loads_older_ones(
         chat = app.screen.query_one(ChatPane)
         assert chat.max_scroll_y == 0
         await pilot.press("ctrl+o", "home")
-        await settled(pilot)
+        await settle(pilot)
         first = chat.current()
         assert first is not None and first.text == "message 4" and len(chat.children) == PAGE
         await pilot.press("up")
-        await settled(pilot)
+        await settle(pilot)
         assert len(chat.children) == PAGE + 4 and first.same(chat.current())
         assert on_screen(chat, first)
         await pilot.press("up", "up", "c")
@@ -183,5 +180,5 @@ async def test_alt_keys_from_the_prompt_are_not_typed(app_factory: Any) -> None:
         await pilot.press("escape")
         parent = app.screen.conversation
         app._driver.send_message(events.Key("alt+b", "b"))
-        await settled(pilot)
+        await settle(pilot)
         assert prompt.text == "" and app.screen.conversation.parent_id == parent.id

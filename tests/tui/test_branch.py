@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.test_branch import said
-from tests.tui.test_app import SIZE, ask, settled
-from tests.tui.test_block_cursor import notes
+from tests.helpers.engine import said
+from tests.helpers.pilot import SIZE, ask, settle
+from tests.helpers.screen import notes
 from tui.demo.model_server import Turn
 from tui.widgets.chat_pane import ChatPane, UserMessage
 from tui.widgets.conversation_list import ConversationList
@@ -41,7 +41,7 @@ async def test_branch_from_a_question_continues_after_its_answer(app_factory: An
             await pilot.press("up")
         assert isinstance(stop.message, UserMessage)
         await pilot.press("b")
-        await settled(pilot)
+        await settle(pilot)
 
         branch = app.screen.conversation
         assert branch.id != parent.id and branch.parent_id == parent.id
@@ -64,7 +64,7 @@ async def test_branch_from_a_question_continues_after_its_answer(app_factory: An
 
         await app.screen.open_conversation(parent)  # trashing the parent keeps the branch
         await pilot.press("f8", "y")
-        await settled(pilot)
+        await settle(pilot)
         assert sidebar_rows(app) == ["  ↳ Q2 two"]
         assert (await app.store.conversation_get(branch.id)).parent_id == parent.id  # type: ignore[union-attr]
 
@@ -88,7 +88,7 @@ async def test_branch_is_refused_while_the_answer_streams(app_factory: Any) -> N
         assert app.screen.conversation.id == parent.id
         assert len(await app.store.conversation_list()) == 1
         server.release()
-        await settled(pilot)
+        await settle(pilot)
 
 
 async def test_palette_branches_from_the_last_message(app_factory: Any) -> None:
@@ -102,6 +102,6 @@ async def test_palette_branches_from_the_last_message(app_factory: Any) -> None:
             await pilot.press(char if char != " " else "space")
         await pilot.pause()
         await pilot.press("enter")
-        await settled(pilot)
+        await settle(pilot)
         branch = app.screen.conversation
         assert branch.parent_id == parent.id and branch.message_count == 4

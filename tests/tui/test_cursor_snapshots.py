@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.test_snapshots import asked, make_app, settle
-
-__all__ = ["make_app"]  # the fixture, shared with the other snapshots
+from tests.helpers.snapshots import ask_the_parser_question, settle_still
 
 
 @pytest.fixture(autouse=True)
@@ -20,17 +18,17 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_block_cursor_on_a_code_block(snap_compare: Any, make_app: Any) -> None:
     async def run_before(pilot: Any) -> None:
-        await asked(pilot)
+        await ask_the_parser_question(pilot)
         await pilot.press("ctrl+o")  # the lowest block on screen: the answer's code block
-        await settle(pilot)
+        await settle_still(pilot)
 
     assert snap_compare(make_app(), terminal_size=(140, 40), run_before=run_before)
 
 
 def test_sidebar_with_a_branch(snap_compare: Any, make_app: Any) -> None:
     async def run_before(pilot: Any) -> None:
-        await asked(pilot)
+        await ask_the_parser_question(pilot)
         await pilot.press("ctrl+o", "up", "b")  # branch from the answer
-        await settle(pilot)
+        await settle_still(pilot)
 
     assert snap_compare(make_app(), terminal_size=(140, 36), run_before=run_before)

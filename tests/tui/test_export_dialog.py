@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import tree_hash
-from tests.tui.screen import screen_rows
-from tests.tui.test_app import SIZE, ask
+from tests.helpers.pilot import SIZE, ask
+from tests.helpers.processes import tree_hash
+from tests.helpers.screen import screen_rows
 from tui.demo.model_server import ToolCall, Turn
 from tui.screens.export_dialog import ExportDialog
 from tui.widgets.conversation_list import ConversationList

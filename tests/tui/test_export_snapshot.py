@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.test_snapshots import PROJECT, asked, make_app, settle
-
-__all__ = ["make_app"]  # the fixture, shared with the other snapshots
+from tests.helpers.snapshots import PROJECT, ask_the_parser_question, settle_still
 
 DOCUMENTS = PROJECT.parent / "Documents"
 
@@ -24,8 +22,8 @@ def test_export_dialog(snap_compare: Any, make_app: Any, monkeypatch: pytest.Mon
     monkeypatch.setattr("tui.export.target.documents_dir", documents)
 
     async def run_before(pilot: Any) -> None:
-        await asked(pilot)
+        await ask_the_parser_question(pilot)
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settle_still(pilot)
 
     assert snap_compare(make_app(), terminal_size=(140, 36), run_before=run_before)

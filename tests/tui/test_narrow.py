@@ -15,8 +15,8 @@ import pytest
 from textual import events
 from textual.message import Message
 
-from tests.tui.screen import screen_rows
-from tests.tui.test_app import ask, settled
+from tests.helpers.pilot import ask, settle
+from tests.helpers.screen import screen_rows
 from tui.demo.model_server import Turn
 from tui.screens.main import MainScreen
 from tui.widgets.chat_pane import ChatPane
@@ -73,44 +73,44 @@ def chat_width(app: Any) -> int:
 
 async def test_narrow_one_side_panel_at_a_time(app_factory: Any) -> None:
     async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=(80, 24)) as pilot:
-        await settled(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+b")
-        await settled(pilot)
+        await settle(pilot)
         assert "Conversations" in painted(app) and "Tool calls" not in painted(app)
         await pilot.press("ctrl+t")  # the tool log takes the sidebar's room
-        await settled(pilot)
+        await settle(pilot)
         assert "Tool calls" in painted(app) and "Conversations" not in painted(app)
         assert chat_width(app) >= CHAT_AT_LEAST
         await pilot.press("ctrl+b")
-        await settled(pilot)
+        await settle(pilot)
         assert "Conversations" in painted(app) and "Tool calls" not in painted(app)
         await pilot.press("f4")  # the backlog, in the tool log's place, makes room the same way
-        await settled(pilot)
+        await settle(pilot)
         assert "Backlog" in painted(app) and "Conversations" not in painted(app)
         assert chat_width(app) >= CHAT_AT_LEAST
 
 
 async def test_narrow_rule_leaves_wide_terminals_alone(app_factory: Any) -> None:
     async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=(140, 30)) as pilot:
-        await settled(pilot)
+        await settle(pilot)
         assert "Conversations" in painted(app) and "Tool calls" in painted(app)
         await pilot.press("ctrl+b", "ctrl+b", "ctrl+t", "ctrl+t")
-        await settled(pilot)
+        await settle(pilot)
         assert "Conversations" in painted(app) and "Tool calls" in painted(app)
 
 
 async def test_narrow_help_fits_and_scrolls_at_60x20(app_factory: Any) -> None:
     async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=(60, 20)) as pilot:
-        await settled(pilot)
+        await settle(pilot)
         await pilot.press("f1")
-        await settled(pilot)
+        await settle(pilot)
         rows = screen_rows(app)
         assert any(re.fullmatch(r" *█▀+█ *", row) for row in rows), rows  # both top corners
         assert any(re.fullmatch(r" *█▄+█ *", row) for row in rows), rows  # both bottom corners
         words = " ".join(" ".join(row.strip(" █").split()) for row in rows)
         assert HINT in words  # the hint, whole (wrapped: the dialog is narrower than it)
         await pilot.press("end")
-        await settled(pilot)
+        await settle(pilot)
         assert "Back to the prompt" in painted(app)  # the last key of the last group
 
 
@@ -127,10 +127,10 @@ async def test_f4_during_launch_keeps_the_backlog_focused(app_factory: Any) -> N
                 app.post_message(events.Key("f4", None))
 
         async with app.run_test(size=(80, 24), message_hook=press_f4_while_composing) as pilot:
-            await settled(pilot)
+            await settle(pilot)
             assert sent and "Backlog" in painted(app)
             await pilot.press("x")
-            await settled(pilot)
+            await settle(pilot)
             prompt = app.screen.query_one(PromptInput)
             row = screen_rows(app)[prompt.content_region.y]
             assert "x" not in row[prompt.content_region.x : prompt.content_region.right]

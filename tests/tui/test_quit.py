@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import children_of
-from tests.e2e.test_tmux import screen_shows, tmux
-from tests.tui.screen import screen_rows
-from tests.tui.test_app import SIZE, send, until
+from tests.helpers.pilot import SIZE, send, until
+from tests.helpers.processes import children_of
+from tests.helpers.screen import screen_rows
+from tests.helpers.tmux import screen_shows, tmux
 from tui.demo.model_server import ModelServer, ToolCall, Turn
 
 SHOWN = "The backlog has five features; two pass."

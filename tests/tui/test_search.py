@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.test_app import SIZE, settled
+from tests.helpers.pilot import SIZE, settle
 from tui.app import AssistantApp
 from tui.config import Settings
 from tui.demo.model_server import Turn
@@ -42,7 +42,7 @@ async def imported(
 
 
 async def open_search(pilot: Any, key: str = "ctrl+shift+f") -> SearchResults:
-    await settled(pilot)
+    await settle(pilot)
     await pilot.press(key)
     await pilot.pause()
     assert isinstance(pilot.app.screen, SearchScreen)
@@ -57,7 +57,7 @@ async def search_for(pilot: Any, text: str, typed: bool = True) -> None:
             await pilot.press("space" if char == " " else char)
     else:
         box.value = text
-    await settled(pilot)
+    await settle(pilot)
 
 
 async def open_hit(pilot: Any, text: str) -> None:
@@ -65,7 +65,7 @@ async def open_hit(pilot: Any, text: str) -> None:
     await open_search(pilot)
     await search_for(pilot, text)
     await pilot.press("enter")
-    await settled(pilot)
+    await settle(pilot)
 
 
 def rows_shown(results: SearchResults) -> list[str]:
@@ -143,14 +143,14 @@ async def test_scope_switches_between_this_project_and_all(
         await search_for(pilot, "cache")
         assert [h.conversation_title for h in results.hits if h] == ["Here"]
         await pilot.press("f3")
-        await settled(pilot)
+        await settle(pilot)
         assert "Searching all projects" in str(scope.render())
         assert {h.conversation_title for h in results.hits if h} == {"Here", "There"}
         assert "There  · other-project" in rows_shown(results)
         await search_for(pilot, " cold")
         assert [h.conversation_title for h in results.hits if h] == ["There"]
         await pilot.press("f3")
-        await settled(pilot)
+        await settle(pilot)
         assert results.option_count == 0
         assert status(app) == 'No matches for "cache cold" in this project (F3: all).'
 
@@ -179,7 +179,7 @@ async def test_enter_opens_a_hit_older_than_the_first_page_and_reads_down(
             if not chat.more_below:
                 break
             chat.scroll_end(animate=False)
-            await settled(pilot)
+            await settle(pilot)
         assert not chat.more_below
         shown = texts_shown(chat)
         assert "message 129" in shown[-1]
@@ -202,7 +202,7 @@ async def test_sending_after_opening_mid_conversation_goes_to_its_end(
         await open_hit(pilot, "needle")
         assert app.screen.window.more_below  # the messages below are not shown yet
         await pilot.press(*"go on", "enter")
-        await settled(pilot)
+        await settle(pilot)
         chat = app.screen.query_one(ChatPane)
         assert not list(chat.query(".-found")) and not app.screen.window.more_below
         assert text_of(chat.children[-1]) == "fresh answer"
@@ -224,7 +224,7 @@ async def test_hit_in_another_project_opens_it_browsable(
         await pilot.press("f3")
         await search_for(pilot, "walrus")
         await pilot.press("enter")
-        await settled(pilot)
+        await settle(pilot)
         screen = app.screen
         assert screen.conversation.id == theirs and screen.all_projects
         sidebar = screen.query_one(ConversationList)
@@ -336,7 +336,7 @@ async def test_an_older_slower_query_never_replaces_newer_results(
         await pilot.pause()
         assert {h.snippet for h in results.hits if h} == {"\x02alpha\x03 particles"}
         release.set()
-        await settled(pilot)
+        await settle(pilot)
         assert {h.snippet for h in results.hits if h} == {"\x02alpha\x03 particles"}
         assert "1 match in 1 conversation." in status(app)
 
@@ -381,9 +381,9 @@ def search_app(isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 def test_search_screen_with_results(snap_compare: Any, search_app: Any) -> None:
     async def run_before(pilot: Any) -> None:
-        await settled(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+shift+f", *"parser")
-        await settled(pilot)
+        await settle(pilot)
         for widget in pilot.app.screen.query("Input"):
             widget.cursor_blink = False
         await pilot.pause()

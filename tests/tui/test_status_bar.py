@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from tests.tui.screen import screen_rows
+from tests.helpers.screen import screen_rows
 from tui.models import TurnUsage
 from tui.widgets.status_bar import StatusBar
 

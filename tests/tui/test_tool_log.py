@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from tests.tui.screen import screen_rows
+from tests.helpers.screen import screen_rows
 from tui.models import ToolStatus
 from tui.widgets.tool_log import ToolLog, ToolRow
 

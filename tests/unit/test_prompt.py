@@ -113,3 +113,16 @@ def test_a_hardlinked_autocoder_spec_stops_the_search(tmp_path: Path) -> None:
     text = system_prompt(project)
     assert "SECRET outside" not in text and "Root spec behind" not in text
     assert "(.autocoder/prompts/app_spec.txt was not included:" in text and "hardlink" in text
+
+
+def test_the_prompt_describes_the_edit_tools(tmp_path: Path) -> None:
+    text = system_prompt(tmp_path)
+    for tool in (
+        "feature_update",
+        "feature_add_dependency",
+        "feature_remove_dependency",
+        "feature_set_dependencies",
+        "feature_mark_failing",
+    ):
+        assert text.count(tool) >= 2, tool  # listed with the tools, and described
+    assert "never mark a feature passing or in progress" in text

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -206,6 +207,8 @@ def backlog_preview(tool: str, tool_input: dict[str, Any]) -> str:
         text = f"Create {len(items)} feature(s), all or nothing:\n\n" + "\n\n".join(parts)
     elif name == "feature_skip":
         text = f"Move feature #{one_line(tool_input.get('feature_id'))} to the end of the queue."
+    elif name in EDIT_PREVIEWS:
+        text = EDIT_PREVIEWS[name](tool_input)
     else:
         shown = json.dumps(tool_input, ensure_ascii=False, indent=2).split("\n")
         text = f"{name} with:\n" + "\n".join(one_line(line) for line in shown)
@@ -235,6 +238,52 @@ def _feature(feature: dict[str, Any], index: int | None = None) -> str:
         lines.append("   depends on items " + ", ".join(shown))
     return "\n".join(lines)
 
+
+def _update(tool_input: dict[str, Any]) -> str:
+    """Only the fields the call replaces, each as it will be written."""
+    lines = [f"Change feature #{one_line(tool_input.get('feature_id'))}:"]
+    for key in ("name", "category"):
+        if key in tool_input:
+            lines.append(f"   new {key}: {one_line(tool_input[key])}")
+    if "description" in tool_input:
+        lines.append("   new description:\n      " + indented(tool_input["description"], "      "))
+    steps = tool_input.get("steps")
+    if isinstance(steps, list):
+        lines.append("   new steps (replacing all of them):")
+        lines += [f"      step {n}: {one_line(step)}" for n, step in enumerate(steps, 1)]
+    return "\n".join(lines)
+
+
+def _ids(value: Any) -> str:
+    items = value if isinstance(value, list) else [value]
+    return ", ".join(f"#{one_line(item)}" for item in items) or "none"
+
+
+def _mark_failing(tool_input: dict[str, Any]) -> str:
+    text = f"Reopen feature #{one_line(tool_input.get('feature_id'))} as failing: it no longer "
+    text += "passes and goes back to the queue for the coding agents."
+    reason = tool_input.get("reason")
+    if reason is None:
+        return text + "\nNo reason given: its description stays as it is."
+    return text + "\nAppended to its description:\n   Reported failing: " + indented(reason, "   ")
+
+
+EDIT_PREVIEWS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "feature_update": _update,
+    "feature_add_dependency": lambda a: (
+        f"Make feature #{one_line(a.get('feature_id'))} wait for feature "
+        f"{_ids(a.get('dependency_id'))} (a new dependency)."
+    ),
+    "feature_remove_dependency": lambda a: (
+        f"Feature #{one_line(a.get('feature_id'))} no longer waits for feature "
+        f"{_ids(a.get('dependency_id'))} (the dependency is removed)."
+    ),
+    "feature_set_dependencies": lambda a: (
+        f"Replace the dependencies of feature #{one_line(a.get('feature_id'))} with: "
+        f"{_ids(a.get('dependency_ids'))}."
+    ),
+    "feature_mark_failing": _mark_failing,
+}
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 BLANK_RUN = 3  # this many empty lines in a row or more are drawn as one line saying how many

@@ -52,6 +52,15 @@ Creating features for the backlog:
   after the ones it depends on, and link them with depends_on_indices.
 - Ask before creating many features at once, and say what you created (ids and names).
 
+Changing existing features (the user approves each change):
+- feature_update changes a feature's name, description, steps or category; the
+  feature_add_dependency, feature_remove_dependency and feature_set_dependencies tools link
+  existing features (no cycles; at most 20 dependencies each).
+- feature_mark_failing reopens a passing feature as a bug: give the reason, which is appended to
+  its description for the coding agents.
+- You can never mark a feature passing or in progress, delete one, or answer a feature waiting
+  for human input: those are the user's, in the backlog pane (F4).
+
 Answer in Markdown. Be concise; cite files as path:line when you refer to code."""
     if note:
         text += f"\n\n{note}"

@@ -1,4 +1,4 @@
-"""Build backlog databases in the upstream (AutoCoder/AutoForge) shape with plain SQL."""
+"""Backlog databases in the upstream (AutoCoder/AutoForge) shape, built with plain SQL."""
 
 from __future__ import annotations
 
@@ -30,6 +30,15 @@ ALTER TABLE features ADD COLUMN human_input_response JSON;
 CREATE TABLE schedules (id INTEGER PRIMARY KEY, name TEXT NOT NULL, cron TEXT);
 INSERT INTO schedules (name, cron) VALUES ('nightly', '0 2 * * *');
 """
+
+# A small backlog: one passing, one in progress, two ready, one blocked on two others.
+FEATURES = [
+    {"name": "Login form", "passes": 1},
+    {"name": "Session cookie", "in_progress": 1},
+    {"name": "Logout button", "dependencies": [1], "steps": ["click logout", "see login"]},
+    {"name": "Remember me", "dependencies": [2, 3]},
+    {"name": "Password reset", "category": "Mail"},
+]
 
 
 def make_backlog(path: Path, features: Iterable[dict[str, Any]] = (), newer: bool = False) -> Path:

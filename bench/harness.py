@@ -1,0 +1,195 @@
+"""What every benchmark script shares: the app as a launch makes it, waits that cost nothing
+measurable, the event-loop probe, the sample Markdown, timing medians and the one table.
+
+Scripts import only from here (and from ``bench.history``, the generated history data), never
+from each other, so each script runs alone with ``python -m bench.NAME`` and bench/run only
+gathers their rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.worker import WorkerCancelled
+
+from tui.app import AssistantApp
+from tui.config import Settings
+
+HEADER = ["figure", "ours", "baseline", "ratio", "target"]  # the columns of bench/run's table
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"  # bench/run's part of performance.md
+MARKDOWN_BLOCK = """## Section
+
+Some text with **bold**, `code` and a [link](https://example.com). More words to wrap the line
+so that it needs layout across the width of the pane in the terminal.
+
+- a list item
+- another item with `inline code`
+
+```python
+def example(value: int) -> int:
+    return value * 2
+```
+
+| column | value |
+|---|---|
+| a | 1 |
+
+"""
+
+
+# -- the app -------------------------------------------------------------------------------
+
+
+def headless_app(db: Path | None = None, project: Path | None = None) -> AssistantApp:
+    """An app as a launch makes it, in this process.
+
+    The previous run's app is garbage by now; it is collected first, as a launched app never
+    carries another's. Left for later, the app's own collection a second after its first screen
+    found the stock Markdown run's 400,000 objects and held the loop for 1.2 s mid-stream.
+    """
+    gc.collect()
+    root = Path(tempfile.mkdtemp())
+    settings = Settings.build(project=project or root, db=str(db or root / "h.db"), model="b")
+    os.environ.setdefault("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
+    return AssistantApp(settings)
+
+
+def isolate(root: Path) -> None:
+    """HOME and the CLI's folders under ``root`` and a fake key, so no run touches the user's."""
+    for name in ("HOME", "CLAUDE_CONFIG_DIR", "XDG_RUNTIME_DIR"):
+        (root / name).mkdir()
+        os.environ[name] = str(root / name)
+    os.environ["ANTHROPIC_API_KEY"] = "sk-bench"
+
+
+async def settle(app: AssistantApp) -> None:
+    """Wait for the app's workers; a pre-warm replaced by a newer one counts as done."""
+    while True:
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
+
+
+async def drawn(app: App[object]) -> None:
+    """Wait until the screen has been laid out and painted once more (Pilot's own pauses wait
+    tens of milliseconds for an idle app, which would swamp what is measured here)."""
+    done = asyncio.Event()
+    app.call_after_refresh(done.set)
+    await done.wait()
+
+
+async def key(app: App[object], name: str, changed: Callable[[], bool]) -> float:
+    """Seconds from a key arriving as a terminal sends it to its effect being on screen."""
+    start = time.perf_counter()
+    app._driver.send_message(events.Key(name, None))  # type: ignore[union-attr]
+    while not changed():
+        await asyncio.sleep(0)
+    await drawn(app)
+    return time.perf_counter() - start
+
+
+class Probe:
+    """How long the event loop was held: a task sleeps 5 ms at a time and notes how late it
+    woke. While the loop is held nothing is drawn, so the longest lateness is the longest frame
+    gap."""
+
+    def __init__(self) -> None:
+        self.lags: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            asked = time.perf_counter()
+            await asyncio.sleep(0.005)
+            self.lags.append(time.perf_counter() - asked - 0.005)
+
+    def __enter__(self) -> Probe:
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def p99_ms(self) -> float:
+        """The 99th percentile of the lateness, in milliseconds."""
+        ordered = sorted(self.lags) or [0.0]
+        return ordered[int(0.99 * (len(ordered) - 1))] * 1000
+
+
+# -- figures and the table -----------------------------------------------------------------
+
+
+def median_ms(samples: Sequence[float]) -> float:
+    """Median of samples given in seconds, in milliseconds."""
+    return statistics.median(samples) * 1000
+
+
+def p99_ms(samples: Sequence[float]) -> float:
+    """99th percentile of samples given in seconds, in milliseconds."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))] * 1000
+
+
+def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Print rows under a header, columns padded to their widest cell."""
+    cells = [list(map(str, header))] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    print(f"\n{title}")
+    for n, row in enumerate(cells):
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def print_measured(
+    title: str, measure: Callable[[Path], Coroutine[Any, Any, Sequence[Sequence[object]]]]
+) -> None:
+    """Run one benchmark's rows in a fresh temporary folder and print them as its table."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = asyncio.run(measure(Path(tmp)))
+    print_table(title, HEADER, rows)
+
+
+def markdown_table(caption: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """The table as Markdown under a one-line caption (a cell's ``|`` escaped)."""
+
+    def line(cells: Sequence[object]) -> str:
+        return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+
+    lines = [caption, "", line(header), "|" + "---|" * len(header), *map(line, rows)]
+    return "\n".join(lines)
+
+
+def write_between_markers(path: Path, text: str) -> bool:
+    """Put ``text`` between the bench markers of ``path``, replacing what was there.
+
+    The rest of the file is the docs' own prose and is kept byte for byte. When the file or a
+    marker is missing nothing is written and one line on stderr says so (the table is printed
+    anyway); returns whether the file was written.
+    """
+    try:
+        content = path.read_text(encoding="utf-8")
+    except OSError as error:
+        print(f"bench: {path} not updated: {error.strerror or error}.", file=sys.stderr)
+        return False
+    start, end = content.find(BEGIN), content.find(END)
+    if start < 0 or end < start:
+        print(f"bench: {path} not updated: it has no {BEGIN} ... {END} markers.", file=sys.stderr)
+        return False
+    head, tail = content[: start + len(BEGIN)], content[end:]
+    path.write_text(f"{head}\n{text}\n\n{tail}", encoding="utf-8")
+    return True

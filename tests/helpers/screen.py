@@ -1,0 +1,59 @@
+"""What the screen shows, read from the compositor as a terminal would draw it.
+
+Tests assert what the user sees (painted rows, notifications), not only widget state, so these
+readers are shared by the Pilot, e2e and reliability suites.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tui.widgets.backlog_pane import BacklogPane
+from tui.widgets.chat_pane import ChatPane
+
+# Controls that must never be drawn: C0 except tab/newline, DEL, and C1 (0x80-0x9f).
+RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What Textual itself writes between the characters of a frame: colours (SGR) and cursor moves.
+OWN_SEQUENCES = re.compile(r"\x1b\[[0-9;]*[mH]")
+
+
+def screen_rows(app: Any) -> list[str]:
+    """Every row of the active screen, as a terminal would show its characters."""
+    update = app.screen._compositor.render_update(full=True)
+    return ["".join(segment.text for segment in row) for row in update.strips]
+
+
+def frame(app: Any) -> tuple[str, str]:
+    """The whole screen as drawn: its visible text, and the exact string sent to a terminal.
+
+    The same compositor update that ``App.export_screenshot`` draws and that the Textual driver
+    writes on a full repaint; unlike ``screen_rows`` it includes the screens under a modal.
+    """
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    visible = "\n".join(
+        "".join(segment.text for strip in line for segment in strip) for line in update.strips
+    )
+    return visible, update.render_segments(app.console)
+
+
+def notes(app: Any) -> list[str]:
+    """Every notification the app has shown, oldest first (the one sentence a failure reads as)."""
+    return [n.message for n in app._notifications]
+
+
+def answers(app: Any) -> list[Any]:
+    """Every answer shown: live (AnswerView) or loaded from history (PastAnswer)."""
+    return list(app.screen.query_one(ChatPane).query(".answer"))
+
+
+def answer_texts(app: Any) -> list[str]:
+    """The text of every answer shown, for tests that compare only what was said."""
+    return [view.text for view in answers(app)]
+
+
+def pane_text(app: Any) -> str:
+    """What the backlog pane draws, line by line, as on the screen."""
+    region = app.screen.query_one(BacklogPane).region
+    rows = screen_rows(app)[region.y : region.bottom]
+    return "\n".join(row[region.x : region.right].strip() for row in rows)
