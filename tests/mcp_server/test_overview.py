@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mcp_server.backlog import Backlog
-from tests.backlog_db import make_backlog
+from tests.helpers.backlog_db import make_backlog
 
 # Cells as stored: what Python's bool and SQL's tests could read differently.
 CELLS: list[Any] = [None, 0, 1, 2, -1, 0.0, 0.5, "", "0", "1", "yes", "no", b"", b"\x00", " "]
