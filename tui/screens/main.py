@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -61,6 +60,7 @@ from tui.widgets.tool_log import ToolLog, ToolRow
 
 if TYPE_CHECKING:
     from tui.agent.approval import Question
+    from tui.backlog_reader import BacklogReader
 
 TOOL_ROWS = 200  # newest tool calls listed when a conversation opens
 SIDEBAR_PAGE = 200  # conversations listed at first; the next page near the end
@@ -707,32 +707,31 @@ class MainScreen(Screen[None]):
         self.query_one(Body).toggle_tools()
 
     async def action_toggle_backlog(self) -> None:
-        from tui.backlog_reader import BacklogReader  # not on the first screen's path
-
         if not self.query("#side"):  # F4 pressed during the launch: the panes come next
             self.call_after_refresh(self.run_action, "toggle_backlog")
             return
-        await self.query_one(Body).toggle_backlog(
-            partial(BacklogReader, self.host.settings.project)
-        )
+        await self.query_one(Body).toggle_backlog(self._backlog_reader)
 
     @on(BacklogPane.FeatureChosen)
     def feature_chosen(self, message: BacklogPane.FeatureChosen) -> None:
         """A feature of the backlog pane was chosen: its details, read from the same file."""
-        from tui.backlog_reader import BacklogReader
         from tui.screens.feature_details import FeatureDetails
 
-        reader = BacklogReader(self.host.settings.project)
-        self.app.push_screen(FeatureDetails(reader, message.feature_id))
+        self.app.push_screen(FeatureDetails(self._backlog_reader(), message.feature_id))
 
     @on(BacklogPane.Asked)
     def backlog_asked(self, message: BacklogPane.Asked) -> None:
         """A key in the backlog pane asked for a change: its dialog, then the write."""
-        from tui.backlog_reader import BacklogReader
         from tui.screens.backlog_actions import BacklogActions
 
-        reader = BacklogReader(self.host.settings.project)
-        BacklogActions(self, reader, self.query_one(BacklogPane)).asked(message)
+        pane = self.query_one(BacklogPane)
+        BacklogActions(self, self._backlog_reader(), pane).asked(message)
+
+    def _backlog_reader(self) -> BacklogReader:
+        """The project's backlog reader, made where the pane, details and actions need it."""
+        from tui.backlog_reader import BacklogReader  # not on the first screen's path
+
+        return BacklogReader(self.host.settings.project)
 
     def backlog_changed(self) -> None:
         """A backlog tool ran: the pane (if ever opened) reads the file again."""
