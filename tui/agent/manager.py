@@ -118,6 +118,7 @@ class SessionManager:
                 if isinstance(event, TurnFinished) and event.session_id and conversation:
                     self._forks.pop(conversation.id, None)  # the branch has its own session
                 yield event
+        await self._close_if_stale(runner)
         await self._trim()
 
     async def branch(self, parent: Conversation, message_id: int) -> Branch:
@@ -166,6 +167,23 @@ class SessionManager:
             point = ForkPoint.loads(saved) if saved else None
             if point is not None:
                 self._forks[conversation.id] = point
+
+    async def set_web(self, mode: str) -> None:
+        """Web access for the rest of this run. A session's web tools, system prompt and guard
+        are fixed when it connects, so idle sessions close now and the next question connects
+        a new one that resumes the conversation; one still answering closes when it ends."""
+        self.settings.web = mode
+        for key, runner in list(self._runners.items()):
+            if not runner.busy:
+                await self.close(key)
+
+    async def _close_if_stale(self, runner: TurnRunner) -> None:
+        """A session that started under another web mode than the one set now is closed."""
+        if runner.session.web == self.settings.web:
+            return
+        for key, kept in list(self._runners.items()):
+            if kept is runner:
+                await self.close(key)
 
     async def interrupt(self, conversation_id: int | None) -> None:
         runner = self._runners.get(conversation_id)

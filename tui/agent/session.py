@@ -44,6 +44,19 @@ def _session_of(message: Any) -> str | None:
     return str(found) if found else None
 
 
+def as_text(prompt: str) -> str:
+    """The prompt as the CLI must read it: as words for the model, never as a CLI command.
+
+    The CLI runs a user message whose first character is "/" as its own slash command, in
+    streaming-JSON input too (``/model sonnet`` switches its model unseen by the app, ``/clear``
+    empties its context, an unknown name reaches the model wrapped in a note), and the
+    ``--disable-slash-commands`` flag only makes it answer "isn't available". It reads a message
+    that starts with a space as plain text and passes it on unchanged, so one space goes before
+    a leading slash (checked against the bundled CLI: tests/e2e/test_slash_text.py).
+    """
+    return " " + prompt if prompt.startswith("/") else prompt
+
+
 class AgentSession:
     """A connected ClaudeSDKClient with our options; one per open conversation."""
 
@@ -59,6 +72,7 @@ class AgentSession:
         # A branch's first connect: resume ``resume`` as a new session cut after this entry.
         self.fork_at = fork_at
         self.session_id: str | None = None  # the CLI's id for this session, once it said it
+        self.web = settings.web  # the mode this session's tools and guard were made for
         web = WebPolicy(settings.web, frozenset(settings.allow_web))
         self.approvals = approvals or Approvals()  # the user's say; headless: nobody asked
         self.guard = Guard(
@@ -83,9 +97,9 @@ class AgentSession:
         settings = self.settings
         hook: Any = self.guard.hook
         redact: Any = self.guard.redact_hook
-        prompt = write_prompt_file(settings.project, settings.state_dir / "prompts", settings.web)
+        prompt = write_prompt_file(settings.project, settings.state_dir / "prompts", self.web)
         rules = self._settings_file or self.write_settings()
-        off = WEB_TOOLS if settings.web == "off" else ()  # not offered to the model at all
+        off = WEB_TOOLS if self.web == "off" else ()  # not offered to the model at all
         mcp: Any = {
             "type": "stdio",
             "command": sys.executable,
@@ -157,7 +171,7 @@ class AgentSession:
         """Send one user message and yield the SDK's messages until its result."""
         await self.connect()
         self.answering = True
-        await self._client.query(prompt)
+        await self._client.query(as_text(prompt))
         async for message in self._client.receive_response():
             if self.session_id is None:
                 self.session_id = _session_of(message)

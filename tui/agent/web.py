@@ -16,6 +16,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 WEB_MODES = ("ask", "on", "off")
+WEB_MEANINGS = {  # each mode in the words the app shows when it is chosen
+    "ask": "a fetch from a host you have not allowed asks you first",
+    "on": "fetches from public hosts go ahead without asking",
+    "off": "the model is offered no web tool at all",
+}
 WEB_TOOLS = ("WebFetch", "WebSearch")
 
 

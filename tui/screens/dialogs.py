@@ -1,4 +1,5 @@
-"""Modal dialogs: confirm, rename, and the help screen listing every key."""
+"""Modal dialogs: confirm, rename, pick one of a few values, and the help screen listing every
+key."""
 
 from __future__ import annotations
 
@@ -113,6 +114,39 @@ class CodePicker(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.blocks[event.option_index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """Pick one of a few values, each with a line on what it means; the current one first
+    highlighted. Enter chooses, Esc keeps what was."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: dict[str, str], current: str) -> None:
+        super().__init__(classes="dialog")
+        self.heading = title
+        self.choices = list(choices.items())
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(inert(self.heading), markup=False)
+            lines = [
+                Text.assemble((value, "bold"), f"  {meaning}") for value, meaning in self.choices
+            ]
+            yield OptionList(*lines, id="choices")
+
+    def on_mount(self) -> None:
+        choices = self.query_one(OptionList)
+        values = [value for value, _ in self.choices]
+        choices.highlighted = values.index(self.current) if self.current in values else 0
+        choices.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[event.option_index][0])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

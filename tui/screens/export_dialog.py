@@ -52,19 +52,25 @@ class ExportDialog(ModalScreen[Path | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, conversation: Conversation, host: Host) -> None:
+    def __init__(self, conversation: Conversation, host: Host, path: str | None = None) -> None:
         super().__init__(classes="dialog -wide")
         self.conversation = conversation
         self.host = host
         self.projects = [conversation.project_path, host.settings.project]
         self.writing = False
+        self.path = path  # given with the command (/export PATH): written at once
+
+    def on_mount(self) -> None:
+        if self.path is not None:
+            self.writing = True
+            self.write(self.path)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f'Export "{inert(self.conversation.title)}" as Markdown to:', markup=False)
             # The cursor waits at the end, ready to edit the name (not a selection a key replaces).
             yield InertInput(
-                suggested_path(self.conversation, self.projects),
+                self.path or suggested_path(self.conversation, self.projects),
                 id="export-path",
                 select_on_focus=False,
             )

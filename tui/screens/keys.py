@@ -10,11 +10,35 @@ its ``tooltip`` says what it does in a sentence for the README's key table
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+
+@dataclass(frozen=True)
+class Key(Binding):
+    """A binding that is also a slash command in the prompt: ``/slash`` runs its action.
+
+    ``argument`` names what may follow the command (``"[path]"``); the action then receives it
+    as its one parameter. Declared here beside the key, so a command exists once.
+    """
+
+    slash: str = ""
+    argument: str = ""
+
+
+@dataclass(frozen=True)
+class Slash:
+    """A slash command with no key of its own (its action is reached by name only)."""
+
+    name: str
+    action: str
+    tooltip: str
+    argument: str = ""
+
+
 MAIN_KEYS: list[BindingType] = [
-    Binding("ctrl+n", "new", "New", id="new", tooltip="New conversation"),
+    Key("ctrl+n", "new", "New", id="new", tooltip="New conversation", slash="new"),
     Binding(
         "alt+down,ctrl+pagedown",
         "next",
@@ -36,12 +60,13 @@ MAIN_KEYS: list[BindingType] = [
         id="cancel",
         tooltip="Cancel the answer (the partial text is kept)",
     ),
-    Binding(
+    Key(
         "ctrl+r",
         "retry",
         "Retry",
         id="retry",
         tooltip="Ask the last question again after an error or Esc",
+        slash="retry",
     ),
     Binding(
         "slash,ctrl+f",
@@ -53,18 +78,26 @@ MAIN_KEYS: list[BindingType] = [
     ),
     # F-keys are priority bindings: the prompt's TextArea binds F6 and F7 (select line, select
     # all) and would otherwise swallow them while the user types.
-    Binding(
-        "f2", "rename", "Rename", id="rename", priority=True, tooltip="Rename the conversation"
+    Key(
+        "f2",
+        "rename",
+        "Rename",
+        id="rename",
+        priority=True,
+        tooltip="Rename the conversation",
+        slash="rename",
+        argument="[title]",
     ),
-    Binding(
+    Key(
         "f8",
         "delete",
         "Delete",
         id="delete",
         priority=True,
         tooltip="Delete it (to the trash, after a confirmation)",
+        slash="delete",
     ),
-    Binding(
+    Key(
         "f9",
         "undo_delete",
         "Undo delete",
@@ -72,9 +105,12 @@ MAIN_KEYS: list[BindingType] = [
         id="undo_delete",
         priority=True,
         tooltip="Undo the last delete",
+        slash="undo",
     ),
-    Binding("f7", "pin", "Pin", show=False, id="pin", priority=True, tooltip="Pin / unpin"),
-    Binding(
+    Key(
+        "f7", "pin", "Pin", show=False, id="pin", priority=True, tooltip="Pin / unpin", slash="pin"
+    ),
+    Key(
         "f6",
         "copy_answer",
         "Copy answer",
@@ -82,8 +118,9 @@ MAIN_KEYS: list[BindingType] = [
         id="copy_answer",
         priority=True,
         tooltip="Copy the last answer",
+        slash="copy",
     ),
-    Binding(
+    Key(
         "f5",
         "copy_code",
         "Copy a code block",
@@ -91,6 +128,7 @@ MAIN_KEYS: list[BindingType] = [
         id="copy_code",
         priority=True,
         tooltip="Pick a code block to copy",
+        slash="code",
     ),
     # Priority: the prompt would type the "c" or "b" of a terminal's Alt+C or Alt+B.
     Binding(
@@ -102,7 +140,7 @@ MAIN_KEYS: list[BindingType] = [
         priority=True,
         tooltip="Block cursor over the chat: copy any message or code block",
     ),
-    Binding(
+    Key(
         "alt+b",
         "branch",
         "Branch from here",
@@ -111,6 +149,7 @@ MAIN_KEYS: list[BindingType] = [
         priority=True,
         tooltip="Branch: a new conversation from the block under the cursor (else the last "
         "message)",
+        slash="branch",
     ),
     Binding(
         "ctrl+b",
@@ -128,15 +167,16 @@ MAIN_KEYS: list[BindingType] = [
         id="toggle_tools",
         tooltip="Hide or show the tool log",
     ),
-    Binding(
+    Key(
         "f4",
         "toggle_backlog",
         "Backlog",
         id="toggle_backlog",
         priority=True,
         tooltip="The backlog pane in the tool log's place",
+        slash="backlog",
     ),
-    Binding(
+    Key(
         "f3",
         "all_projects",
         "All projects",
@@ -144,17 +184,20 @@ MAIN_KEYS: list[BindingType] = [
         id="all_projects",
         priority=True,
         tooltip="Show the conversations of all projects",
+        slash="all",
     ),
-    Binding(
+    Key(
         "ctrl+s",
         "export",
         "Export conversation",
         show=False,
         id="export",
         tooltip="Export the conversation as Markdown",
+        slash="export",
+        argument="[path]",
     ),
     # Most terminals send Ctrl+Shift+F as Ctrl+F (the filter); Ctrl+G reaches it in any.
-    Binding(
+    Key(
         "ctrl+shift+f,ctrl+g",
         "search",
         "Search all",
@@ -162,8 +205,30 @@ MAIN_KEYS: list[BindingType] = [
         id="search",
         priority=True,
         tooltip="Search every conversation",
+        slash="search",
     ),
-    Binding("f1,question_mark", "help", "Help", id="help", tooltip="Help: every key"),
+    # Priority: the prompt would type the "w" of a terminal's Alt+W.
+    Key(
+        "alt+w",
+        "web",
+        "Web access",
+        show=False,
+        id="web",
+        priority=True,
+        tooltip="Web access for this run: ask, on or off",
+        slash="web",
+        argument="[ask|on|off]",
+    ),
+    Key("f1,question_mark", "help", "Help", id="help", tooltip="Help: every key", slash="help"),
+]
+
+# Slash commands whose action has no key of its own. /model and /effort run the main screen's
+# ``action_model(name)`` and ``action_effort(level)``; until the screen has them they are not
+# offered (``tui.screens.slash`` checks), and once a binding declares them they move there.
+SLASH_ONLY = [
+    Slash("theme", "app.change_theme", "Pick the colour theme"),
+    Slash("model", "model", "The model of this conversation, from its next question", "[name]"),
+    Slash("effort", "effort", "How hard the model thinks, from the next question", "[level]"),
 ]
 
 # Keys handled by Textual itself or outside any binding, said once here.
@@ -179,12 +244,13 @@ ELSEWHERE = [
         tooltip="Move between the sidebar, the chat, the tool log and the prompt",
     ),
     Binding("ctrl+p", "", "Command palette", tooltip="Command palette: every action by name"),
-    Binding(
+    Key(
         "ctrl+q",
-        "",
+        "app.quit",
         "Quit",
         tooltip="Quit: an answer still streaming is kept as far as it was shown, marked "
         "interrupted (SIGTERM and a closing terminal do the same)",
+        slash="quit",
     ),
 ]
 

@@ -35,9 +35,11 @@ from tui.agent.events import (
     TurnFinished,
     TurnStarted,
 )
+from tui.agent.web import WEB_MEANINGS, WEB_MODES
 from tui.config import ConfigError
 from tui.models import Conversation, Message, MessageStatus, Role, SearchHit, TurnUsage
 from tui.paging import MessageWindow
+from tui.screens import slash
 from tui.screens.in_flight import InFlight, Turn
 from tui.screens.keys import MAIN_KEYS, help_groups
 from tui.screens.palette import ActionCommands, WebHostCommands
@@ -49,6 +51,7 @@ from tui.toast import toast
 from tui.tool_lines import ASKED, MCP_PREFIX
 from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane, LiveText
+from tui.widgets.completions import CompletionList, Offer
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.panels import Body
@@ -85,6 +88,8 @@ class MainScreen(Screen[None]):
         self.last_usage: TurnUsage | None = None
         self.total_cost = 0.0
         self.opened = False  # a conversation (or a new chat) was put on screen
+        self._commands: list[slash.Command] | None = None
+        self._command_keys: dict[str, str] = {}
 
     @property
     def host(self) -> Host:
@@ -103,7 +108,8 @@ class MainScreen(Screen[None]):
             yield Sidebar(id="sidebar")
             with Vertical(id="center"):
                 yield ChatPane(id="chat")
-                yield PromptInput(id="prompt")
+                yield (completions := CompletionList(id="completions"))
+                yield PromptInput(completions, id="prompt")
                 yield StatusBar("starting", id="status")
             with ContentSwitcher(id="side", initial="tools"):
                 yield ToolLog(id="tools")
@@ -116,8 +122,10 @@ class MainScreen(Screen[None]):
         self.sub_title = f"{project} · {self.host.settings.model}"
         # AUTO_FOCUS waits for the terminal's focus (web): focus the prompt now, unless a key
         # pressed during the launch (F4) already chose another widget.
+        prompt = self.query_one(PromptInput)
         if self.focused is None:
-            self.set_focus(self.query_one(PromptInput))
+            self.set_focus(prompt)
+        prompt.completers.append(self.slash_offer)
         self.startup()
 
     @work(exclusive=True, group="startup", exit_on_error=False)
@@ -281,12 +289,42 @@ class MainScreen(Screen[None]):
 
     @on(PromptInput.Submitted)
     async def submit(self, message: PromptInput.Submitted) -> None:
+        typed = slash.read(message.text)
+        if typed.question is None:
+            await self.run_command(typed.command or "", typed.argument)
+            return
         if not await self._may_ask():
             return
         self.query_one(PromptInput).clear()
         live = LiveText()
-        await self.query_one(ChatPane).add_user(message.text, live)
-        self._start_turn(Turn(message.text, live, self._open_id()))
+        await self.query_one(ChatPane).add_user(typed.question, live)
+        self._start_turn(Turn(typed.question, live, self._open_id()))
+
+    # -- slash commands (tui.screens.slash) ---------------------------------------------------
+
+    @property
+    def commands(self) -> list[slash.Command]:
+        """The slash commands this screen can run, read from the bindings once."""
+        if self._commands is None:
+            self._commands = slash.runnable(self, slash.declared())
+            self._command_keys = slash.shown_keys(self.app, self._commands)
+        return self._commands
+
+    def slash_offer(self, text: str, cursor: tuple[int, int]) -> Offer | None:
+        """The prompt's picker while a command name is being typed."""
+        return slash.offer(text, cursor, self.commands, self._command_keys)
+
+    async def run_command(self, name: str, argument: str) -> None:
+        """Run a typed command; a name no command has, or a stray argument, is said in one
+        sentence and the text stays in the prompt to be corrected."""
+        found = next((c for c in self.commands if c.name == name), None)
+        if found is None:
+            toast(self, slash.unknown(name), severity="warning", timeout=8)
+        elif argument and not found.argument:
+            toast(self, slash.no_argument(found, argument), severity="warning", timeout=8)
+        else:
+            self.query_one(PromptInput).clear()
+            await self.run_action(found.call(argument))
 
     def _open_id(self) -> int | None:
         return self.conversation.id if self.conversation else None
@@ -527,11 +565,13 @@ class MainScreen(Screen[None]):
         rows = self.query_one(Sidebar).rows
         return rows.current if rows.has_focus else self.conversation
 
-    def action_rename(self) -> None:
+    async def action_rename(self, title: str | None = None) -> None:
+        """Rename in a dialog, or at once to ``title`` (``/rename TITLE``)."""
         from tui.screens.dialogs import RenameDialog
 
         target = self._target()
         if target is None:
+            toast(self, "There is nothing to rename yet: ask something first.")
             return
 
         async def done(title: str | None) -> None:
@@ -539,7 +579,10 @@ class MainScreen(Screen[None]):
                 await (await self.services()).store.conversation_rename(target.id, title)
                 await self.changed(target.id)
 
-        self.app.push_screen(RenameDialog(target.title), done)
+        if title:
+            await done(title)
+        else:
+            self.app.push_screen(RenameDialog(target.title), done)
 
     async def changed(self, conversation_id: int) -> None:
         """Re-read a changed conversation (if open: so the next F2 or F7 sees it) and list."""
@@ -610,15 +653,16 @@ class MainScreen(Screen[None]):
             )
         await self.open_conversation(conversation, hit.message_id)
 
-    def action_export(self) -> None:
-        """Write the open (or, from the sidebar, the highlighted) conversation as Markdown."""
+    def action_export(self, path: str | None = None) -> None:
+        """Write the open (or, from the sidebar, the highlighted) conversation as Markdown; with
+        a path (``/export PATH``) the dialog writes it at once, and stays open if it cannot."""
         from tui.screens.export_dialog import ExportDialog  # not needed for the first screen
 
         target = self._target()
         if target is None:
             toast(self, "There is nothing to export yet: ask something first.")
         else:
-            self.app.push_screen(ExportDialog(target, self.host))
+            self.app.push_screen(ExportDialog(target, self.host, path))
 
     # -- copy and branch ----------------------------------------------------------------------
 
@@ -697,6 +741,32 @@ class MainScreen(Screen[None]):
         if self.in_flight.of(parent.id) is not None:
             return "Wait until the answer has finished (or press Esc to stop it), then branch."
         return None
+
+    # -- settings for this run ----------------------------------------------------------------
+
+    async def action_web(self, mode: str | None = None) -> None:
+        """Web access for the rest of this run: picked from a list, or given (``/web on``)."""
+        from tui.screens.dialogs import ChoiceDialog
+
+        if mode is None:
+            current = self.host.settings.web
+            dialog = ChoiceDialog("Web access for this run", WEB_MEANINGS, current)
+            self.app.push_screen(dialog, self.set_web)
+        else:
+            await self.set_web(mode)
+
+    async def set_web(self, mode: str | None) -> None:
+        if mode is None:
+            return
+        mode = mode.lower()
+        if mode not in WEB_MODES:
+            toast(
+                self, f"There is no web mode {mode!r}; choose ask, on or off.", severity="warning"
+            )
+            return
+        await (await self.services()).manager.set_web(mode)
+        toast(self, f"Web access is {mode} for this run: {WEB_MEANINGS[mode]}.")
+        self.prewarm(self.conversation)
 
     # -- layout -------------------------------------------------------------------------------
 

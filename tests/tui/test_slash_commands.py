@@ -1,0 +1,176 @@
+"""Slash commands in the real app: the picker as typed, commands run from it, an argument, an
+unknown name, and ``//`` sending the text to the model (the real CLI over the scripted server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.helpers.pilot import SIZE, ask, settle, until
+from tests.helpers.screen import notes, screen_rows  # run_test paints no toasts: notes
+from tui.demo.model_server import Turn
+from tui.widgets.completions import CompletionList
+from tui.widgets.prompt_input import PromptInput
+
+
+async def type_keys(pilot: Any, text: str) -> None:
+    """Type into the prompt key by key, as a user does (each key redraws the picker)."""
+    pilot.app.screen.query_one(PromptInput).focus()
+    for char in text:
+        await pilot.press({" ": "space", "/": "slash"}.get(char, char))
+    await pilot.pause()
+
+
+def picker_rows(app: Any) -> list[str]:
+    """The picker as painted: the screen rows inside its region, stripped."""
+    picker = app.screen.query_one(CompletionList)
+    if not picker.display:
+        return []
+    region = picker.region
+    rows = screen_rows(app)[region.y : region.bottom]
+    return [row[region.x : region.right].strip() for row in rows]
+
+
+def painted(app: Any) -> str:
+    return "\n".join(screen_rows(app))
+
+
+async def test_the_picker_filters_as_the_name_is_typed(app_factory: Any) -> None:
+    async with app_factory([Turn(text="Answer.")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert picker_rows(app) == []
+        await type_keys(pilot, "/")
+        rows = picker_rows(app)
+        assert rows[0].startswith("/new") and "^n" in rows[0] and "New conversation" in rows[0]
+        await type_keys(pilot, "p")
+        rows = picker_rows(app)
+        assert rows[0].split()[:2] == ["/pin", "f7"] and "Pin / unpin" in rows[0]
+        assert not any(row.startswith("/new") for row in rows)
+        assert any(row.startswith("/export [path]") for row in rows)  # "p" inside the name
+        await type_keys(pilot, "i")
+        assert [row.split()[0] for row in picker_rows(app)] == ["/pin"]
+        await type_keys(pilot, "x")
+        assert picker_rows(app) == []  # no command has "pix": the list goes away
+
+
+async def test_enter_runs_the_highlighted_command_and_tab_completes(app_factory: Any) -> None:
+    async with app_factory([Turn(text="Answer.")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "first question")
+        conversation = app.screen.conversation
+        assert conversation is not None and not conversation.pinned
+        await type_keys(pilot, "/pi")
+        await pilot.press("enter")
+        await settle(pilot)
+        stored = await app.store.conversation_get(conversation.id)
+        assert stored is not None and stored.pinned
+        prompt = app.screen.query_one(PromptInput)
+        assert prompt.text == "" and picker_rows(app) == []
+        await type_keys(pilot, "/ne")
+        await pilot.press("tab")
+        await pilot.pause()
+        assert prompt.text == "/new" and [r.split()[0] for r in picker_rows(app)] == ["/new"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.conversation is None and prompt.text == ""
+
+
+async def test_arrows_choose_and_escape_closes_without_cancelling(app_factory: Any) -> None:
+    async with app_factory([Turn(text="Answer.")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "first question")
+        await type_keys(pilot, "/re")
+        assert [r.split()[0] for r in picker_rows(app)][:2] == ["/retry", "/rename"]
+        await pilot.press("down", "tab")
+        await pilot.pause()
+        prompt = app.screen.query_one(PromptInput)
+        assert prompt.text == "/rename "  # it takes a title: the space is there for it
+        await type_keys(pilot, "Parser notes")
+        await pilot.press("enter")
+        await settle(pilot)
+        stored = await app.store.conversation_get(app.screen.conversation.id)
+        assert stored is not None and stored.title == "Parser notes"
+        assert "Parser notes" in painted(app)  # the sidebar shows the new title
+        await type_keys(pilot, "/he")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert picker_rows(app) == [] and prompt.text == "/he"
+
+
+async def test_export_with_a_path_writes_it(app_factory: Any, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "notes.md"
+    target.parent.mkdir()
+    async with (
+        app_factory([Turn(text="The answer.")]) as (app, _),
+        app.run_test(size=SIZE) as pilot,
+    ):
+        await ask(pilot, "what is this")
+        await type_keys(pilot, f"/export {target}")
+        assert picker_rows(app) == []  # past the name the picker is gone
+        await pilot.press("enter")
+        await until(pilot, target.exists, "the export was written")
+        await settle(pilot)
+        written = target.read_text()
+        assert "what is this" in written and "The answer." in written
+        assert notes(app)[-1] == f"Exported the conversation to {target}."
+
+
+async def test_an_unknown_command_is_said_and_kept(app_factory: Any) -> None:
+    async with (
+        app_factory([Turn(text="Answer.")]) as (app, server),
+        app.run_test(size=SIZE) as pilot,
+    ):
+        await settle(pilot)
+        await type_keys(pilot, "/nosuch thing")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert notes(app) == [
+            "There is no command /nosuch; type / to list the commands, or start with // to "
+            "send text that begins with a slash."
+        ]
+        assert app.screen.query_one(PromptInput).text == "/nosuch thing"
+        await type_keys(pilot, "")
+        prompt = app.screen.query_one(PromptInput)
+        prompt.load_text("/new now")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "/new takes nothing after it" in notes(app)[-1] and prompt.text == "/new now"
+        assert server.message_requests == []  # nothing reached the model
+        assert await app.store.conversation_list(None) == []
+
+
+async def test_double_slash_sends_the_text_to_the_model(app_factory: Any) -> None:
+    turns = [Turn(match="/model sonnet", text="Read as text."), Turn(text="Still me.")]
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_keys(pilot, "//model sonnet")
+        assert picker_rows(app) == []  # "//" is text, not a command being typed
+        await pilot.press("enter")
+        await settle(pilot)
+        assert server.message_requests[-1].last_user_text() == " /model sonnet"  # words
+        await ask(pilot, "and now")
+        later = server.message_requests[-1]
+        assert later.body["model"] == "scripted"  # the CLI did not switch its model
+        said = str(later.body["messages"])
+        assert "command-message" not in said and "/model sonnet" in said
+        assert "Read as text." in painted(app) and "Still me." in painted(app)
+        stored = await app.store.message_page(app.screen.conversation.id)
+        assert [m.content for m in stored][::2] == ["/model sonnet", "and now"]
+
+
+async def test_web_off_reconnects_without_the_web_tools(app_factory: Any) -> None:
+    async with (
+        app_factory([Turn(text="Answer.")]) as (app, server),
+        app.run_test(size=SIZE) as pilot,
+    ):
+        await ask(pilot, "first question")
+        tools = {t["name"] for t in server.message_requests[-1].body.get("tools", [])}
+        assert "WebFetch" in tools
+        await type_keys(pilot, "/web off")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert notes(app)[-1] == (
+            "Web access is off for this run: the model is offered no web tool at all."
+        )
+        await ask(pilot, "second question")
+        last = server.message_requests[-1].body
+        assert "WebFetch" not in {t["name"] for t in last.get("tools", [])}
+        assert "first question" in str(last["messages"])  # the session was resumed

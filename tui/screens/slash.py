@@ -1,0 +1,135 @@
+"""Slash commands typed in the prompt: ``/name [argument]`` runs a main-screen action.
+
+The commands are read from the bindings in ``keys`` (a ``Key`` names its slash command beside
+its key) and from ``keys.SLASH_ONLY``, so the picker, the help, the palette and the key bar
+never disagree. Nothing the user types that starts with "/" goes to the model as a command:
+it is one of these, or it is refused here and stays in the prompt; ``//`` sends the text with
+one slash, as a question (the engine then keeps the CLI from reading it as its own command).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual.app import App
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from tui.screens.keys import ELSEWHERE, MAIN_KEYS, SLASH_ONLY, Key, as_bindings, explained
+from tui.widgets.completions import Candidate, Location, Offer
+
+MAX_SHOWN = 30  # every command fits; the list scrolls past its height
+
+
+@dataclass(frozen=True)
+class Command:
+    """One slash command: its name, the action it runs, what may follow it."""
+
+    name: str
+    action: str  # a main-screen action, or "app.<name>" for one of the app's own
+    tooltip: str
+    keys: str = ""  # the binding's keys, "" when it has none
+    argument: str = ""  # "[path]": what may follow the name; "" takes nothing
+
+    @property
+    def usage(self) -> str:
+        return f"/{self.name} {self.argument}".rstrip()
+
+    def call(self, argument: str) -> str:
+        """The action string to run: the argument, if any, as a Python literal."""
+        return f"{self.action}({argument!r})" if argument else self.action
+
+
+def declared() -> list[Command]:
+    """Every slash command, in the order of the bindings, then those with no key."""
+    found = [
+        Command(b.slash, b.action, explained(b), b.key, b.argument)
+        for b in as_bindings([*MAIN_KEYS, *ELSEWHERE])
+        if isinstance(b, Key) and b.slash
+    ]
+    found += [Command(s.name, s.action, s.tooltip, "", s.argument) for s in SLASH_ONLY]
+    return found
+
+
+def runnable(screen: DOMNode, commands: Sequence[Command]) -> list[Command]:
+    """The commands whose action exists (an action another part adds may not be there yet)."""
+
+    def exists(action: str) -> bool:
+        owner, _, name = action.rpartition(".")
+        node = screen.app if owner == "app" else screen
+        return callable(getattr(node, f"action_{name}", None))
+
+    return [c for c in commands if exists(c.action)]
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What the user sent, as meant: a question to ask, or a command to run."""
+
+    question: str | None = None
+    command: str | None = None  # the name, without its slash
+    argument: str = ""
+
+
+def read(text: str) -> Typed:
+    """``//x`` is the question ``/x``; ``/name arg`` a command; anything else a question."""
+    if text.startswith("//"):
+        return Typed(question=text[1:])
+    if not text.startswith("/"):
+        return Typed(question=text)
+    if text[1:2].isspace():  # "/ x": no name at all
+        return Typed(command="", argument=text[1:].strip())
+    name, *rest = text[1:].split(maxsplit=1) or [""]
+    return Typed(command=name, argument=rest[0].strip() if rest else "")
+
+
+def matching(typed: str, commands: Sequence[Command]) -> list[Command]:
+    """Commands for a partly typed name: those starting with it, then those containing it."""
+    typed = typed.lower()
+    first = [c for c in commands if c.name.startswith(typed)]
+    then = [c for c in commands if typed in c.name and c not in first]
+    return [*first, *then][:MAX_SHOWN]
+
+
+def offer(
+    text: str, cursor: Location, commands: Sequence[Command], keys: dict[str, str]
+) -> Offer | None:
+    """The picker's candidates while the prompt holds ``/`` and part of a name, cursor at its
+    end; ``keys`` maps a command's keys as declared to how the app shows them."""
+    row, column = cursor
+    word = text[:column] if row == 0 else ""
+    if not word.startswith("/") or word.startswith("//") or any(c.isspace() for c in text[:column]):
+        return None
+    if column < len(text.split("\n", 1)[0].split(" ", 1)[0]):
+        return None  # the cursor is inside the name: editing it, not completing
+    found = matching(word[1:], commands)
+    return Offer((0, 0), [candidate(c, keys.get(c.keys, "")) for c in found], submit=True)
+
+
+def candidate(command: Command, keys: str) -> Candidate:
+    """A command as the picker lists it; Tab leaves a space after one that takes an argument."""
+    insert = f"/{command.name} " if command.argument else f"/{command.name}"
+    return Candidate(insert, command.usage, command.tooltip, keys)
+
+
+def shown_keys(app: App[object], commands: Sequence[Command]) -> dict[str, str]:
+    """Each command's keys as this app shows them."""
+    return {
+        c.keys: ", ".join(app.get_key_display(Binding(k, "")) for k in c.keys.split(","))
+        for c in commands
+        if c.keys
+    }
+
+
+def unknown(name: str) -> str:
+    """The sentence for a name no command has (the text stays in the prompt)."""
+    shown = f"/{name}" if name else "/ alone"
+    return (
+        f"There is no command {shown}; type / to list the commands, or start with // to send "
+        "text that begins with a slash."
+    )
+
+
+def no_argument(command: Command, argument: str) -> str:
+    return f"{command.usage} takes nothing after it, but {argument!r} followed; remove it to run."
