@@ -9,6 +9,7 @@ from typing import Any
 from tests.helpers.pilot import SIZE, ask, settle, until
 from tests.helpers.screen import notes, screen_rows  # run_test paints no toasts: notes
 from tui.demo.model_server import Turn
+from tui.screens.dialogs import HelpScreen
 from tui.widgets.completions import CompletionList
 from tui.widgets.prompt_input import PromptInput
 
@@ -174,3 +175,22 @@ async def test_web_off_reconnects_without_the_web_tools(app_factory: Any) -> Non
         last = server.message_requests[-1].body
         assert "WebFetch" not in {t["name"] for t in last.get("tools", [])}
         assert "first question" in str(last["messages"])  # the session was resumed
+
+
+async def test_help_and_palette_list_the_commands(app_factory: Any) -> None:
+    async with app_factory([Turn(text="Answer.")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_keys(pilot, "/help")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("end")
+        await until(pilot, lambda: "/quit" in painted(app), "the help scrolled to its end")
+        shown = painted(app)
+        assert "/web [ask|on|off]" in shown and "/quit" in shown and "/theme" in shown
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for char in "web":
+            await pilot.press(char)
+        await until(pilot, lambda: "alt+w · /web" in painted(app), "the palette lists /web")

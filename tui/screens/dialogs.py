@@ -3,6 +3,8 @@ key."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -63,9 +65,12 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,f1,q,question_mark", "close", "Close")]
 
-    def __init__(self, groups: dict[str, list[Binding]]) -> None:
+    def __init__(
+        self, groups: dict[str, list[Binding]], commands: Sequence[tuple[str, str]] = ()
+    ) -> None:
         super().__init__(classes="dialog")
         self.groups = groups
+        self.commands = commands  # (usage, what it does): the prompt's slash commands
 
     def compose(self) -> ComposeResult:
         table = Table("key", "action", box=None, padding=(0, 2))
@@ -76,6 +81,10 @@ class HelpScreen(ModalScreen[None]):
                     self.app.get_key_display(Binding(k, "")) for k in binding.key.split(",")
                 )
                 table.add_row(Text(inert(keys)), Text(inert(binding.description)))
+        if self.commands:
+            table.add_row(Text().append("In the prompt, typed after /", style="bold"), "")
+            for usage, meaning in self.commands:
+                table.add_row(Text(usage), Text(meaning))
         with Vertical(id="help-box"):
             yield Label("Keys")
             with VerticalScroll(id="help-keys"):  # taller than a small terminal: it scrolls

@@ -235,6 +235,12 @@ SLASH_ONLY = [
 PROMPT_KEYS = [
     Binding("enter", "", "Send", tooltip="Send the question"),
     Binding("shift+enter,ctrl+j", "", "New line", tooltip="A new line in the prompt"),
+    Binding(
+        "slash",
+        "",
+        "A command, first thing (listed below; // sends a slash)",
+        tooltip="Slash commands: a / at the start of the prompt lists them",
+    ),
 ]
 ELSEWHERE = [
     Binding(
@@ -298,9 +304,13 @@ def readme_table() -> str:
     """The README's table of the main screen's keys, as Markdown (checked by a test)."""
     lines = ["| Key | What it does |", "|---|---|"]
     for binding in as_bindings(MAIN_KEYS):
-        keys = " or ".join(f"`{_one_key(key)}`" for key in binding.key.split(","))
-        lines.append(f"| {keys} | {explained(binding)} |")
+        lines.append(f"| {keys_markdown(binding.key)} | {explained(binding)} |")
     return "\n".join(lines)
+
+
+def keys_markdown(keys: str) -> str:
+    """``"f1,question_mark"`` as the docs' tables write it: ```F1` or `?```."""
+    return " or ".join(f"`{_one_key(key)}`" for key in keys.split(",") if key)
 
 
 def described(bindings: Iterable[BindingType]) -> list[Binding]:

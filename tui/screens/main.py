@@ -306,7 +306,7 @@ class MainScreen(Screen[None]):
     def commands(self) -> list[slash.Command]:
         """The slash commands this screen can run, read from the bindings once."""
         if self._commands is None:
-            self._commands = slash.runnable(self, slash.declared())
+            self._commands = slash.runnable(self, self.app, slash.declared())
             self._command_keys = slash.shown_keys(self.app, self._commands)
         return self._commands
 
@@ -818,4 +818,5 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         from tui.screens.dialogs import HelpScreen
 
-        self.app.push_screen(HelpScreen(help_groups()))
+        commands = [(c.usage, c.tooltip) for c in self.commands]
+        self.app.push_screen(HelpScreen(help_groups(), commands))

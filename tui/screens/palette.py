@@ -12,7 +12,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.screens.keys import MAIN_KEYS, as_bindings
+from tui.screens.keys import MAIN_KEYS, Key, as_bindings
 from tui.services import Host
 from tui.storage import StoreError
 from tui.text import inert
@@ -51,8 +51,10 @@ class ActionCommands(ListedCommands):
         ]
 
     def _keys(self, binding: Binding) -> str:
-        """The keys as this app shows them (the user's keymap may have changed them)."""
-        return ", ".join(self.app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
+        """The keys as this app shows them (the user's keymap may have changed them), and the
+        slash command that runs the same action."""
+        keys = ", ".join(self.app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
+        return f"{keys} · /{binding.slash}" if isinstance(binding, Key) and binding.slash else keys
 
 
 class WebHostCommands(ListedCommands):

@@ -14,9 +14,16 @@ from dataclasses import dataclass
 
 from textual.app import App
 from textual.binding import Binding
-from textual.dom import DOMNode
 
-from tui.screens.keys import ELSEWHERE, MAIN_KEYS, SLASH_ONLY, Key, as_bindings, explained
+from tui.screens.keys import (
+    ELSEWHERE,
+    MAIN_KEYS,
+    SLASH_ONLY,
+    Key,
+    as_bindings,
+    explained,
+    keys_markdown,
+)
 from tui.widgets.completions import Candidate, Location, Offer
 
 MAX_SHOWN = 30  # every command fits; the list scrolls past its height
@@ -52,13 +59,13 @@ def declared() -> list[Command]:
     return found
 
 
-def runnable(screen: DOMNode, commands: Sequence[Command]) -> list[Command]:
-    """The commands whose action exists (an action another part adds may not be there yet)."""
+def runnable(screen: object, app: object, commands: Sequence[Command]) -> list[Command]:
+    """The commands whose action exists on the screen or the app (an action another part
+    adds may not be there yet)."""
 
     def exists(action: str) -> bool:
         owner, _, name = action.rpartition(".")
-        node = screen.app if owner == "app" else screen
-        return callable(getattr(node, f"action_{name}", None))
+        return callable(getattr(app if owner == "app" else screen, f"action_{name}", None))
 
     return [c for c in commands if exists(c.action)]
 
@@ -133,3 +140,13 @@ def unknown(name: str) -> str:
 
 def no_argument(command: Command, argument: str) -> str:
     return f"{command.usage} takes nothing after it, but {argument!r} followed; remove it to run."
+
+
+def docs_table() -> str:
+    """The slash commands as docs/usage.md lists them (checked by a test)."""
+    lines = ["| Command | Key | What it does |", "|---|---|---|"]
+    for command in declared():
+        keys = keys_markdown(command.keys) or "(none)"
+        usage = command.usage.replace("|", "\\|")  # a table cell may not hold a bare |
+        lines.append(f"| `{usage}` | {keys} | {command.tooltip} |")
+    return "\n".join(lines)
