@@ -66,11 +66,15 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q,question_mark", "close", "Close")]
 
     def __init__(
-        self, groups: dict[str, list[Binding]], commands: Sequence[tuple[str, str]] = ()
+        self,
+        groups: dict[str, list[Binding]],
+        commands: Sequence[tuple[str, str]] = (),
+        commands_after: str = "",
     ) -> None:
         super().__init__(classes="dialog")
         self.groups = groups
         self.commands = commands  # (usage, what it does): the prompt's slash commands
+        self.commands_after = commands_after  # the group they follow (else they come last)
 
     def compose(self) -> ComposeResult:
         table = Table("key", "action", box=None, padding=(0, 2))
@@ -81,10 +85,10 @@ class HelpScreen(ModalScreen[None]):
                     self.app.get_key_display(Binding(k, "")) for k in binding.key.split(",")
                 )
                 table.add_row(Text(inert(keys)), Text(inert(binding.description)))
-        if self.commands:
-            table.add_row(Text().append("In the prompt, typed after /", style="bold"), "")
-            for usage, meaning in self.commands:
-                table.add_row(Text(usage), Text(meaning))
+            if title == self.commands_after:
+                self._add_commands(table)
+        if self.commands_after not in self.groups:
+            self._add_commands(table)
         with Vertical(id="help-box"):
             yield Label("Keys")
             with VerticalScroll(id="help-keys"):  # taller than a small terminal: it scrolls
@@ -92,6 +96,12 @@ class HelpScreen(ModalScreen[None]):
             yield Label(
                 "↑ ↓ PgUp PgDn scroll · Esc closes · Ctrl+P: command palette", classes="hint"
             )
+
+    def _add_commands(self, table: Table) -> None:
+        if self.commands:
+            table.add_row(Text().append("In the prompt, typed after /", style="bold"), "")
+            for usage, meaning in self.commands:
+                table.add_row(Text(usage), Text(meaning))
 
     def on_mount(self) -> None:
         self.query_one("#help-keys").focus()

@@ -318,6 +318,9 @@ def described(bindings: Iterable[BindingType]) -> list[Binding]:
     return [b for b in as_bindings(bindings) if b.description]
 
 
+PROMPT_GROUP = "In the prompt"  # the slash commands follow this group in the help
+
+
 def help_groups() -> dict[str, list[Binding]]:
     """Every key by where it works, read from the widgets' own bindings."""
     from tui.screens.approval_dialog import ApprovalDialog  # not needed for the first screen
@@ -332,7 +335,7 @@ def help_groups() -> dict[str, list[Binding]]:
     return {
         "Anywhere": [*described(MAIN_KEYS), *ELSEWHERE],
         "In the sidebar": described(ConversationList.BINDINGS),
-        "In the prompt": PROMPT_KEYS,
+        PROMPT_GROUP: PROMPT_KEYS,
         "In the tool log": described(ToolLog.BINDINGS),
         "In the backlog (F4)": [
             *BacklogPane.KEYS,

@@ -41,7 +41,7 @@ from tui.models import Conversation, Message, MessageStatus, Role, SearchHit, Tu
 from tui.paging import MessageWindow
 from tui.screens import slash
 from tui.screens.in_flight import InFlight, Turn
-from tui.screens.keys import MAIN_KEYS, help_groups
+from tui.screens.keys import MAIN_KEYS, PROMPT_GROUP, help_groups
 from tui.screens.palette import ActionCommands, WebHostCommands
 from tui.services import Host, Services
 from tui.storage import StoreError
@@ -819,4 +819,4 @@ class MainScreen(Screen[None]):
         from tui.screens.dialogs import HelpScreen
 
         commands = [(c.usage, c.tooltip) for c in self.commands]
-        self.app.push_screen(HelpScreen(help_groups(), commands))
+        self.app.push_screen(HelpScreen(help_groups(), commands, PROMPT_GROUP))
