@@ -1,6 +1,6 @@
 """Quitting while an answer streams keeps exactly what was shown (issue 15 D12).
 
-Under Pilot for Ctrl+Q and the palette's quit; the installed command in tmux for SIGTERM and
+Under Pilot for Ctrl+Q, the palette's quit and /quit; the installed command in tmux for SIGTERM and
 SIGHUP (the terminal closing), which only a real process can receive.
 """
 
@@ -62,7 +62,7 @@ def expect_kept(db: Path) -> None:
     assert tools == [("mcp__features__feature_get_stats", "ok")]
 
 
-@pytest.mark.parametrize("how", ["ctrl+q", "palette"])
+@pytest.mark.parametrize("how", ["ctrl+q", "palette", "slash"])
 async def test_quitting_mid_answer_keeps_what_was_shown(
     app_factory: Any, tmp_path: Path, how: str
 ) -> None:
@@ -72,6 +72,8 @@ async def test_quitting_mid_answer_keeps_what_was_shown(
             await until(pilot, lambda: SHOWN in "".join(screen_rows(app)), "the answer shown")
             if how == "ctrl+q":
                 await pilot.press("ctrl+q")
+            elif how == "slash":  # typed while the answer streams
+                await pilot.press("slash", "q", "u", "i", "t", "enter")
             else:
                 await pilot.press("ctrl+p")
                 for char in "quit":

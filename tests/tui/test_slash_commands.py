@@ -9,7 +9,7 @@ from typing import Any
 from tests.helpers.pilot import SIZE, ask, settle, until
 from tests.helpers.screen import notes, screen_rows  # run_test paints no toasts: notes
 from tui.demo.model_server import Turn
-from tui.screens.dialogs import HelpScreen
+from tui.screens.dialogs import ChoiceDialog, HelpScreen
 from tui.widgets.completions import CompletionList
 from tui.widgets.prompt_input import PromptInput
 
@@ -134,6 +134,10 @@ async def test_an_unknown_command_is_said_and_kept(app_factory: Any) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert "/new takes nothing after it" in notes(app)[-1] and prompt.text == "/new now"
+        prompt.load_text("/ new")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert notes(app)[-1].startswith("A / must be followed by a command's name;")
         assert server.message_requests == []  # nothing reached the model
         assert await app.store.conversation_list(None) == []
 
@@ -175,6 +179,15 @@ async def test_web_off_reconnects_without_the_web_tools(app_factory: Any) -> Non
         last = server.message_requests[-1].body
         assert "WebFetch" not in {t["name"] for t in last.get("tools", [])}
         assert "first question" in str(last["messages"])  # the session was resumed
+        await type_keys(pilot, "/web")
+        await pilot.press("enter")  # without a mode: the three are offered, the current first
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        shown = painted(app)
+        assert "Web access for this run" in shown and "on  fetches from public hosts" in shown
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        assert app.settings.web == "on" and notes(app)[-1].startswith("Web access is on")
 
 
 async def test_help_and_palette_list_the_commands(app_factory: Any) -> None:

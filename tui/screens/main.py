@@ -324,7 +324,10 @@ class MainScreen(Screen[None]):
             toast(self, slash.no_argument(found, argument), severity="warning", timeout=8)
         else:
             self.query_one(PromptInput).clear()
-            await self.run_action(found.call(argument))
+            try:
+                await self.run_action(found.call(argument))
+            except StoreError as error:  # a locked or read-only history file: one sentence
+                toast(self, str(error), severity="error", timeout=10)
 
     def _open_id(self) -> int | None:
         return self.conversation.id if self.conversation else None

@@ -131,10 +131,10 @@ def shown_keys(app: App[object], commands: Sequence[Command]) -> dict[str, str]:
 
 def unknown(name: str) -> str:
     """The sentence for a name no command has (the text stays in the prompt)."""
-    shown = f"/{name}" if name else "/ alone"
+    what = f"There is no command /{name}" if name else "A / must be followed by a command's name"
     return (
-        f"There is no command {shown}; type / to list the commands, or start with // to send "
-        "text that begins with a slash."
+        f"{what}; type / to list the commands, or start with // to send text that begins "
+        "with a slash."
     )
 
 

@@ -54,7 +54,12 @@ class CompletionList(OptionList):
         self.display = False
 
     def show(self, candidates: Sequence[Candidate]) -> None:
-        """Show these candidates (the first highlighted), or hide the list when there are none."""
+        """Show these candidates (the first highlighted), or hide the list when there are none.
+
+        The same candidates again (a cursor move, a key that changed nothing) leave the list
+        and its highlight as they are: no redraw for each key typed in a plain question."""
+        if list(candidates) == list(self.candidates):
+            return
         self.candidates = candidates
         self.clear_options()
         if not candidates:
