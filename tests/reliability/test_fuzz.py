@@ -102,6 +102,7 @@ MUST_COVER = [
     "nul\x00 cr\r crlf\r\n bidi \u202eevil\u202c \u2067rtl\u2069 [b]markup[/]",
     "e\u0301\u0336 👩\u200d👩\u200d👧 \U0001f600 שלום مرحبا \u200b%_\\",
     " \t\x1c\x1f\u2028 ",  # whitespace only to Python: the app must not send it
+    "/model sonnet \x1b]0;pwned\x07 [b]x[/]",  # sent as text after "//", the CLI runs nothing
     BigPaste("mixed [/] \x1b[31m 100 KB \U0001f600\r\n"),  # Rich markup in the last title
 ]
 _databases = itertools.count()
@@ -171,7 +172,9 @@ def test_prompt_sends_and_stores_pasted_text_exactly(
     """A pasted prompt reaches the model and the history unchanged, 100 KB pastes included.
 
     The one designed change is the TextArea's: all line breaks become \\n, and what the box shows
-    is exactly what is sent. Text that is only whitespace is not sent and stays in the box.
+    is exactly what is sent. Text that is only whitespace is not sent and stays in the box. Text
+    that starts with "/" is pasted after one more "/", as a user sends it (a single one starts a
+    slash command), and is then stored and sent with one.
     """
 
     async def scenario(texts: list[str]) -> int:
@@ -183,21 +186,23 @@ def test_prompt_sends_and_stores_pasted_text_exactly(
                 await pilot.click(PromptInput)
                 prompt.clear()  # F7 is the screen's pin key; the box is emptied directly
                 assert prompt.text == ""
-                app.post_message(events.Paste(text))
+                pasted = "/" + text if text.startswith("/") else text
+                app.post_message(events.Paste(pasted))
                 await pilot.pause()
                 in_box = prompt.text
-                assert in_box == as_text_area(text)
+                assert in_box == as_text_area(pasted)
+                sent = in_box.removeprefix("/") if in_box.startswith("//") else in_box
                 before = await shown_messages(app)
                 await pilot.press("enter")
                 await settle(pilot)
                 after = await shown_messages(app)
                 if in_box.strip():
                     assert [(m.role, m.content) for m in after[len(before) :]] == [
-                        (Role.USER, in_box),
+                        (Role.USER, sent),
                         (Role.ASSISTANT, "OK."),
                     ]
                     assert after[-1].status is MessageStatus.COMPLETE
-                    assert in_box in server.message_requests[-1].last_user_text()  # as sent
+                    assert sent in server.message_requests[-1].last_user_text()  # as sent
                     assert prompt.text == ""
                 else:
                     assert after == before and prompt.text == in_box
