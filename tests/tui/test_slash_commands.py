@@ -210,3 +210,13 @@ async def test_help_and_palette_list_the_commands(app_factory: Any) -> None:
         for char in "web":
             await pilot.press(char)
         await until(pilot, lambda: "alt+w · /web" in painted(app), "the palette lists /web")
+
+
+async def test_the_picker_shows_a_key_the_user_rebound(app_factory: Any, isolated: Path) -> None:
+    config = isolated / "config" / "assistant-tui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[keys]\npin = "f10"\n')
+    async with app_factory([Turn(text="Answer.")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_keys(pilot, "/pin")
+        assert picker_rows(app)[0].split()[:2] == ["/pin", "f10"]

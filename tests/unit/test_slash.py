@@ -46,7 +46,7 @@ def test_what_the_user_sent_is_read_as_meant() -> None:
 
 def test_the_picker_offers_while_the_name_is_typed_at_the_start() -> None:
     commands = declared()
-    found = offer("/pi", (0, 3), commands, {"f7": "F7"})
+    found = offer("/pi", (0, 3), commands, {"pin": "F7"})
     assert found is not None and found.submit and found.start == (0, 0)
     assert [(c.insert, c.hint) for c in found.candidates] == [("/pin", "F7")]
     exported = offer("/exp", (0, 4), commands, {})

@@ -307,7 +307,7 @@ class MainScreen(Screen[None]):
         """The slash commands this screen can run, read from the bindings once."""
         if self._commands is None:
             self._commands = slash.runnable(self, self.app, slash.declared())
-            self._command_keys = slash.shown_keys(self.app, self._commands)
+            self._command_keys = slash.shown_keys(self)
         return self._commands
 
     def slash_offer(self, text: str, cursor: tuple[int, int]) -> Offer | None:

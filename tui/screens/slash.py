@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from textual.app import App
-from textual.binding import Binding
+from textual.screen import Screen
 
 from tui.screens.keys import (
     ELSEWHERE,
@@ -103,7 +103,7 @@ def offer(
     text: str, cursor: Location, commands: Sequence[Command], keys: dict[str, str]
 ) -> Offer | None:
     """The picker's candidates while the prompt holds ``/`` and part of a name, cursor at its
-    end; ``keys`` maps a command's keys as declared to how the app shows them."""
+    end; ``keys`` says which keys run each action (``shown_keys``)."""
     row, column = cursor
     word = text[:column] if row == 0 else ""
     if not word.startswith("/") or word.startswith("//") or any(c.isspace() for c in text[:column]):
@@ -111,7 +111,7 @@ def offer(
     if column < len(text.split("\n", 1)[0].split(" ", 1)[0]):
         return None  # the cursor is inside the name: editing it, not completing
     found = matching(word[1:], commands)
-    return Offer((0, 0), [candidate(c, keys.get(c.keys, "")) for c in found], submit=True)
+    return Offer((0, 0), [candidate(c, keys.get(c.action, "")) for c in found], submit=True)
 
 
 def candidate(command: Command, keys: str) -> Candidate:
@@ -120,13 +120,19 @@ def candidate(command: Command, keys: str) -> Candidate:
     return Candidate(insert, command.usage, command.tooltip, keys)
 
 
-def shown_keys(app: App[object], commands: Sequence[Command]) -> dict[str, str]:
-    """Each command's keys as this app shows them."""
-    return {
-        c.keys: ", ".join(app.get_key_display(Binding(k, "")) for k in c.keys.split(","))
-        for c in commands
-        if c.keys
-    }
+def shown_keys(screen: Screen[Any]) -> dict[str, str]:
+    """The keys bound now to each action of the screen or the app ("app.quit"), as the app
+    shows them: the user's keymap included, so a rebound key is listed as it is."""
+    found: dict[str, list[str]] = {}
+    for active in screen.active_bindings.values():
+        if active.node is screen:
+            action = active.binding.action
+        elif active.node is screen.app:
+            action = f"app.{active.binding.action}"
+        else:
+            continue  # a focused widget's own keys (the prompt's) are not commands
+        found.setdefault(action, []).append(screen.app.get_key_display(active.binding))
+    return {action: ", ".join(keys) for action, keys in found.items()}
 
 
 def unknown(name: str) -> str:
