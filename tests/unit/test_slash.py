@@ -65,3 +65,14 @@ def test_the_usage_page_lists_the_commands_the_bindings_make() -> None:
         "docs/usage.md's slash table differs from the bindings; paste "
         "`python -c 'from tui.screens.slash import docs_table; print(docs_table())'`"
     )
+
+
+def test_a_name_typed_in_full_comes_first() -> None:
+    made = [
+        slash.Command("codex", "x", ""),
+        slash.Command("code", "y", ""),
+        slash.Command("c", "z", ""),
+    ]
+    assert [c.name for c in slash.matching("code", made)] == ["code", "codex"]
+    assert [c.name for c in slash.matching("c", made)] == ["c", "codex", "code"]
+    assert [c.name for c in slash.matching("de", made)] == ["codex", "code"]

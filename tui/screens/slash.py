@@ -92,9 +92,10 @@ def read(text: str) -> Typed:
 
 
 def matching(typed: str, commands: Sequence[Command]) -> list[Command]:
-    """Commands for a partly typed name: those starting with it, then those containing it."""
+    """Commands for a partly typed name: the one named so, those starting with it, then
+    those containing it."""
     typed = typed.lower()
-    first = [c for c in commands if c.name.startswith(typed)]
+    first = sorted((c for c in commands if c.name.startswith(typed)), key=lambda c: c.name != typed)
     then = [c for c in commands if typed in c.name and c not in first]
     return [*first, *then][:MAX_SHOWN]
 
