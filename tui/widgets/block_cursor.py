@@ -80,7 +80,7 @@ class BlockCursorScroll(VerticalScroll):
         Binding("home", "cursor_edge(0)", "First block", show=False),
         Binding("end", "cursor_edge(-1)", "Last block", show=False),
         Binding("c,y", "copy_block", "Copy block"),
-        Binding("enter", "open_block", "Unfold thinking, else copy"),
+        Binding("enter", "open_block", "Unfold or fold thinking, else copy", show=False),
         Binding("b", "branch_block", "Branch from here"),
         Binding("escape", "leave", "Back to the prompt"),
     ]

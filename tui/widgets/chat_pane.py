@@ -283,8 +283,10 @@ class ChatPane(BlockCursorScroll):
         """Each message, and after an answer each of its code blocks."""
         found: list[Stop] = []
         for child in self.children:
-            if isinstance(child, UserMessage | ThinkingView):
-                found.append(Stop(child))
+            if isinstance(child, UserMessage) or (
+                isinstance(child, ThinkingView) and child.display
+            ):
+                found.append(Stop(child))  # a thinking view is hidden until the model thinks
             elif isinstance(child, PastAnswer | AnswerView):
                 found.append(Stop(child))
                 blocks = [child] if isinstance(child, PastAnswer) else child.query(MarkdownBlock)
