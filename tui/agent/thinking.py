@@ -18,13 +18,23 @@ class Thinking:
     """Stateful over one turn: the thinking text and the seconds spent in thinking blocks."""
 
     def __init__(self) -> None:
-        self.text = ""
+        # Pieces, joined when asked (each flush): adding to one growing string would copy it
+        # whole for every piece.
+        self._parts: list[str] = []
+        self._joined_text = ("", 0)  # the text last joined, and of how many pieces
         self._done_s = 0.0  # time of the blocks that ended
         self._started: float | None = None  # when the block streaming now began
         self._index: int | None = None  # its index in the message
         self._joined = False  # the block streaming now has shown text
         self._committed = ("", 0.0)  # text and time when the last message ended
         self._attempt = ("", 0.0)  # and when the message streaming now began (for retries)
+
+    @property
+    def text(self) -> str:
+        """The thinking so far."""
+        if self._joined_text[1] != len(self._parts):
+            self._joined_text = ("".join(self._parts), len(self._parts))
+        return self._joined_text[0]
 
     @property
     def seconds(self) -> float:
@@ -68,10 +78,10 @@ class Thinking:
     def _piece(self, piece: str) -> list[Event]:
         if not piece:
             return []
-        if self.text and not self._joined:
+        if self._parts and not self._joined:
             piece = "\n\n" + piece  # a later block of the same turn
         self._joined = True
-        self.text += piece
+        self._parts.append(piece)
         return [ThinkingDelta(piece, self.seconds)]
 
     def _stop(self) -> list[Event]:
@@ -86,5 +96,6 @@ class Thinking:
         text, seconds = state
         if self.text == text:
             return []
-        self.text, self._done_s = text, seconds
+        self._parts, self._done_s = [text] if text else [], seconds
+        self._joined_text = (text, len(self._parts))
         return [ThinkingReplaced(text, seconds)]
