@@ -269,6 +269,6 @@ STEPS: tuple[str, ...] = (
     SCOPED_SEARCH,
     TOOL_EVENTS_PER_MESSAGE,
     IMPORT_KEYS,
-    MESSAGE_THINKING,  # step 9 here; meant as step 10, after the model's step 9 (issue 18)
+    MESSAGE_THINKING,  # step 9: the thinking shown above an answer
 )
 LATEST = len(STEPS)
