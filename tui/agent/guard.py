@@ -209,6 +209,30 @@ class Guard:
             "Denied: the user declined this backlog change; do not retry it, describe it instead."
         )
 
+    def may_list(self, parts: tuple[str, ...], info: os.stat_result) -> bool:
+        """Whether a file found by a walk that follows no link is one Read would open, by
+        every check here that needs no reading: its name (and NFKC form), its kind and its
+        link count. The content check runs when the file is mentioned (``decide``)."""
+        relative = "/".join(parts)
+        if _suspicious(relative) or self._secret(relative):
+            return False
+        try:
+            refuse_special(self.root / relative, info, links_ok=in_package_dir(parts))
+        except Refused:
+            return False
+        return True
+
+    def may_list_folder(self, parts: tuple[str, ...], info: os.stat_result) -> bool:
+        """Whether a folder found by the same walk may be listed and entered: not a link, a
+        name without control characters, and not a folder whose files are all secrets."""
+        relative = "/".join(parts)
+        if not stat.S_ISDIR(info.st_mode) or _suspicious(relative):
+            return False
+        return not self._secret(relative + "/-")  # "-": any file in it
+
+    def _secret(self, relative: str) -> bool:
+        return not self.allow_secrets and any(secret_name(form) for form in _forms(relative))
+
     def _check_file(self, raw: str, target: Path) -> str | None:
         """A file about to be read: regular, one name, and no credential in its first MiB.
 
