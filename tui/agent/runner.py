@@ -35,6 +35,7 @@ from tui.agent.fork import REPLAY_END, before_last_turn
 from tui.agent.session import AgentSession, transcript_path
 from tui.agent.translate import Translator
 from tui.clock import now
+from tui.mentions.note import resolve
 from tui.models import Message, MessageStatus, Role, ToolStatus
 from tui.storage import Store, StoreError
 from tui.tool_lines import ASKED
@@ -174,8 +175,8 @@ class TurnRunner:
             self.unanswered = None
             if unanswered is not None:
                 await self._forget(conversation_id, *unanswered)
-            prompt, notice = await self._prompt(text, conversation_id, user_id)
-            if notice is not None:
+            prompt, notices = await self._prompt(text, conversation_id, user_id)
+            for notice in notices:
                 yield notice
             # Closed here, not by the garbage collector, when the caller stops reading (a
             # closed pipe): then the reply is finished below while the store is still open.
@@ -197,19 +198,23 @@ class TurnRunner:
 
     async def _prompt(
         self, text: str, conversation_id: int, user_id: int
-    ) -> tuple[str, Notice | None]:
-        """The question as sent: alone, or after the stored messages no session holds."""
+    ) -> tuple[str, list[Notice]]:
+        """The question as sent: after the note on the files it @mentions (tui.mentions.note;
+        the store keeps the question as typed), alone or after the stored messages no session
+        holds. A mention the guard refuses is said to the user in a notice."""
+        mentions = await asyncio.to_thread(resolve, text, self.session.guard)
+        notices = [Notice(refused) for refused in mentions.refused]
         if not self.session.connected and not self.session.resumable():
             self.session.resume, self.replay = None, True  # its transcript is gone
         if not self.replay:
-            return text, None
+            return mentions.prompt, notices
         history = await self.store.message_page(conversation_id, before_id=user_id, limit=20)
         if not history:  # the question is the first: nothing earlier to send along
-            return text, None
+            return mentions.prompt, notices
         notice = Notice(
             "The earlier session could not be resumed; recent messages were sent along instead."
         )
-        return replay_prompt(history, text), notice
+        return replay_prompt(history, mentions.prompt), [notice, *notices]
 
     async def _forget(self, conversation_id: int, question: str, question_id: int) -> None:
         """Take an unanswered question out of the session before the next prompt is sent.

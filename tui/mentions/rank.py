@@ -64,7 +64,7 @@ class Listing:
         self, full: Sequence[str], keys: Sequence[str] | None = None, ordered: bool = False
     ) -> None:
         keys = [fold(path) for path in full] if keys is None else keys
-        order = range(len(full))
+        order: Sequence[int] = range(len(full))
         if not ordered:
             order = sorted(order, key=lambda i: (len(keys[i]), keys[i], full[i]))
         self.full = [full[i] for i in order]
