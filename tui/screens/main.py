@@ -40,15 +40,17 @@ from tui.models import Conversation, Message, MessageStatus, Role, SearchHit, Tu
 from tui.paging import MessageWindow
 from tui.screens.in_flight import InFlight, Turn
 from tui.screens.keys import MAIN_KEYS, help_groups
+from tui.screens.mention_picker import MentionPicker
 from tui.screens.palette import ActionCommands, WebHostCommands
 from tui.services import Host, Services
-from tui.storage import StoreError
+from tui.storage import Store, StoreError
 from tui.storage.state_keys import last_conversation
 from tui.text import code_blocks
 from tui.toast import toast
 from tui.tool_lines import ASKED, MCP_PREFIX
 from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane, LiveText
+from tui.widgets.completions import Completions
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.panels import Body
@@ -103,6 +105,7 @@ class MainScreen(Screen[None]):
             yield Sidebar(id="sidebar")
             with Vertical(id="center"):
                 yield ChatPane(id="chat")
+                yield Completions(id="completions")
                 yield PromptInput(id="prompt")
                 yield StatusBar("starting", id="status")
             with ContentSwitcher(id="side", initial="tools"):
@@ -116,9 +119,16 @@ class MainScreen(Screen[None]):
         self.sub_title = f"{project} · {self.host.settings.model}"
         # AUTO_FOCUS waits for the terminal's focus (web): focus the prompt now, unless a key
         # pressed during the launch (F4) already chose another widget.
+        prompt = self.query_one(PromptInput)
         if self.focused is None:
-            self.set_focus(self.query_one(PromptInput))
+            self.set_focus(prompt)
+        prompt.completions = popup = self.query_one(Completions)
+        settings = self.host.settings
+        self.mentions = MentionPicker(popup, project, settings.allow_secrets, self._store)
         self.startup()
+
+    async def _store(self) -> Store:
+        return (await self.services()).store
 
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def startup(self) -> None:
@@ -287,6 +297,12 @@ class MainScreen(Screen[None]):
         live = LiveText()
         await self.query_one(ChatPane).add_user(message.text, live)
         self._start_turn(Turn(message.text, live, self._open_id()))
+        await self.mentions.sent(message.text)
+
+    @on(PromptInput.Completing)
+    def completing(self, message: PromptInput.Completing) -> None:
+        """The prompt's @word changed: the file picker shows its matches (or closes)."""
+        self.mentions.completing(message.word)
 
     def _open_id(self) -> int | None:
         return self.conversation.id if self.conversation else None

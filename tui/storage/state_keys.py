@@ -24,3 +24,9 @@ def fork(conversation_id: int) -> str:
 def web_allow(project: Path) -> str:
     """The hosts the user always allows for one project (a JSON list)."""
     return f"web-allow:{project}"
+
+
+def mentions(project: Path) -> str:
+    """The paths last @mentioned in one project, newest first (a JSON list): the picker ranks
+    them higher, across launches."""
+    return f"mentions:{project}"

@@ -1,0 +1,86 @@
+"""The @ file picker under Pilot, through the real SDK, CLI and scripted server: what is painted
+above the prompt, what Tab, Enter and Esc do, and the note the model receives on send."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers.pilot import SIZE, settle, until
+from tests.helpers.screen import notes, screen_rows
+from tui.demo.model_server import Turn
+from tui.storage import Store
+from tui.widgets.completions import Completions
+from tui.widgets.prompt_input import PromptInput
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with a nested folder, an ignored build folder and a secret."""
+    path = tmp_path / "project"
+    (path / "src" / "parser").mkdir(parents=True)
+    (path / "build").mkdir()
+    (path / "README.md").write_text("# Demo\n")
+    (path / "app.py").write_text("def main():\n    return 42\n")
+    (path / "src" / "parser" / "lexer.py").write_text("TOKENS = []\n")
+    (path / "src" / "config.py").write_text("DEBUG = False\n")
+    (path / "build" / "app.py").write_text("# generated\n")
+    (path / ".gitignore").write_text("build/\n")
+    (path / ".env").write_text("API_KEY=hunter2\n")
+    return path
+
+
+def popup_rows(app: Any) -> list[str]:
+    """The popup's rows as painted on the screen (empty when it is not shown)."""
+    popup = app.screen.query_one(Completions)
+    if not popup.display:
+        return []
+    region = popup.region
+    rows = screen_rows(app)[region.y : region.bottom]
+    return [row[region.x : region.right].strip(" │╭╮╰╯─") for row in rows]
+
+
+async def typed(pilot: Any, text: str) -> None:
+    for char in text:
+        await pilot.press({" ": "space", "@": "at", "/": "slash", ".": "full_stop"}.get(char, char))
+
+
+async def listed(pilot: Any, wanted: str) -> list[str]:
+    """Wait until the popup paints a row holding ``wanted``; its rows."""
+    await until(pilot, lambda: any(wanted in r for r in popup_rows(pilot.app)), f"{wanted} listed")
+    return popup_rows(pilot.app)
+
+
+async def test_at_lists_files_tab_inserts_and_the_note_reaches_the_model(
+    app_factory: Callable[..., Any], tmp_path: Path
+) -> None:
+    turns = [Turn(match="mentioned_files", text="Seen the file.")]
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        prompt = app.screen.query_one(PromptInput)
+        await typed(pilot, "explain @ap")
+        rows = await listed(pilot, "app.py")
+        assert not any("build/" in r for r in rows), rows  # ignored by .gitignore
+        assert not any(".env" in r for r in rows), rows  # the guard would deny it
+        await pilot.press("tab")
+        await pilot.pause()
+        assert prompt.text == "explain @app.py "
+        assert popup_rows(app) == []  # closed once the file is in
+        await typed(pilot, "please")
+        await pilot.press("enter")
+        await settle(pilot)
+        await until(pilot, lambda: "Seen the file." in "\n".join(screen_rows(app)), "answered")
+    sent = server.message_requests[-1].last_user_text()
+    assert "<mentioned_files>" in sent and "- app.py (" in sent
+    assert "def main():\n    return 42" in sent  # a small file's first lines
+    assert "</mentioned_files>\n\nexplain @app.py please" in sent
+    store = await Store.open(tmp_path / "h.db")
+    try:
+        conversation = (await store.conversation_list(None))[0]
+        stored = await store.message_page(conversation.id, limit=5)
+        assert stored[0].content == "explain @app.py please"  # as typed, no note
+    finally:
+        await store.close()
