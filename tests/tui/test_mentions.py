@@ -40,7 +40,8 @@ def popup_rows(app: Any) -> list[str]:
         return []
     region = popup.region
     rows = screen_rows(app)[region.y : region.bottom]
-    return [row[region.x : region.right].strip(" │╭╮╰╯─") for row in rows]
+    inside = [row[region.x : region.right].strip(" │╭╮╰╯─▔▁▎▊▕▏") for row in rows]
+    return [row for row in inside if row]
 
 
 async def typed(pilot: Any, text: str) -> None:
@@ -84,3 +85,54 @@ async def test_at_lists_files_tab_inserts_and_the_note_reaches_the_model(
         assert stored[0].content == "explain @app.py please"  # as typed, no note
     finally:
         await store.close()
+
+
+async def test_a_folder_narrows_enter_inserts_and_esc_closes(
+    app_factory: Callable[..., Any],
+) -> None:
+    async with app_factory([]) as (app, _server), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        prompt = app.screen.query_one(PromptInput)
+        await typed(pilot, "@sr")
+        rows = await listed(pilot, "src/")
+        assert rows[0].startswith("src/"), rows  # the folder itself ranks first
+        await pilot.press("enter")  # a folder: inserted without a space, the picker stays
+        await pilot.pause()
+        assert prompt.text == "@src/"
+        rows = await listed(pilot, "src/config.py")
+        assert all(r.startswith("src/") for r in rows if r), rows  # only that folder's paths
+        assert not any("README" in r or "app.py" in r for r in rows), rows
+        await typed(pilot, "lex")
+        rows = await listed(pilot, "src/parser/lexer.py")
+        assert rows[0] == "src/parser/lexer.py", rows
+        await pilot.press("escape")
+        await pilot.pause()
+        assert popup_rows(app) == []
+        assert prompt.text == "@src/lex"  # Esc closes the picker, the text stays
+        await typed(pilot, "e")  # still the same word: it stays closed
+        assert popup_rows(app) == []
+        await pilot.press("down")  # the arrows are the prompt's again
+        assert prompt.has_focus
+
+
+async def test_a_mention_the_guard_refuses_is_not_sent_and_says_why(
+    app_factory: Callable[..., Any], project: Path
+) -> None:
+    turns = [Turn(text="Answered.")]
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await typed(pilot, "read @.env")
+        rows = await listed(pilot, "No file of the project matches.")
+        assert not any(".env" in r for r in rows)
+        await pilot.press("enter")  # no entry to take: Enter sends
+        await settle(pilot)
+        await until(pilot, lambda: "Answered." in "\n".join(screen_rows(app)), "answered")
+        said = [n for n in notes(app) if "@.env" in n]
+        assert said == [
+            "@.env was not shown to the model: "
+            f"{project / '.env'} may hold secrets (keys, passwords, tokens), so it is not "
+            "read; the user can allow it with --allow-secrets."
+        ]
+    sent = server.message_requests[-1].last_user_text()
+    assert "hunter2" not in sent and "<mentioned_files>" not in sent
+    assert "read @.env" in sent

@@ -65,7 +65,7 @@ def resolve(text: str, guard: Decides) -> Mentions:
     result = Mentions(text)
     for word in mentioned_words(text)[:MAX_MENTIONS]:
         path, target = _existing(guard.root, word)
-        if target is None:
+        if target is None or path in result.paths:
             continue
         folder = target.is_dir()
         tool, key = ("Glob", "path") if folder else ("Read", "file_path")

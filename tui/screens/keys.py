@@ -170,6 +170,18 @@ MAIN_KEYS: list[BindingType] = [
 PROMPT_KEYS = [
     Binding("enter", "", "Send", tooltip="Send the question"),
     Binding("shift+enter,ctrl+j", "", "New line", tooltip="A new line in the prompt"),
+    Binding(
+        "at",
+        "",
+        "Mention a file",
+        tooltip="@ opens the file picker above the prompt: type to filter, dir/ to narrow to a "
+        "folder; the model is told about the files mentioned",
+    ),
+    Binding("up,down", "", "Pick a file", tooltip="In the file picker: move the highlight"),
+    Binding(
+        "tab,enter", "", "Insert file", tooltip="In the file picker: put @path in the prompt"
+    ),
+    Binding("escape", "", "Close picker", tooltip="In the file picker: close it, keep the text"),
 ]
 ELSEWHERE = [
     Binding(
@@ -189,6 +201,7 @@ ELSEWHERE = [
 ]
 
 NAMES = {
+    "at": "@",
     "escape": "Esc",
     "pagedown": "PgDn",
     "pageup": "PgUp",
