@@ -178,9 +178,7 @@ PROMPT_KEYS = [
         "folder; the model is told about the files mentioned",
     ),
     Binding("up,down", "", "Pick a file", tooltip="In the file picker: move the highlight"),
-    Binding(
-        "tab,enter", "", "Insert file", tooltip="In the file picker: put @path in the prompt"
-    ),
+    Binding("tab,enter", "", "Insert file", tooltip="In the file picker: put @path in the prompt"),
     Binding("escape", "", "Close picker", tooltip="In the file picker: close it, keep the text"),
 ]
 ELSEWHERE = [
