@@ -11,14 +11,15 @@ a folder in front (``tui/scr``) is matched inside that folder's own listing, mad
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-CANDIDATES = 300  # scored per key; the tiers stop once this many are found
-SHOWN = 50  # matches returned (the popup shows fewer; the rest scroll)
+CANDIDATES = 200  # scored per key; the tiers stop once this many are found
+SHOWN = 30  # matches returned (the popup shows ten; the rest scroll)
 RECENT_KEPT = 100
 RECENT_BONUS = 40.0  # the newest mention; the n-th newest gets RECENT_BONUS / n
 SUBLISTINGS = 8  # folder listings kept
@@ -101,7 +102,7 @@ class Listing:
             return
         value, positions = scored
         shift = len(path) - len(key)
-        if len(fold(path)) != len(path):
+        if shift != len(self.folder):  # folding changed the length: no marks rather than wrong
             positions = ()
         into[path] = Match(path, value + bonus.get(path, 0.0), tuple(p + shift for p in positions))
 
@@ -201,6 +202,7 @@ def _below(path: str, depth: int) -> str:
     return "/".join(path.split("/")[depth:])
 
 
+@functools.lru_cache(maxsize=256)
 def tiers(wanted: str) -> list[re.Pattern[str]]:
     """The searches of one query, best tier first. Each letter's gap is a negated class of the
     next letter (``a[^b\\n]*b``): the earliest match, found without backtracking."""
