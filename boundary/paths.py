@@ -74,13 +74,19 @@ def check_components(root: Path, target: Path, *, links_ok: bool = False) -> os.
 
 def refuse_special(path: Path, info: os.stat_result, *, links_ok: bool = False) -> None:
     """Refuse anything but a regular file with one name."""
-    if not stat.S_ISREG(info.st_mode):
-        raise Refused(f"{path} is not a regular file (a device, FIFO, socket or folder)")
-    if info.st_nlink > 1 and not links_ok:
+    if special(info, links_ok=links_ok):
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused(f"{path} is not a regular file (a device, FIFO, socket or folder)")
         raise Refused(
             f"{path} is a hardlink ({info.st_nlink} names), whose other name may be outside "
             "the project"
         )
+
+
+def special(info: os.stat_result, *, links_ok: bool = False) -> bool:
+    """Whether ``refuse_special`` refuses it: anything but a regular file with one name (the
+    test alone, for a walk over many files that needs no sentence)."""
+    return not stat.S_ISREG(info.st_mode) or (info.st_nlink > 1 and not links_ok)
 
 
 def read_nofollow(root: Path, target: Path, limit: int) -> bytes:

@@ -31,6 +31,7 @@ from boundary.paths import (
     project_relative,
     read_nofollow,
     refuse_special,
+    special,
 )
 from boundary.secrets import (
     CONTENT_LIMIT,
@@ -213,14 +214,10 @@ class Guard:
         """Whether a file found by a walk that follows no link is one Read would open, by
         every check here that needs no reading: its name (and NFKC form), its kind and its
         link count. The content check runs when the file is mentioned (``decide``)."""
+        if special(info, links_ok=in_package_dir(parts)):
+            return False
         relative = "/".join(parts)
-        if _suspicious(relative) or self._secret(relative):
-            return False
-        try:
-            refuse_special(self.root / relative, info, links_ok=in_package_dir(parts))
-        except Refused:
-            return False
-        return True
+        return not (_suspicious(relative) or self._secret(relative))
 
     def may_list_folder(self, parts: tuple[str, ...], info: os.stat_result) -> bool:
         """Whether a folder found by the same walk may be listed and entered: not a link, a
@@ -325,6 +322,8 @@ def _suspicious(raw: str) -> str | None:
         return "contains a NUL character"
     if len(raw) > MAX_PATH:
         return f"is longer than {MAX_PATH} characters"
+    if raw.isascii() and raw.isprintable():  # no control or format character: skip the scan
+        return None
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in raw):
         return "contains control or invisible formatting characters"
     return None
