@@ -84,3 +84,13 @@ def test_the_fast_path_agrees_with_the_whole_text(
     plain = Listing(many)
     assert plain.masks is None
     assert paths(query, listing=masked) == paths(query, listing=plain)
+
+
+def test_typing_on_matches_among_the_lines_that_matched_before() -> None:
+    """A query's complete matches are kept; the next letter searches only those, and finds
+    what a fresh listing finds."""
+    listing = Listing(PATHS)
+    assert paths("men", listing=listing) == paths("men")
+    assert listing._complete[0] == "men"
+    assert paths("ment", listing=listing) == paths("ment")
+    assert paths("mp", listing=listing) == paths("mp")  # not typed on from "ment": all lines

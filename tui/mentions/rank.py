@@ -73,8 +73,12 @@ class Listing:
         self.text, self.starts = _joined(self.keys)
         # A small listing is searched whole: its masks would cost more than they save.
         self.masks = _char_masks(self.keys) if len(self.keys) > SUBSET else None
+        # Line numbers in the keys' alphabetical order: a folder's paths are one slice of it.
+        self.alphabetical = sorted(range(len(self.keys)), key=self.keys.__getitem__)
+        self.sorted_keys = [self.keys[line] for line in self.alphabetical]
         self._folders: dict[str, Listing] = {}
         self.folder = ""  # the folded folder this listing is narrowed to ("tui/"), if any
+        self._complete: tuple[str, list[int]] = ("", [])  # a query and all its matches
 
     def __len__(self) -> int:
         return len(self.full)
@@ -125,9 +129,11 @@ class Listing:
 
     def _folder(self, key: str) -> Listing | None:
         """The paths below one folder (matched on what follows it); None when it is not one."""
-        inside = [i for i, k in enumerate(self.keys) if k.startswith(key) and k != key]
-        if not inside and key not in self.keys:
-            return None
+        low = bisect.bisect_left(self.sorted_keys, key)
+        high = bisect.bisect_left(self.sorted_keys, key + "\U0010ffff", low)
+        if low == high:
+            return None  # not even the folder itself is listed
+        inside = sorted(line for line in self.alphabetical[low:high] if self.keys[line] != key)
         # Every key below the folder starts with it: the parent's order holds for the rest.
         rest = [self.keys[i][len(key) :] for i in inside]
         found = Listing([self.full[i] for i in inside], rest, ordered=True)
@@ -140,22 +146,35 @@ class Listing:
         The lines holding every letter of the query (one AND of per-letter bit masks) are
         searched alone when they are few; when many lines hold them, matches are plentiful
         and the tiers stop early in the whole text."""
+        known, complete = self._complete
+        if known and wanted.startswith(known):  # typing on: only the lines that matched before
+            return self._within(wanted, complete)
         if self.masks is None:
-            return _tiered(wanted, self.text, self.starts)
+            return self._remember(wanted, _tiered(wanted, self.text, self.starts))
         mask = -1
         for char in set(wanted):
             mask &= self.masks.get(char, 0)
-        if mask.bit_count() > SUBSET:
-            return _tiered(wanted, self.text, self.starts)
-        lines = _set_bits(mask)
+        if mask.bit_count() > SUBSET:  # the letters-in-the-name tier would scan it all: scores
+            return _tiered(wanted, self.text, self.starts, name_tier=False)  # rank names anyway
+        return self._remember(wanted, self._within(wanted, _set_bits(mask)))
+
+    def _within(self, wanted: str, lines: list[int]) -> list[int]:
+        """``_tiered`` over some lines only (ascending, so still shortest first)."""
         text, starts = _joined([self.keys[line] for line in lines])
         return [lines[found] for found in _tiered(wanted, text, starts)]
 
+    def _remember(self, wanted: str, found: list[int]) -> list[int]:
+        """Keep a query's matches when they are all of them (fewer than the tiers' cap): a
+        longer query typed on from it matches only among these."""
+        if len(found) < CANDIDATES:
+            self._complete = (wanted, sorted(found))
+        return found
 
-def _tiered(wanted: str, text: str, starts: list[int]) -> list[int]:
+
+def _tiered(wanted: str, text: str, starts: list[int], name_tier: bool = True) -> list[int]:
     """Line numbers of ``text`` matching ``wanted``, best tier first, at most CANDIDATES."""
     seen: dict[int, None] = {}
-    for pattern in tiers(wanted):
+    for pattern in tiers(wanted, name_tier):
         position = 0
         while len(seen) < CANDIDATES:
             found = pattern.search(text, position)
@@ -203,9 +222,10 @@ def _below(path: str, depth: int) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def tiers(wanted: str) -> list[re.Pattern[str]]:
+def tiers(wanted: str, name_tier: bool = True) -> list[re.Pattern[str]]:
     """The searches of one query, best tier first. Each letter's gap is a negated class of the
-    next letter (``a[^b\\n]*b``): the earliest match, found without backtracking."""
+    next letter (``a[^b\\n]*b``): the earliest match, found without backtracking. Without
+    ``name_tier``, the letters-in-order search within file names is left out."""
     literal = re.escape(wanted)
     gaps = [re.escape(wanted[0])]
     name_gaps = [re.escape(wanted[0])]
@@ -216,7 +236,8 @@ def tiers(wanted: str) -> list[re.Pattern[str]]:
     found = [re.compile(literal)]
     if "/" not in wanted:
         found.insert(0, re.compile(literal + "[^/\\n]*/?\\n"))
-        found.append(re.compile("".join(name_gaps) + "[^/\\n]*/?\\n"))
+        if name_tier:
+            found.append(re.compile("".join(name_gaps) + "[^/\\n]*/?\\n"))
     found.append(re.compile("".join(gaps)))
     return found
 
