@@ -136,3 +136,31 @@ async def test_a_mention_the_guard_refuses_is_not_sent_and_says_why(
     sent = server.message_requests[-1].last_user_text()
     assert "hunter2" not in sent and "<mentioned_files>" not in sent
     assert "read @.env" in sent
+
+
+async def test_files_mentioned_lately_come_first_after_a_restart(
+    app_factory: Callable[..., Any], tmp_path: Path
+) -> None:
+    db = tmp_path / "recent.db"
+    async with app_factory([Turn(text="Done.")], db=db) as (app, _server):
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            rows = await listed_after(pilot, "@")
+            assert rows[0] != "src/parser/lexer.py"  # by length, it comes late
+            await pilot.press("escape")
+            await typed(pilot, " about @src/parser/lexer.py")
+            await pilot.press("escape")
+            await pilot.press("enter")
+            await settle(pilot)
+            await until(pilot, lambda: "Done." in "\n".join(screen_rows(app)), "answered")
+    async with app_factory([], db=db) as (app, _server), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = await listed_after(pilot, "@")
+        assert rows[0] == "src/parser/lexer.py", rows
+
+
+async def listed_after(pilot: Any, text: str) -> list[str]:
+    """Type ``text`` and wait until the popup lists files; its rows."""
+    await typed(pilot, text)
+    await until(pilot, lambda: "app.py" in "\n".join(popup_rows(pilot.app)), "files listed")
+    return popup_rows(pilot.app)
