@@ -17,6 +17,7 @@ import random
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.harness import drawn, headless_app, isolate, key, median_ms, print_measured, settle
@@ -121,15 +122,40 @@ def ranking(listing: Listing, folded: list[str]) -> tuple[list[float], list[floa
     return ours, plain
 
 
-async def in_app(project: Path) -> tuple[list[float], list[float], float]:
+IDLE_S = 5.0  # how long the idle app's CPU is measured
+
+
+@dataclass
+class InApp:
+    """What the real app showed: seconds per key with and without the picker, from the first
+    @ to the list painted, and the idle CPU share before the list was made and after."""
+
+    keys: list[float]
+    typing: list[float]
+    first: float
+    idle_before: float
+    idle_after: float
+
+
+async def idle_share(app: AssistantApp) -> float:
+    """The process's CPU time over IDLE_S seconds of an untouched app, as a share of one core
+    (the prompt's blinking cursor included: it is the same before and after)."""
+    await settle(app)
+    started, cpu = time.perf_counter(), time.process_time()
+    await asyncio.sleep(IDLE_S)
+    return (time.process_time() - cpu) / (time.perf_counter() - started)
+
+
+async def in_app(project: Path) -> InApp:
     """Seconds from each key to its matches painted; the same letters typed without an @ (the
-    prompt's own cost per key); and from the first @ to the list shown."""
+    prompt's own cost per key); from the first @ to the list shown; idle CPU around them."""
     app = headless_app(project=project)
     samples: list[float] = []
     async with app.run_test(size=(160, 48)):
         await settle(app)
         screen = app.screen
         assert isinstance(screen, MainScreen)
+        before = await idle_share(app)
         plain = await typed_plain(app, screen.query_one(PromptInput))
         picker = screen.mentions
         started = time.perf_counter()
@@ -146,7 +172,9 @@ async def in_app(project: Path) -> tuple[list[float], list[float], float]:
             for n in range(len(query) - 1, -1, -1):
                 await key(app, "backspace", lambda n=n, q=query: _shown(picker, q[:n]), "\x08")
             await settle(app)
-    return samples, plain, first
+        await key(app, "backspace", lambda: picker.word is None, "\x08")
+        after = await idle_share(app)
+    return InApp(samples, plain, first, before, after)
 
 
 async def typed_plain(app: AssistantApp, prompt: PromptInput) -> list[float]:
@@ -194,7 +222,8 @@ async def mention_rows(root: Path, files: int = FILES) -> list[list[str]]:
         found.stale()
         checks.append(time.perf_counter() - started)
     ours, plain = ranking(listing, [fold(path) for path in found.paths])
-    app_keys, typing, first = await in_app(project)
+    measured = await in_app(project)
+    app_keys, typing, first = measured.keys, measured.typing, measured.first
     n = len(found.paths)
     ratio = statistics.median(ours) / statistics.median(plain)
     return [
@@ -227,6 +256,13 @@ async def mention_rows(root: Path, files: int = FILES) -> list[list[str]]:
             "",
             "",
             "idle CPU: none",
+        ],
+        [
+            f"  idle CPU of the app, {IDLE_S:.0f} s untouched: after the list, before any @ (%)",
+            f"{measured.idle_after * 100:.1f}",
+            f"{measured.idle_before * 100:.1f}",
+            "",
+            "< 1 more",
         ],
         ["  project tree written (s)", f"{written:.0f}", "", "", ""],
     ]

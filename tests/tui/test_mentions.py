@@ -74,6 +74,8 @@ async def test_at_lists_files_tab_inserts_and_the_note_reaches_the_model(
         await pilot.press("enter")
         await settle(pilot)
         await until(pilot, lambda: "Seen the file." in "\n".join(screen_rows(app)), "answered")
+        picker = app.screen.mentions
+    assert picker.stopped.is_set()  # the app's exit stops any walk on its way
     sent = server.message_requests[-1].last_user_text()
     assert "<mentioned_files>" in sent and "- app.py (" in sent
     assert "def main():\n    return 42" in sent  # a small file's first lines
@@ -142,17 +144,17 @@ async def test_files_mentioned_lately_come_first_after_a_restart(
     app_factory: Callable[..., Any], tmp_path: Path
 ) -> None:
     db = tmp_path / "recent.db"
-    async with app_factory([Turn(text="Done.")], db=db) as (app, _server):
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            rows = await listed_after(pilot, "@")
-            assert rows[0] != "src/parser/lexer.py"  # by length, it comes late
-            await pilot.press("escape")
-            await typed(pilot, " about @src/parser/lexer.py")
-            await pilot.press("escape")
-            await pilot.press("enter")
-            await settle(pilot)
-            await until(pilot, lambda: "Done." in "\n".join(screen_rows(app)), "answered")
+    first = app_factory([Turn(text="Done.")], db=db)
+    async with first as (app, _server), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = await listed_after(pilot, "@")
+        assert rows[0] != "src/parser/lexer.py"  # by length, it comes late
+        await pilot.press("escape")
+        await typed(pilot, " about @src/parser/lexer.py")
+        await pilot.press("escape")
+        await pilot.press("enter")
+        await settle(pilot)
+        await until(pilot, lambda: "Done." in "\n".join(screen_rows(app)), "answered")
     async with app_factory([], db=db) as (app, _server), app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         rows = await listed_after(pilot, "@")

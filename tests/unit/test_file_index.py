@@ -4,6 +4,7 @@ FIFOs and look-alike names are handled as the boundary handles them; freshness b
 from __future__ import annotations
 
 import os
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -132,3 +133,12 @@ def test_the_walk_stops_at_its_limit_and_says_so(
     files(tmp_path, *(f"f{n}.py" for n in range(10)))
     found = walk(tmp_path, lambda parts, info: True, lambda parts, info: True)
     assert len(found.paths) == 3 and not found.complete
+
+
+def test_a_stopped_walk_ends_at_once(tmp_path: Path) -> None:
+    """The app quitting sets the event: a walk of a huge tree must not hold the exit."""
+    files(tmp_path, *(f"d{n}/f.py" for n in range(20)))
+    stop = threading.Event()
+    stop.set()
+    found = walk(tmp_path, lambda parts, info: True, lambda parts, info: True, stop)
+    assert found.paths == [] and not found.complete

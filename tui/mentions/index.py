@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,14 +55,20 @@ class Walk:
         return False
 
 
-def walk(root: Path, file_ok: Policy, folder_ok: Policy) -> Walk:
-    """Every listable path below the root, depth first, without following links."""
+def walk(
+    root: Path, file_ok: Policy, folder_ok: Policy, stop: threading.Event | None = None
+) -> Walk:
+    """Every listable path below the root, depth first, without following links; ``stop``
+    ends it between two folders (the app is quitting: its thread must not hold the exit)."""
     started = time.perf_counter()
     found = Walk()
     exclude = root / ".git" / "info" / "exclude"
     found.stamps[str(exclude)] = _stamp(exclude)
     pending: list[tuple[tuple[str, ...], Ignores]] = [((), project_ignores(root))]
     while pending and found.complete:
+        if stop is not None and stop.is_set():
+            found.complete = False
+            break
         parts, ignores = pending.pop()
         _walk_folder(root, parts, ignores, pending, found, (file_ok, folder_ok))
     found.seconds = time.perf_counter() - started

@@ -130,6 +130,9 @@ class MainScreen(Screen[None]):
     async def _store(self) -> Store:
         return (await self.services()).store
 
+    def on_unmount(self) -> None:
+        self.mentions.stopped.set()  # a walk of a huge tree must not hold the app's exit
+
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def startup(self) -> None:
         """After the first paint: open the store, reopen the last conversation, pre-warm.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -26,12 +27,14 @@ LISTING = "Listing the project's files…"
 NOTHING = "No file of the project matches."
 
 
-def build(project: Path, allow_secrets: bool) -> tuple[Walk, Listing]:
+def build(
+    project: Path, allow_secrets: bool, stop: threading.Event | None = None
+) -> tuple[Walk, Listing]:
     """Walk the project with the guard's own listing checks and make it searchable (a thread)."""
     from tui.agent.guard import Guard  # the engine's rules, loaded off the first screen's path
 
     guard = Guard(project, allow_secrets=allow_secrets)
-    found = walk(guard.root, guard.may_list, guard.may_list_folder)
+    found = walk(guard.root, guard.may_list, guard.may_list_folder, stop)
     return found, Listing(found.paths)
 
 
@@ -54,6 +57,7 @@ class MentionPicker:
         self.recent: Recent | None = None
         self.word: Word | None = None
         self._checking: asyncio.Task[None] | None = None
+        self.stopped = threading.Event()  # set when the screen goes: a walk on its way ends
 
     def completing(self, word: Word | None) -> None:
         """The prompt's @word changed: show its matches; on opening, make sure the list is
@@ -88,7 +92,9 @@ class MentionPicker:
         if self.walk is not None and not await asyncio.to_thread(self.walk.stale):
             return
         try:
-            found, listing = await asyncio.to_thread(build, self.project, self.allow_secrets)
+            found, listing = await asyncio.to_thread(
+                build, self.project, self.allow_secrets, self.stopped
+            )
         except Exception as error:  # a task's error is seen by nobody: say it in the popup
             if self.word is not None:
                 self.popup.show([], f"The project's files could not be listed: {error}.")
