@@ -37,7 +37,7 @@ from tui.agent.fork import REPLAY_END, before_last_turn
 from tui.agent.session import AgentSession, transcript_path
 from tui.agent.translate import Translator
 from tui.clock import now
-from tui.mentions.note import resolve
+from tui.mentions.note import Mentions, resolve
 from tui.models import Message, MessageStatus, Role, Thought, ToolStatus
 from tui.storage import Store, StoreError
 from tui.tool_lines import ASKED
@@ -204,7 +204,9 @@ class TurnRunner:
         """The question as sent: after the note on the files it @mentions (tui.mentions.note;
         the store keeps the question as typed), alone or after the stored messages no session
         holds. A mention the guard refuses is said to the user in a notice."""
-        mentions = await asyncio.to_thread(resolve, text, self.session.guard)
+        # Reading the mentioned files is file I/O: off the loop, unless nothing is mentioned.
+        guard = self.session.guard
+        mentions = await asyncio.to_thread(resolve, text, guard) if "@" in text else Mentions(text)
         notices = [Notice(refused) for refused in mentions.refused]
         if not self.session.connected and not self.session.resumable():
             self.session.resume, self.replay = None, True  # its transcript is gone
