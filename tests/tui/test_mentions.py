@@ -166,3 +166,19 @@ async def listed_after(pilot: Any, text: str) -> list[str]:
     await typed(pilot, text)
     await until(pilot, lambda: "app.py" in "\n".join(popup_rows(pilot.app)), "files listed")
     return popup_rows(pilot.app)
+
+
+async def test_the_arrows_move_the_highlight_while_the_picker_is_open(
+    app_factory: Callable[..., Any],
+) -> None:
+    async with app_factory([]) as (app, _server), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        prompt = app.screen.query_one(PromptInput)
+        await typed(pilot, "@src/")
+        rows = await listed(pilot, "src/config.py")
+        await pilot.press("down")
+        await pilot.press("down")
+        await pilot.press("up")
+        await pilot.press("tab")
+        await pilot.pause()
+        assert prompt.text in (f"@{rows[1]}", f"@{rows[1]} ")  # the second row, as painted
