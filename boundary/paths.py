@@ -71,6 +71,8 @@ def walk_components(
     parts = relative_parts(root, target)
     for index, part in enumerate(parts):
         current = current / part
+        if part == "..":  # lstat would climb out of the project, past every check above
+            raise Refused(f"{current} climbs out of its folder ('..')")
         info = _lstat_present(current)
         if info is None:
             return None
