@@ -101,6 +101,24 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Compacted:
+    """The CLI compacted the conversation: the model goes on from a summary of what came before
+    (``trigger`` "auto" when the window was nearly full, "manual" when asked)."""
+
+    trigger: str
+    tokens_before: int
+
+    def line(self) -> str:
+        """The one line the chat shows (and the history keeps) where it happened."""
+        how = "automatically" if self.trigger == "auto" else "on request"
+        size = f" at {self.tokens_before:,} tokens" if self.tokens_before else ""
+        return (
+            f"The conversation was compacted {how}{size}: the model now works from a summary "
+            "of the earlier messages."
+        )
+
+
+@dataclass(frozen=True)
 class TurnFinished:
     """The answer ended: complete or interrupted (partial text kept)."""
 
@@ -125,6 +143,7 @@ Event = (
     | Asked
     | Retrying
     | Notice
+    | Compacted
     | TurnFinished
     | TurnFailed
 )

@@ -64,14 +64,18 @@ class Store:
         model: str | None = None,
         parent_id: int | None = None,
         parent_message_id: int | None = None,
+        chosen: tuple[str | None, str | None] = (None, None),
     ) -> tuple[Conversation, Message]:
-        """Create a conversation together with its first user message (never an empty row)."""
+        """Create a conversation together with its first user message (never an empty row).
+
+        ``chosen`` is the model and effort the user picked for it before it existed."""
         project = project.resolve()
         stamp = to_text(now())
         async with self.db.writing() as conn:
             cursor = await conn.execute(
                 "INSERT INTO conversations (project_path, project_name, title, model, created_at,"
-                " updated_at, parent_id, parent_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " updated_at, parent_id, parent_message_id, chosen_model, effort)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     str(project),
                     project.name or str(project),
@@ -81,6 +85,7 @@ class Store:
                     stamp,
                     parent_id,
                     parent_message_id,
+                    *chosen,
                 ),
             )
             conversation_id = cursor.lastrowid
@@ -214,6 +219,23 @@ class Store:
             conversation_id, "session_id = ?, model = COALESCE(?, model)", session_id, model
         )
 
+    async def conversation_choose(
+        self, conversation_id: int, chosen_model: str | None, effort: str | None
+    ) -> None:
+        """Remember the model and effort chosen for a conversation (None: the defaults)."""
+        await self._update_conversation(
+            conversation_id, "chosen_model = ?, effort = ?", chosen_model, effort
+        )
+
+    async def models_chosen(self, limit: int = 10) -> list[str]:
+        """The models chosen for any conversation, the most recently used first."""
+        found = await self.db.fetch(
+            "SELECT chosen_model FROM conversations WHERE chosen_model IS NOT NULL"
+            " GROUP BY chosen_model ORDER BY MAX(updated_at) DESC LIMIT ?",
+            (limit,),
+        )
+        return [str(row[0]) for row in found]
+
     async def conversation_purge(self, conversation_id: int) -> None:
         """Delete a trashed conversation for good, with its messages and tool events."""
         async with self.db.writing() as conn:
@@ -319,13 +341,13 @@ class Store:
             await conn.execute(
                 "UPDATE messages SET content = ?, status = ?, error = ?, input_tokens = ?,"
                 " output_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,"
-                " cost_usd = ?, duration_ms = ?, updated_at = ? WHERE id = ?",
+                " cost_usd = ?, duration_ms = ?, context_tokens = ?, updated_at = ? WHERE id = ?",
                 (
                     content,
                     status.value,
                     error,
                     *(
-                        (None,) * 6
+                        (None,) * 7
                         if usage is None
                         else (
                             u.input_tokens,
@@ -334,6 +356,7 @@ class Store:
                             u.cache_write_tokens,
                             u.cost_usd,
                             u.duration_ms,
+                            u.context_tokens or None,
                         )
                     ),
                     to_text(now()),

@@ -51,6 +51,15 @@ class UserMessage(Prerendered):
         self.message_id = message_id  # None until the screen hears the question was stored
 
 
+class SystemNote(Prerendered):
+    """A line the app or the CLI added to the conversation (a compaction), not anyone's words;
+    drawn muted and plain (an imported system message may hold anything)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(Text(f"· {inert(text)}", style="italic"), classes="system-note")
+        self.text = text
+
+
 class LiveText:
     """The reply of one turn as it streams, kept by the screen whether or not it is shown.
 
@@ -313,6 +322,8 @@ class ChatPane(BlockCursorScroll):
         view: Widget
         if message.role is Role.USER:
             view = UserMessage(message.content, when, message.id)
+        elif message.role is Role.SYSTEM:
+            view = SystemNote(message.content)
         else:
             view = PastAnswer(message.content, message.status, message.error, when, message.id)
         view.set_class(message.id == found, "-found")
@@ -335,6 +346,14 @@ class ChatPane(BlockCursorScroll):
         self.answer = AnswerView("", MessageStatus.STREAMING, live)
         await self.mount(self.answer)
         await self.answer.catch_up()
+
+    async def note(self, live: LiveText, text: str) -> None:
+        """A system line during the turn of ``live`` (a compaction): above its answer, where
+        the history keeps it, if that answer is the one on screen."""
+        if self.answer is None or self.answer.live is not live:
+            return
+        label = self.children[self.children.index(self.answer) - 1]
+        await self.mount(SystemNote(text), before=label)
 
     async def follow(self, live: LiveText) -> None:
         """The live text grew (or restarted): show it if it is the answer on screen."""
