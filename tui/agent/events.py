@@ -109,13 +109,11 @@ class Compacted:
     tokens_before: int
 
     def line(self) -> str:
-        """The one line the chat shows (and the history keeps) where it happened."""
-        how = "automatically" if self.trigger == "auto" else "on request"
+        """The one line the chat shows (and the history keeps) where it happened; short, so
+        it stays one line in a narrow chat pane."""
+        how = "" if self.trigger == "auto" else " on request"
         size = f" at {self.tokens_before:,} tokens" if self.tokens_before else ""
-        return (
-            f"The conversation was compacted {how}{size}: the model now works from a summary "
-            "of the earlier messages."
-        )
+        return f"Context compacted{how}{size} into a summary."
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.agent.approval import ANSWER_WAIT_S, Approvals
+from tui.agent.errors import ModelRefused
 from tui.agent.guard import ALLOWED_TOOLS, DISALLOWED_TOOLS, READ_TOOLS, Guard
 from tui.agent.prompt import write_prompt_file, write_settings_file
 from tui.agent.web import WEB_TOOLS, WebPolicy
@@ -182,7 +183,12 @@ class AgentSession:
             await self.connect()
             return
         if model != self.model:
-            await self._client.set_model(self.model)
+            try:
+                await self._client.set_model(self.model)
+            except Exception as error:
+                if type(error) is not Exception:  # the SDK's own errors: the CLI stopped
+                    raise
+                raise ModelRefused(self.model, str(error)) from error  # a control request's
             self._running = (self.model, effort)
 
     async def ask(self, prompt: str) -> AsyncIterator[Any]:

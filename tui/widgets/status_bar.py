@@ -60,16 +60,16 @@ class StatusBar(Static):
         context: ContextFill | None = None,
     ) -> None:
         self.state = state
-        parts = [state]
-        counted = usage_text(last)
-        if counted:
-            parts.append(counted)
-        if total_cost:
-            parts.append(f"conversation: ${total_cost:.4f}")
-        line = Text(SEPARATOR.join(parts))
+        line = Text(state)
         if context is not None and context.tokens:
-            # Amber above 80%: the CLI compacts the conversation when the window fills up.
+            # Second, as the cost figures may be cut on a narrow pane; amber above 80%: the
+            # CLI compacts the conversation when the window fills up.
             style = self.get_component_rich_style("status-bar--full") if context.full else ""
             line.append(SEPARATOR)
             line.append(context_text(context), style)
+        counted = usage_text(last)
+        if counted:
+            line.append(SEPARATOR + counted)
+        if total_cost:
+            line.append(f"{SEPARATOR}conversation: ${total_cost:.4f}")
         self.update(line)
