@@ -8,6 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from textual.command import CommandPalette
+from textual.widgets import Input
+
 from tests.helpers.pilot import SIZE, ask, settle, until
 from tests.helpers.screen import notes, screen_rows
 from tui.demo.model_server import ModelServer, Turn
@@ -170,3 +173,27 @@ async def test_a_model_the_api_does_not_know_fails_the_question_in_one_sentence(
         await settle(pilot)
         assert [b["model"] for b in sent(server)] == ["scripted", "scripted"]
         assert "second" in json.dumps(sent(server)[-1]["messages"])
+
+
+async def test_the_palette_lists_the_models_and_efforts_and_sets_one(app_factory: Any) -> None:
+    async with app_factory([Turn(text="ok")]) as (app, server), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "first")
+        await app.screen.action_model("claude-sonnet-4-5")  # named once: listed from now on
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette opened")
+        app.screen.query_one(Input).value = "Model: "
+        await until(pilot, lambda: "Model: haiku" in "\n".join(screen_rows(app)), "models listed")
+        listed = "\n".join(screen_rows(app))
+        for model in ("opus", "sonnet", "haiku", "scripted", "claude-sonnet-4-5"):
+            assert f"Model: {model}" in listed
+        app.screen.query_one(Input).value = "Effort: max"
+        await until(pilot, lambda: "Effort: max" in "\n".join(screen_rows(app)), "effort listed")
+        await pilot.press("down", "enter")  # the input holds the focus: down to the best hit
+        await settle(pilot)
+        assert header(app).endswith("· claude-sonnet-4-5 · max effort · ready")
+        await ask(pilot, "second")
+        assert "output_config" not in sent(server)[-1]  # the CLI sends none for Sonnet 4.5
+        await app.screen.action_model("opus")
+        await ask(pilot, "third")
+        assert sent(server)[-1]["output_config"]["effort"] == "max"

@@ -126,7 +126,14 @@ class Choosing:
             toast(self.screen, str(error), severity="warning", timeout=8)
             return
         if await self._apply(self.choice.chosen if self.choice else None, chosen):
-            toast(self.screen, f"Effort: {chosen or 'the default'}, from the next question.")
+            # The CLI decides per model: lower on some (Opus 4.5: high at most), none on others.
+            said = (
+                f"Effort: {chosen}, from the next question (the CLI lowers it for models "
+                "without that level)."
+                if chosen
+                else "Effort: the CLI's default, from the next question."
+            )
+            toast(self.screen, said)
 
     async def _apply(self, model: str | None, effort: str | None) -> bool:
         """Store and apply a choice; the session switches between answers, ahead of need."""
