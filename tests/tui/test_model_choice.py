@@ -178,14 +178,15 @@ async def test_a_model_the_api_does_not_know_fails_the_question_in_one_sentence(
 async def test_the_palette_lists_the_models_and_efforts_and_sets_one(app_factory: Any) -> None:
     async with app_factory([Turn(text="ok")]) as (app, server), app.run_test(size=SIZE) as pilot:
         await ask(pilot, "first")
-        await app.screen.action_model("claude-sonnet-4-5")  # named once: listed from now on
+        await app.screen.action_model("claude-nope-1")  # named once: listed from now on
+        await app.screen.action_model("claude-sonnet-4-5")
         await settle(pilot)
         await pilot.press("ctrl+p")
         await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette opened")
         app.screen.query_one(Input).value = "Model: "
         await until(pilot, lambda: "Model: haiku" in "\n".join(screen_rows(app)), "models listed")
         listed = "\n".join(screen_rows(app))
-        for model in ("opus", "sonnet", "haiku", "scripted", "claude-sonnet-4-5"):
+        for model in ("opus", "sonnet", "haiku", "scripted", "claude-sonnet-4-5", "claude-nope-1"):
             assert f"Model: {model}" in listed
         app.screen.query_one(Input).value = "Effort: max"
         await until(pilot, lambda: "Effort: max" in "\n".join(screen_rows(app)), "effort listed")

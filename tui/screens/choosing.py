@@ -7,6 +7,7 @@ the session manager stores it and switches the session (tui.agent.session.follow
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from tui.choices import (
@@ -117,6 +118,16 @@ class Choosing:
             chosen = None  # the configured default: follows the setting if it changes later
         if await self._apply(chosen, self.effort):
             toast(self.screen, f"Model: {self.model}, from the next question.")
+            if chosen is not None:
+                await self._remember(chosen)
+
+    async def _remember(self, name: str) -> None:
+        """The pickers list a model once named, even after its conversation goes back to
+        the default; best effort (a read-only or locked file only forgets it)."""
+        store = (await self.screen.services()).store
+        if not store.read_only:
+            with contextlib.suppress(StoreError):
+                await store.model_named(name)
 
     async def set_effort(self, level: str) -> None:
         """Use effort ``level`` (or "default": the CLI's) from the next question."""

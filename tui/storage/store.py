@@ -25,7 +25,7 @@ from tui.models import (
     ToolStatus,
     TurnUsage,
 )
-from tui.storage import branch, imported, rows, search
+from tui.storage import branch, imported, rows, search, state_keys
 from tui.storage.database import Database
 from tui.storage.errors import StoreError
 
@@ -228,13 +228,29 @@ class Store:
         )
 
     async def models_chosen(self, limit: int = 10) -> list[str]:
-        """The models chosen for any conversation, the most recently used first."""
+        """The models the user named (newest first), then those chosen for a conversation
+        (the most recently used first); each once. A conversation set back to the default
+        keeps its model in the first list."""
         found = await self.db.fetch(
             "SELECT chosen_model FROM conversations WHERE chosen_model IS NOT NULL"
             " GROUP BY chosen_model ORDER BY MAX(updated_at) DESC LIMIT ?",
             (limit,),
         )
-        return [str(row[0]) for row in found]
+        names = [*await self._models_named(), *(str(row[0]) for row in found)]
+        return list(dict.fromkeys(names))[:limit]
+
+    async def model_named(self, name: str, keep: int = 10) -> None:
+        """Remember a model the user named, so the pickers list it from now on."""
+        names = [name, *(n for n in await self._models_named() if n != name)][:keep]
+        await self.state_set(state_keys.MODELS_NAMED, json.dumps(names))
+
+    async def _models_named(self) -> list[str]:
+        saved = await self.state_get(state_keys.MODELS_NAMED)
+        try:
+            found = json.loads(saved) if saved else []
+        except ValueError:  # a damaged value forgets the list, nothing else
+            return []
+        return [n for n in found if isinstance(n, str)] if isinstance(found, list) else []
 
     async def conversation_purge(self, conversation_id: int) -> None:
         """Delete a trashed conversation for good, with its messages and tool events."""
