@@ -336,19 +336,19 @@ async def test_duplicates_made_by_path_keys_keep_their_data(db_path: Path, proje
     ]
 
 
-async def test_a_version_8_file_gains_choices_that_start_at_the_defaults(
+async def test_a_version_9_file_gains_choices_that_start_at_the_defaults(
     db_path: Path, project: Path
 ) -> None:
-    """Step 9: ``model`` kept what the default was (never a choice), the new choice columns
+    """Step 10: ``model`` kept what the default was (never a choice), the new choice columns
     start empty, so an old conversation follows the configured model; a choice is kept, and
     a branch takes its parent's."""
-    conn = old_file(db_path, 8)
+    conn = old_file(db_path, 9)
     conn.execute("UPDATE conversations SET model = 'opus' WHERE id = 1")
     conn.execute(
         "INSERT INTO messages (conversation_id, role, content, created_at, cost_usd, duration_ms)"
         " VALUES (1, 'assistant', 'old answer', '2025-01-01T10:05:00+00:00', 0.1, 5)"
     )
-    finish(conn, 8)
+    finish(conn, 9)
     store = await Store.open(db_path)
     try:
         old = await store.conversation_get(1)

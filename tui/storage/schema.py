@@ -251,6 +251,14 @@ kept AS (
 UPDATE conversations SET source_key = kept.new_key FROM kept WHERE conversations.id = kept.id;
 """
 
+# The model's thinking of an answer, shown collapsed above its text, and how long it took. Kept
+# out of the search index on purpose (see tui.storage.search): a hit would open an answer whose
+# matching words are folded away, and thinking is often longer than the answer it leads to.
+MESSAGE_THINKING = """
+ALTER TABLE messages ADD COLUMN thinking TEXT;
+ALTER TABLE messages ADD COLUMN thinking_ms INTEGER;
+"""
+
 # The model and effort the user chose for a conversation (NULL: the configured default, the
 # CLI's default effort), apart from ``model``, which records the model its last turn used: the
 # old rows' ``model`` holds whatever the default was then, never a choice. ``context_tokens``
@@ -272,6 +280,7 @@ STEPS: tuple[str, ...] = (
     SCOPED_SEARCH,
     TOOL_EVENTS_PER_MESSAGE,
     IMPORT_KEYS,
-    MODEL_CHOICE,
+    MESSAGE_THINKING,  # step 9: the thinking shown above an answer
+    MODEL_CHOICE,  # step 10: the model and effort chosen, the context filled
 )
 LATEST = len(STEPS)
