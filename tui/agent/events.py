@@ -119,6 +119,22 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Compacted:
+    """The CLI compacted the conversation: the model goes on from a summary of what came before
+    (``trigger`` "auto" when the window was nearly full, "manual" when asked)."""
+
+    trigger: str
+    tokens_before: int
+
+    def line(self) -> str:
+        """The one line the chat shows (and the history keeps) where it happened; short, so
+        it stays one line in a narrow chat pane."""
+        how = "" if self.trigger == "auto" else " on request"
+        size = f" at {self.tokens_before:,} tokens" if self.tokens_before else ""
+        return f"Context compacted{how}{size} into a summary."
+
+
+@dataclass(frozen=True)
 class TurnFinished:
     """The answer ended: complete or interrupted (partial text kept)."""
 
@@ -145,6 +161,7 @@ Event = (
     | Asked
     | Retrying
     | Notice
+    | Compacted
     | TurnFinished
     | TurnFailed
 )

@@ -20,6 +20,7 @@ from tui.agent.budget import TurnBudget
 from tui.agent.errors import NO_CREDENTIALS, connection_failure, unreachable
 from tui.agent.events import (
     Asked,
+    Compacted,
     Event,
     Notice,
     Retrying,
@@ -155,10 +156,13 @@ class TurnRunner:
         ``retry_of`` is the stored question being asked again (its answer failed or was
         cancelled): it is not stored a second time, and the session forgets its first asking.
         """
-        settings = self.session.settings
+        settings, session = self.session.settings, self.session
         if conversation_id is None:
             conv, user = await self.store.conversation_create(
-                settings.project, text, settings.model
+                settings.project,
+                text,
+                session.model,
+                chosen=(session.chosen_model, session.effort),
             )
             conversation_id, user_id = conv.id, user.id
         elif retry_of is not None:
@@ -357,10 +361,13 @@ class _Turn:
             )
             if event.session_id:
                 await self.store.conversation_set_session(
-                    self.conversation_id, event.session_id, self.session.settings.model
+                    self.conversation_id, event.session_id, self.session.model
                 )
         elif isinstance(event, TurnFailed):
             return await self.fail(event.message)
+        elif isinstance(event, Compacted):
+            # Kept in the history where it happened, so the chat says it again when reopened.
+            await self.store.message_add(self.conversation_id, Role.SYSTEM, event.line())
         return event
 
     async def _tool_finished(self, event: ToolFinished) -> None:

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from tui.agent.events import (
+    Compacted,
     Event,
     Notice,
     Retrying,
@@ -103,6 +104,8 @@ class TextPrinter:
             print(f"note: {event.line()}", file=sys.stderr, flush=True)
         elif isinstance(event, Notice):
             print(f"note: {event.text}", file=sys.stderr, flush=True)
+        elif isinstance(event, Compacted):
+            print(f"note: {event.line()}", file=sys.stderr, flush=True)
         elif isinstance(event, TurnFinished):
             print("" if self.shown.endswith("\n") else "\n", end="", flush=True)
             if event.status == "interrupted":

@@ -163,6 +163,26 @@ MAIN_KEYS: list[BindingType] = [
         priority=True,
         tooltip="Search every conversation",
     ),
+    # Priority: the prompt would type the "m" or "e" of a terminal's Alt+M or Alt+E.
+    Binding(
+        "alt+m",
+        "model",
+        "Model",
+        show=False,
+        id="model",
+        priority=True,
+        tooltip="Choose the conversation's model (opus, sonnet, haiku or any name), from its "
+        "next question",
+    ),
+    Binding(
+        "alt+e",
+        "effort",
+        "Effort",
+        show=False,
+        id="effort",
+        priority=True,
+        tooltip="Choose the conversation's effort (low to max), from its next question",
+    ),
     Binding("f1,question_mark", "help", "Help", id="help", tooltip="Help: every key"),
 ]
 

@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from tui.agent.errors import NO_CREDENTIALS
 from tui.agent.events import (
     Asked,
+    Compacted,
     Event,
     Notice,
     Retrying,
@@ -40,10 +41,11 @@ from tui.agent.events import (
 from tui.config import ConfigError
 from tui.models import Conversation, Message, MessageStatus, Role, SearchHit, TurnUsage
 from tui.paging import MessageWindow
+from tui.screens.choosing import Choosing
 from tui.screens.in_flight import InFlight, Turn
 from tui.screens.keys import MAIN_KEYS, help_groups
 from tui.screens.mention_picker import MentionPicker
-from tui.screens.palette import ActionCommands, WebHostCommands
+from tui.screens.palette import ActionCommands, ChoiceCommands, WebHostCommands
 from tui.services import Host, Services
 from tui.storage import Store, StoreError
 from tui.storage.state_keys import last_conversation
@@ -74,7 +76,7 @@ UNANSWERED = (MessageStatus.ERROR, MessageStatus.INTERRUPTED)  # replies Ctrl+R 
 class MainScreen(Screen[None]):
     """Sidebar, chat, tool log (or backlog) and prompt for one project."""
 
-    COMMANDS = Screen.COMMANDS | {ActionCommands, WebHostCommands}
+    COMMANDS = Screen.COMMANDS | {ActionCommands, ChoiceCommands, WebHostCommands}
     AUTO_FOCUS = "#prompt"  # from the start: a first focus elsewhere redrew the key hints
     BINDINGS = MAIN_KEYS
 
@@ -87,6 +89,8 @@ class MainScreen(Screen[None]):
         self.trashed: list[int] = []
         self.all_projects = False
         self.last_usage: TurnUsage | None = None
+        self.context_tokens = 0  # the last request's, stored with its answer (tui.choices)
+        self.choosing = Choosing(self)  # the open conversation's model and effort
         self.total_cost = 0.0
         self.opened = False  # a conversation (or a new chat) was put on screen
 
@@ -180,7 +184,9 @@ class MainScreen(Screen[None]):
         self.opened = True
         services = await self.services()
         self.conversation = conversation
+        await self.choosing.opened()
         chat = self.query_one(ChatPane)
+        self.context_tokens = 0
         if conversation is None:
             self.window, self.total_cost = None, 0.0
             await chat.show([])
@@ -202,6 +208,8 @@ class MainScreen(Screen[None]):
         store = services.store
         self.window = window = MessageWindow(store, conversation.id)
         messages = await (window.first() if found is None else window.around(found))
+        used = [m.usage.context_tokens for m in messages if m.usage and m.usage.context_tokens]
+        self.context_tokens = used[-1] if used else 0
         tool_events = await store.tool_event_list(conversation.id, newest=TOOL_ROWS)
         self.total_cost = await store.conversation_cost(conversation.id)
         chat = self.query_one(ChatPane)
@@ -394,11 +402,14 @@ class MainScreen(Screen[None]):
                     self.backlog_changed()
             case Notice(text=text) if shown:
                 toast(self, text)
+            case Compacted() if shown:
+                await chat.note(turn.live, event.line())
             case Retrying() if shown:
                 self.status(event.line())  # stays until the answer goes on (Esc stops it)
             case TurnFinished(status=status) if shown:
                 await chat.end(turn.live, status, None)
                 self.last_usage = event.usage
+                self.context_tokens = event.usage.context_tokens or self.context_tokens
                 self.status("ready" if status is MessageStatus.COMPLETE else "interrupted")
             case TurnFailed(message=message) if shown:
                 await chat.end(turn.live, MessageStatus.ERROR, None, message)
@@ -447,9 +458,9 @@ class MainScreen(Screen[None]):
 
     def status(self, state: str) -> None:
         """Session state in the header and the status bar, with the last turn's usage."""
-        self.query_one(StatusBar).show(state, self.last_usage, self.total_cost)
-        settings = self.host.settings
-        self.sub_title = f"{settings.project} · {settings.model} · {state}"
+        context = self.choosing.context(self.context_tokens)
+        self.query_one(StatusBar).show(state, self.last_usage, self.total_cost, context)
+        self.sub_title = f"{self.host.settings.project} · {self.choosing.label()} · {state}"
 
     # -- questions to the user (tui.agent.approval) -------------------------------------------
 
@@ -542,10 +553,25 @@ class MainScreen(Screen[None]):
         came; read from the store, so it holds after a switch or a restart too."""
         if self.conversation is None:
             return None
-        last = await (await self.services()).store.message_page(self.conversation.id, limit=2)
+        page = await (await self.services()).store.message_page(self.conversation.id, limit=3)
+        last = [m for m in page if m.role is not Role.SYSTEM]  # a compaction note between
         if last and last[-1].role is Role.ASSISTANT and last[-1].status in UNANSWERED:
             last = last[:-1]
         return last[-1] if last and last[-1].role is Role.USER else None
+
+    async def action_model(self, name: str | None = None) -> None:
+        """The open conversation's model from its next question: ``name``, else a picker."""
+        if name is None:
+            await self.choosing.pick_model()
+        else:
+            await self.choosing.set_model(name)
+
+    async def action_effort(self, level: str | None = None) -> None:
+        """The open conversation's effort from its next question: ``level``, else a picker."""
+        if level is None:
+            await self.choosing.pick_effort()
+        else:
+            await self.choosing.set_effort(level)
 
     async def action_filter(self) -> None:
         await self.query_one(Sidebar).open_filter()

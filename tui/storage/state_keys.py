@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 THEME = "theme"  # the theme last chosen from the palette
+MODELS_NAMED = "models-named"  # the models the user named, newest first (a JSON list)
 
 
 def last_conversation(project: Path) -> str:

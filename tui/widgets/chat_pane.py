@@ -52,6 +52,15 @@ class UserMessage(Prerendered):
         self.message_id = message_id  # None until the screen hears the question was stored
 
 
+class SystemNote(Prerendered):
+    """A line the app or the CLI added to the conversation (a compaction), not anyone's words;
+    drawn muted and plain (an imported system message may hold anything)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(Text(f"· {inert(text)}", style="italic"), classes="system-note")
+        self.text = text
+
+
 class LiveText:
     """The reply of one turn as it streams, kept by the screen whether or not it is shown.
 
@@ -324,6 +333,8 @@ class ChatPane(BlockCursorScroll):
         above: list[Widget] = []
         if message.role is Role.USER:
             view = UserMessage(message.content, when, message.id)
+        elif message.role is Role.SYSTEM:
+            view = SystemNote(message.content)
         else:
             thought = bool(message.thinking)
             view = PastAnswer(
@@ -354,6 +365,15 @@ class ChatPane(BlockCursorScroll):
         self.answer = AnswerView("", MessageStatus.STREAMING, live)
         await self.mount_all([self.thinking, self.answer])
         await self.answer.catch_up()
+
+    async def note(self, live: LiveText, text: str) -> None:
+        """A system line during the turn of ``live`` (a compaction): above its answer (label,
+        thinking and text), where the history keeps it, if that answer is the one on screen."""
+        if self.answer is None or self.answer.live is not live:
+            return
+        before = self.children[: self.children.index(self.answer)]
+        labels = [child for child in before if child.has_class("answer-label")]
+        await self.mount(SystemNote(text), before=labels[-1] if labels else self.answer)
 
     async def think(self, live: LiveText) -> None:
         """The live thinking grew: show it if its answer is the one on screen (folded, only
