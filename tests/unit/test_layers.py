@@ -56,6 +56,7 @@ RULES = [
             "tui.tool_lines",
             "tui.private_files",
             "tui.backlog_reader",
+            "tui.prompt_history",
         ),
         ("textual",),
     ),
