@@ -24,3 +24,11 @@ def fork(conversation_id: int) -> str:
 def web_allow(project: Path) -> str:
     """The hosts the user always allows for one project (a JSON list)."""
     return f"web-allow:{project}"
+
+
+def draft(project: Path, conversation_id: int | None) -> str:
+    """The text left in the prompt of a conversation (or of a project's new chat, not stored
+    yet), given back when it is opened again or the app starts."""
+    if conversation_id is None:
+        return f"draft:new:{project}"
+    return f"draft:{conversation_id}"
