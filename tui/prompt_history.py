@@ -25,6 +25,7 @@ class PromptHistory:
         self.entries: list[str] = []
         self.position = DRAFT
         self.draft = ""
+        self.sent: list[str] = []  # added since the store was read, newest first
         self.replace(questions)
 
     @property
@@ -33,13 +34,18 @@ class PromptHistory:
         return self.position != DRAFT
 
     def replace(self, questions: Iterable[str]) -> None:
-        """Take a fresh list from the store (newest first); a walk under way starts again."""
-        self.entries = _unique(questions)
+        """Take a fresh list from the store (newest first); a walk under way starts again.
+
+        A question sent while the store was being read stays on top: the read may predate it.
+        """
+        self.entries = _unique([*self.sent, *questions])
+        self.sent = []
         self.position = DRAFT
 
     def add(self, question: str) -> None:
         """A question was sent: it is the newest now (once), and the walk is over."""
         self.entries = _unique([question, *self.entries])
+        self.sent.insert(0, question)
         self.reset()
 
     def reset(self) -> None:

@@ -86,3 +86,12 @@ def test_the_match_offsets_are_the_texts_own_when_lower_case_is_longer() -> None
     found = search.type("PARSER")
     assert found is not None
     assert found.text[found.start : found.end] == "parser"
+
+
+def test_a_question_sent_while_the_store_was_read_stays_on_top() -> None:
+    history = PromptHistory()
+    history.add("sent during the launch")
+    history.replace(["read from the store"])  # the read began before the question was stored
+    assert history.entries == ["sent during the launch", "read from the store"]
+    history.replace(["sent during the launch", "read from the store"])
+    assert history.entries == ["sent during the launch", "read from the store"]

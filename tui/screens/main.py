@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher
+from textual.widgets import ContentSwitcher, TextArea
 from textual.worker import Worker, WorkerState
 
 from tui.agent.errors import NO_CREDENTIALS
@@ -41,6 +41,7 @@ from tui.paging import MessageWindow
 from tui.screens.in_flight import InFlight, Turn
 from tui.screens.keys import MAIN_KEYS, help_groups
 from tui.screens.palette import ActionCommands, WebHostCommands
+from tui.screens.prompt_memory import PromptMemory
 from tui.services import Host, Services
 from tui.storage import StoreError
 from tui.storage.state_keys import last_conversation
@@ -50,6 +51,7 @@ from tui.tool_lines import ASKED, MCP_PREFIX
 from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.conversation_list import ConversationList
+from tui.widgets.history_search import HistorySearchBar
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.panels import Body
 from tui.widgets.prompt_input import PromptInput
@@ -85,6 +87,7 @@ class MainScreen(Screen[None]):
         self.last_usage: TurnUsage | None = None
         self.total_cost = 0.0
         self.opened = False  # a conversation (or a new chat) was put on screen
+        self.memory = PromptMemory(self)  # the prompt's questions and drafts
 
     @property
     def host(self) -> Host:
@@ -103,6 +106,7 @@ class MainScreen(Screen[None]):
             yield Sidebar(id="sidebar")
             with Vertical(id="center"):
                 yield ChatPane(id="chat")
+                yield HistorySearchBar(id="history-search")
                 yield PromptInput(id="prompt")
                 yield StatusBar("starting", id="status")
             with ContentSwitcher(id="side", initial="tools"):
@@ -144,6 +148,7 @@ class MainScreen(Screen[None]):
             conversation = None
         if not self.opened:  # else a key pressed during the launch opened one: keep it
             await self.open_conversation(conversation)
+        await self.memory.load_questions()
 
     @work(group="remember", exit_on_error=False)
     async def remember(self, key: str, value: str) -> None:
@@ -163,6 +168,7 @@ class MainScreen(Screen[None]):
 
         ``found`` is a message to show (from search), wherever it is in the conversation."""
         self.opened = True
+        self.memory.leave()
         services = await self.services()
         self.conversation = conversation
         chat = self.query_one(ChatPane)
@@ -172,6 +178,7 @@ class MainScreen(Screen[None]):
             self.query_one(ToolLog).show([])
         else:
             await self._show_stored(services, conversation, found)
+        await self.memory.enter(conversation)
         if services.settings.credentials_missing():
             await chat.warn(NO_CREDENTIALS)  # said from the start, not after a first send
         self.last_usage = None
@@ -283,6 +290,7 @@ class MainScreen(Screen[None]):
     async def submit(self, message: PromptInput.Submitted) -> None:
         if not await self._may_ask():
             return
+        self.memory.sent(message.text)
         self.query_one(PromptInput).clear()
         live = LiveText()
         await self.query_one(ChatPane).add_user(message.text, live)
@@ -385,6 +393,8 @@ class MainScreen(Screen[None]):
             services = await self.services()
             self.conversation = await services.store.conversation_get(event.conversation_id)
             self.remember(last_conversation(services.settings.project), str(turn.conversation_id))
+            if self.conversation is not None:
+                self.memory.stored_as(self.conversation)
         await self.reload_sidebar()
 
     def _went_on(self) -> None:
@@ -560,6 +570,7 @@ class MainScreen(Screen[None]):
                 return
             await (await self.services()).store.conversation_trash(target.id)
             self.trashed.append(target.id)
+            self.memory.reload_questions()  # its questions leave the history
             if self.showing(target.id):
                 await self.open_conversation(None)
             await self.reload_sidebar()
@@ -573,6 +584,7 @@ class MainScreen(Screen[None]):
             store = (await self.services()).store
             conversation_id = self.trashed.pop()
             await store.conversation_restore(conversation_id)
+            self.memory.reload_questions()
             await self.open_conversation(await store.conversation_get(conversation_id))
 
     async def action_pin(self) -> None:
@@ -654,6 +666,28 @@ class MainScreen(Screen[None]):
     @on(ChatPane.Leave)
     def chat_left(self) -> None:
         self.query_one(PromptInput).focus()
+
+    # -- the prompt's history and drafts (tui.screens.prompt_memory) ----------------------------
+
+    @on(TextArea.Changed, "#prompt")
+    def prompt_changed(self) -> None:
+        self.memory.changed()
+
+    def action_history_search(self) -> None:
+        """Search the questions of this project (again: the next older match)."""
+        self.memory.search()
+
+    @on(HistorySearchBar.Taken)
+    def history_taken(self, message: HistorySearchBar.Taken) -> None:
+        self.memory.take(message.index)
+
+    @on(HistorySearchBar.Closed)
+    def history_closed(self) -> None:
+        self.query_one(PromptInput).focus()
+
+    async def on_unmount(self) -> None:
+        """Quitting: the draft typed in the last second is written before the store closes."""
+        await self.memory.flush()
 
     def action_branch(self) -> None:
         """Branch from the block under the chat's cursor, else from the last message."""

@@ -1,4 +1,5 @@
-"""The multi-line prompt: Enter sends, Shift+Enter or Ctrl+J adds a newline, paste is safe."""
+"""The multi-line prompt: Enter sends, Shift+Enter or Ctrl+J adds a newline, paste is safe,
+and Up on the first row (Down on the last) walks the project's questions."""
 
 from __future__ import annotations
 
@@ -7,10 +8,18 @@ from dataclasses import dataclass
 from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
+from textual.widgets.text_area import Edit, EditResult
+
+from tui.prompt_history import PromptHistory
+from tui.text import inert
 
 
 class PromptInput(TextArea):
-    """A TextArea that posts ``Submitted`` on Enter instead of inserting a newline."""
+    """A TextArea that posts ``Submitted`` on Enter instead of inserting a newline.
+
+    ``questions`` is given by the screen (the project's questions, read from the store); the
+    widget only walks it, so Up and Down move the cursor as always except on the edge rows.
+    """
 
     @dataclass
     class Submitted(Message):
@@ -18,6 +27,7 @@ class PromptInput(TextArea):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(soft_wrap=True, show_line_numbers=False, **kwargs)  # type: ignore[arg-type]
+        self.questions = PromptHistory()
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
@@ -33,3 +43,67 @@ class PromptInput(TextArea):
             self.insert("\n")
             return
         await super()._on_key(event)
+
+    # -- what the box holds: never a raw control character -------------------------------------
+
+    def edit(self, edit: Edit) -> EditResult:
+        """Every edit (typing, a paste, a recalled question) is made inert on its way in: the
+        TextArea draws what it holds as it is, and a stored question (imported from another
+        tool, say) must not move the cursor or write the clipboard when Up recalls it."""
+        edit.text = _shown(edit.text)
+        return super().edit(edit)
+
+    def load_text(self, text: str) -> None:
+        super().load_text(_shown(text))
+
+    # -- the history: Up and Down on the edge rows --------------------------------------------
+
+    def action_cursor_up(self, select: bool = False) -> None:
+        """Up on the first row recalls an older question; anywhere else it moves the cursor."""
+        if select or not self._recall_older():
+            super().action_cursor_up(select)
+
+    def action_cursor_down(self, select: bool = False) -> None:
+        """Down on the last row, while a question is recalled, walks back towards the draft."""
+        if select or not self._recall_newer():
+            super().action_cursor_down(select)
+
+    def _recall_older(self) -> bool:
+        if not self.navigator.is_first_wrapped_line(self.cursor_location):
+            return False
+        recalled = self.questions.older(self.text)
+        if recalled is None:
+            return False
+        self._show_recalled(recalled, at_end=False)
+        return True
+
+    def _recall_newer(self) -> bool:
+        if not self.navigator.is_last_wrapped_line(self.cursor_location):
+            return False
+        recalled = self.questions.newer(self.text)
+        if recalled is None:
+            return False
+        self._show_recalled(recalled, at_end=True)
+        return True
+
+    def _show_recalled(self, text: str, at_end: bool) -> None:
+        """Show a recalled text with the cursor where the next Up (or Down) walks on: the end
+        of a one-row question, else its first row going up and its last row going down."""
+        self.replace(text, (0, 0), self.document.end)  # an edit: Ctrl+Z brings the draft back
+        if at_end or self.navigator.is_first_wrapped_line(self.document.end):
+            self.move_cursor(self.document.end)
+        else:
+            self.move_cursor((0, 0))
+
+    def take(self, index: int) -> None:
+        """Show the history's entry ``index`` (picked by a search), kept as walked to."""
+        self._show_recalled(self.questions.jump(index, self.text), at_end=True)
+
+    def draft(self) -> str:
+        """The user's own text in the box: a question merely recalled is not a draft."""
+        return self.questions.draft_text(self.text)
+
+
+def _shown(text: str) -> str:
+    """Line endings made newlines (a CR would read as ^M), then every other control visible."""
+    return inert(text.replace("\r\n", "\n").replace("\r", "\n"))
