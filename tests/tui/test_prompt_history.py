@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers.pilot import SIZE, ask, settle, until
-from tests.helpers.screen import screen_rows
+from tests.helpers.screen import frame, screen_rows
 from tui.demo.model_server import Turn
 from tui.storage import Store, state_keys
 from tui.widgets.history_search import HistorySearchBar
@@ -167,3 +167,32 @@ async def test_each_conversation_keeps_its_draft_across_a_switch_and_a_restart(
         assert await app.store.state_get(state_keys.draft(app.settings.project, None)) == (
             "an idea for a new chat"
         )
+
+
+async def test_the_search_is_in_the_palette_and_the_help_and_its_key_rebinds(
+    app_factory: Any, isolated: Path
+) -> None:
+    config = isolated / "config" / "assistant-tui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[keys]\nhistory_search = "f10"\n')
+    async with app_factory(ANSWER) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "older question")
+        await ask(pilot, "newer question")
+        await press(pilot, "f10")  # the rebound key opens it, and again goes one older
+        assert "newer question" in painted(app, "#history-match")
+        await press(pilot, "f10")
+        assert "older question" in painted(app, "#history-match")
+        await press(pilot, "escape", "ctrl+p")
+        await typed(pilot, "History search")
+        await press(pilot, "enter")
+        await settle(pilot)
+        bar = app.screen.query_one(HistorySearchBar)
+        assert bar.is_open and app.focused is app.screen.query_one("#history-query")
+        await press(pilot, "escape", "f1")
+        await settle(pilot)
+        seen = ""
+        for _ in range(4):  # the help scrolls: read it a page at a time
+            seen += "\n".join(frame(app)[0].splitlines())
+            await press(pilot, "pagedown")
+        assert "In history search (Ctrl+L)" in seen and "Older match" in seen
+        assert "Earlier question" in seen

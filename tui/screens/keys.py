@@ -282,7 +282,7 @@ def help_groups() -> dict[str, list[Binding]]:
         "Anywhere": [*described(MAIN_KEYS), *ELSEWHERE],
         "In the sidebar": described(ConversationList.BINDINGS),
         "In the prompt": PROMPT_KEYS,
-        "In the history search (Ctrl+L)": [
+        "In history search (Ctrl+L)": [
             *described(HistorySearchBar.BINDINGS),
             *HistorySearchBar.KEYS,
         ],
