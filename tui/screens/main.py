@@ -146,9 +146,10 @@ class MainScreen(Screen[None]):
         conversation = await store.conversation_get(int(last)) if last else None
         if conversation is not None and conversation.trashed:
             conversation = None
+        # Read before the prewarm's SDK import holds the event loop for a moment: Up works at once.
+        self.memory.reload_questions()
         if not self.opened:  # else a key pressed during the launch opened one: keep it
             await self.open_conversation(conversation)
-        await self.memory.load_questions()
 
     @work(group="remember", exit_on_error=False)
     async def remember(self, key: str, value: str) -> None:
@@ -178,13 +179,13 @@ class MainScreen(Screen[None]):
             self.query_one(ToolLog).show([])
         else:
             await self._show_stored(services, conversation, found)
-        await self.memory.enter(conversation)
         if services.settings.credentials_missing():
             await chat.warn(NO_CREDENTIALS)  # said from the start, not after a first send
         self.last_usage = None
         self.status(self.query_one(StatusBar).state)
         await self.reload_sidebar()
         self.prewarm(conversation)
+        await self.memory.enter(conversation)  # after the prewarm is on its way: it is slower
         self.show_question()
 
     async def _show_stored(
