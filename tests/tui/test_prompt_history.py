@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers.pilot import SIZE, ask, settle, until
-from tests.helpers.screen import frame, screen_rows
+from tests.helpers.screen import OWN_SEQUENCES, RAW_CONTROL, frame, screen_rows
 from tui.demo.model_server import Turn
 from tui.storage import Store, state_keys
 from tui.widgets.history_search import HistorySearchBar
@@ -120,8 +120,19 @@ async def test_a_stored_question_with_markup_and_escapes_is_shown_inert(
         await press(pilot, "ctrl+l")
         await typed(pilot, "markup")
         assert "␛]0;pwned^G [bold red]not markup[/] ␛[2J" in painted(app, "#history-match")
+        assert_no_raw_control(app)
         await press(pilot, "escape", "up")
-        assert prompt_shows(app) == "␛]0;pwned^G [bold red]not markup[/] ␛[2J"
+        # The box holds the question as stored (it is sent so); it draws no control character.
+        assert app.screen.query_one(PromptInput).text == hostile
+        assert prompt_shows(app) == "]0;pwned [bold red]not markup[/] [2J"
+        assert_no_raw_control(app)
+
+
+def assert_no_raw_control(app: Any) -> None:
+    """Nothing on the screen, nor in what is written to the terminal, is a content control."""
+    visible, wire = frame(app)
+    assert not RAW_CONTROL.search(visible)
+    assert not RAW_CONTROL.search(OWN_SEQUENCES.sub("", wire))
 
 
 async def test_each_conversation_keeps_its_draft_across_a_switch_and_a_restart(

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from textual import events
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import TextArea
-from textual.widgets.text_area import Edit, EditResult
 
 from tui.prompt_history import PromptHistory
-from tui.text import inert
+from tui.text import without_controls
 
 
 class PromptInput(TextArea):
@@ -44,17 +45,21 @@ class PromptInput(TextArea):
             return
         await super()._on_key(event)
 
-    # -- what the box holds: never a raw control character -------------------------------------
+    # -- what the box draws: never a raw control character -----------------------------------
 
-    def edit(self, edit: Edit) -> EditResult:
-        """Every edit (typing, a paste, a recalled question) is made inert on its way in: the
-        TextArea draws what it holds as it is, and a stored question (imported from another
-        tool, say) must not move the cursor or write the clipboard when Up recalls it."""
-        edit.text = _shown(edit.text)
-        return super().edit(edit)
+    def render_line(self, y: int) -> Strip:
+        """A row as drawn, its control characters left out of the drawing.
 
-    def load_text(self, text: str) -> None:
-        super().load_text(_shown(text))
+        The box holds (and sends) exactly what was pasted or recalled, but Textual's TextArea
+        writes what it holds to the terminal as it is: an escape sequence in a pasted text, or
+        in a stored question Up recalls (imported from another tool, say), would act on the
+        terminal. Those characters take no cell, so leaving them out keeps the cursor in place.
+        """
+        strip = super().render_line(y)
+        drawn = [s if s.control else Segment(without_controls(s.text), s.style) for s in strip]
+        if all(a.text == b.text for a, b in zip(drawn, strip, strict=True)):
+            return strip
+        return Strip(drawn, strip.cell_length)
 
     # -- the history: Up and Down on the edge rows --------------------------------------------
 
@@ -102,8 +107,3 @@ class PromptInput(TextArea):
     def draft(self) -> str:
         """The user's own text in the box: a question merely recalled is not a draft."""
         return self.questions.draft_text(self.text)
-
-
-def _shown(text: str) -> str:
-    """Line endings made newlines (a CR would read as ^M), then every other control visible."""
-    return inert(text.replace("\r\n", "\n").replace("\r", "\n"))
