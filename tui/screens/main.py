@@ -405,6 +405,7 @@ class MainScreen(Screen[None]):
 
     async def store_failed(self, error: StoreError, turn: Turn) -> None:
         """The history file refused a write: say why, and keep an unsaved question in the box."""
+        self.memory.store_failing()  # its drafts wait too, instead of holding the file's reads
         message = str(error)
         if not turn.stored:
             message += " Your message was not saved; it is back in the input box."
