@@ -52,10 +52,17 @@ PROGRESS = """The backlog has **4 features**: 1 passes (25%), 3 remain.
 Ask me to create a feature and I'll add it with steps that verify it."""
 
 
+THOUGHT = (
+    "The user asked about the code, and I have read app/calc.py. It defines add, subtract, "
+    "multiply and divide; divide returns a / b with no check that b is not zero, which is worth "
+    "pointing out. The answer can walk through the functions and then suggest a backlog feature."
+)
+
+
 def demo_turns() -> list[Turn]:
     """The demo's script: any question reads a file; 'progress' or 'backlog' asks the backlog."""
     return [
-        Turn(match="def divide", text=EXPLANATION, chunk=6, pace=0.01),
+        Turn(match="def divide", thinking=THOUGHT, text=EXPLANATION, chunk=6, pace=0.01),
         Turn(match='"percentage"', text=PROGRESS, chunk=6, pace=0.01),
         Turn(match="progress", tools=[ToolCall(MCP_PREFIX + "feature_get_stats", {})]),
         Turn(match="backlog", tools=[ToolCall(MCP_PREFIX + "feature_get_stats", {})]),
