@@ -3,12 +3,14 @@ and each conversation's draft across a switch and a restart, on one real history
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from tests.helpers.pilot import SIZE, ask, settle, until
 from tests.helpers.screen import OWN_SEQUENCES, RAW_CONTROL, frame, screen_rows
 from tui.demo.model_server import Turn
+from tui.screens.prompt_memory import DRAFT_DELAY
 from tui.storage import Store, state_keys
 from tui.widgets.history_search import HistorySearchBar
 from tui.widgets.prompt_input import PromptInput
@@ -34,6 +36,13 @@ async def typed(pilot: Any, text: str) -> None:
     keys = {" ": "space", "\n": "ctrl+j", "?": "question_mark"}
     for char in text:
         await pilot.press(keys.get(char, char))
+
+
+async def drafts_written(pilot: Any) -> None:
+    """Wait for the drafts' next write (within DRAFT_DELAY of a change) and its worker."""
+    memory = pilot.app.screen.memory
+    await until(pilot, lambda: memory.timer is None, "the draft write was due")
+    await settle(pilot)
 
 
 async def press(pilot: Any, *keys: str) -> None:
@@ -174,6 +183,7 @@ async def test_each_conversation_keeps_its_draft_across_a_switch_and_a_restart(
         await settle(pilot)
         key = state_keys.draft(app.settings.project, first.id)
         await until(pilot, lambda: prompt_shows(app) == "", "the prompt emptied")
+        await drafts_written(pilot)
         assert await app.store.state_get(key) is None
         assert await app.store.state_get(state_keys.draft(app.settings.project, None)) == (
             "an idea for a new chat"
@@ -207,3 +217,26 @@ async def test_the_search_is_in_the_palette_and_the_help_and_its_key_rebinds(
             await press(pilot, "pagedown")
         assert "In history search (Ctrl+L)" in seen and "Older match" in seen
         assert "Earlier question" in seen
+
+
+async def test_a_draft_is_written_at_most_once_a_second_while_typing(app_factory: Any) -> None:
+    async with app_factory(ANSWER) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        store, writes = app.store, []
+        real = store.state_set
+
+        async def counted(key: str, value: str) -> None:  # the real write, counted
+            await real(key, value)
+            if key.startswith("draft:"):
+                writes.append(value)
+
+        store.state_set = counted
+        text = "a draft typed key by key, forty-odd keys"
+        started = time.monotonic()
+        await typed(pilot, text)
+        took = time.monotonic() - started
+        key = state_keys.draft(app.settings.project, None)
+        await until(pilot, lambda: writes and writes[-1] == text, "the draft was written")
+        assert await store.state_get(key) == text
+        assert len(writes) <= took / DRAFT_DELAY + 2, (len(writes), took)
+        assert len(writes) < len(text) / 4
