@@ -113,6 +113,10 @@ async def test_the_search_key_finds_older_matches_takes_one_and_esc_keeps_the_dr
         await typed(pilot, "slow")
         await press(pilot, "enter")
         assert not bar.is_open and prompt_shows(app) == "why so slow"
+        await press(pilot, "ctrl+l")
+        await pilot.click(PromptInput)  # the focus leaves the bar: it closes, nothing taken
+        await pilot.pause()
+        assert not bar.is_open and prompt_shows(app) == "why so slow"
         await press(pilot, "down", "down")  # as if walked to: Down leads back to the draft
         assert prompt_shows(app) == "my draft"
 

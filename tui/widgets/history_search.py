@@ -116,6 +116,16 @@ class HistorySearchBar(Vertical):
     def close(self) -> None:
         self.remove_class("-open")
 
+    def on_descendant_blur(self) -> None:
+        """Focus went elsewhere (a click on the prompt, say): the search is over, the draft
+        untouched. Checked after the move, when the new focus is known."""
+        self.call_after_refresh(self._left)
+
+    def _left(self) -> None:
+        focused = self.screen.focused
+        if self.is_open and (focused is None or self not in focused.ancestors_with_self):
+            self.close()
+
     def action_older(self) -> None:
         self.search.older()
         self._show()
