@@ -57,6 +57,7 @@ RULES = [
             "tui.private_files",
             "tui.backlog_reader",
             "tui.mentions",
+            "tui.prompt_history",
         ),
         ("textual",),
     ),

@@ -183,6 +183,17 @@ MAIN_KEYS: list[BindingType] = [
         priority=True,
         tooltip="Choose the conversation's effort (low to max), from its next question",
     ),
+    # Ctrl+R is Retry; Ctrl+L is bound by no widget here nor by Textual's TextArea and Input,
+    # and every terminal sends it (0x0C) untouched in raw mode.
+    Binding(
+        "ctrl+l",
+        "history_search",
+        "History search",
+        show=False,
+        id="history_search",
+        tooltip="Search the questions asked in this project: type, the key again for an older "
+        "match, Enter takes it, Esc goes back to the draft",
+    ),
     Binding("f1,question_mark", "help", "Help", id="help", tooltip="Help: every key"),
 ]
 
@@ -190,6 +201,19 @@ MAIN_KEYS: list[BindingType] = [
 PROMPT_KEYS = [
     Binding("enter", "", "Send", tooltip="Send the question"),
     Binding("shift+enter,ctrl+j", "", "New line", tooltip="A new line in the prompt"),
+    Binding(
+        "up",
+        "",
+        "Earlier question",
+        tooltip="On the first line (or in an empty prompt): the previous question of this "
+        "project; again for older ones",
+    ),
+    Binding(
+        "down",
+        "",
+        "Later question",
+        tooltip="On the last line, after Up: a later question, and at the end your draft back",
+    ),
     Binding(
         "at",
         "",
@@ -282,12 +306,17 @@ def help_groups() -> dict[str, list[Binding]]:
     from tui.widgets.backlog_pane import BacklogPane
     from tui.widgets.block_cursor import BlockCursorScroll
     from tui.widgets.conversation_list import ConversationList
+    from tui.widgets.history_search import HistorySearchBar
     from tui.widgets.tool_log import ToolLog
 
     return {
         "Anywhere": [*described(MAIN_KEYS), *ELSEWHERE],
         "In the sidebar": described(ConversationList.BINDINGS),
         "In the prompt": PROMPT_KEYS,
+        "In history search (Ctrl+L)": [
+            *described(HistorySearchBar.BINDINGS),
+            *HistorySearchBar.KEYS,
+        ],
         "In the tool log": described(ToolLog.BINDINGS),
         "In the backlog (F4)": [
             *BacklogPane.KEYS,

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher
+from textual.widgets import ContentSwitcher, TextArea
 from textual.worker import Worker, WorkerState
 
 from tui.agent.errors import NO_CREDENTIALS
@@ -46,6 +46,7 @@ from tui.screens.in_flight import InFlight, Turn
 from tui.screens.keys import MAIN_KEYS, help_groups
 from tui.screens.mention_picker import MentionPicker
 from tui.screens.palette import ActionCommands, ChoiceCommands, WebHostCommands
+from tui.screens.prompt_memory import PromptMemory
 from tui.services import Host, Services
 from tui.storage import Store, StoreError
 from tui.storage.state_keys import last_conversation
@@ -56,6 +57,7 @@ from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.completions import Completions
 from tui.widgets.conversation_list import ConversationList
+from tui.widgets.history_search import HistorySearchBar
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.panels import Body
 from tui.widgets.prompt_input import PromptInput
@@ -93,6 +95,7 @@ class MainScreen(Screen[None]):
         self.choosing = Choosing(self)  # the open conversation's model and effort
         self.total_cost = 0.0
         self.opened = False  # a conversation (or a new chat) was put on screen
+        self.memory = PromptMemory(self)  # the prompt's questions and drafts
 
     @property
     def host(self) -> Host:
@@ -112,6 +115,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="center"):
                 yield ChatPane(id="chat")
                 yield Completions(id="completions")
+                yield HistorySearchBar(id="history-search")
                 yield PromptInput(id="prompt")
                 yield StatusBar("starting", id="status")
             with ContentSwitcher(id="side", initial="tools"):
@@ -136,9 +140,6 @@ class MainScreen(Screen[None]):
     async def _store(self) -> Store:
         return (await self.services()).store
 
-    def on_unmount(self) -> None:
-        self.mentions.stopped.set()  # a walk of a huge tree must not hold the app's exit
-
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def startup(self) -> None:
         """After the first paint: open the store, reopen the last conversation, pre-warm.
@@ -161,6 +162,8 @@ class MainScreen(Screen[None]):
         conversation = await store.conversation_get(int(last)) if last else None
         if conversation is not None and conversation.trashed:
             conversation = None
+        # Read before the prewarm's SDK import holds the event loop for a moment: Up works at once.
+        self.memory.reload_questions()
         if not self.opened:  # else a key pressed during the launch opened one: keep it
             await self.open_conversation(conversation)
 
@@ -182,6 +185,7 @@ class MainScreen(Screen[None]):
 
         ``found`` is a message to show (from search), wherever it is in the conversation."""
         self.opened = True
+        self.memory.leave()
         services = await self.services()
         self.conversation = conversation
         await self.choosing.opened()
@@ -199,6 +203,7 @@ class MainScreen(Screen[None]):
         self.status(self.query_one(StatusBar).state)
         await self.reload_sidebar()
         self.prewarm(conversation)
+        await self.memory.enter(conversation)  # after the prewarm is on its way: it is slower
         self.show_question()
 
     async def _show_stored(
@@ -306,6 +311,7 @@ class MainScreen(Screen[None]):
     async def submit(self, message: PromptInput.Submitted) -> None:
         if not await self._may_ask():
             return
+        self.memory.sent(message.text)
         self.query_one(PromptInput).clear()
         live = LiveText()
         await self.query_one(ChatPane).add_user(message.text, live)
@@ -425,6 +431,8 @@ class MainScreen(Screen[None]):
             services = await self.services()
             self.conversation = await services.store.conversation_get(event.conversation_id)
             self.remember(last_conversation(services.settings.project), str(turn.conversation_id))
+            if self.conversation is not None:
+                self.memory.stored_as(self.conversation)
         await self.reload_sidebar()
 
     def _went_on(self) -> None:
@@ -434,6 +442,7 @@ class MainScreen(Screen[None]):
 
     async def store_failed(self, error: StoreError, turn: Turn) -> None:
         """The history file refused a write: say why, and keep an unsaved question in the box."""
+        self.memory.store_failing()  # its drafts wait too, instead of holding the file's reads
         message = str(error)
         if not turn.stored:
             message += " Your message was not saved; it is back in the input box."
@@ -615,6 +624,7 @@ class MainScreen(Screen[None]):
                 return
             await (await self.services()).store.conversation_trash(target.id)
             self.trashed.append(target.id)
+            self.memory.reload_questions()  # its questions leave the history
             if self.showing(target.id):
                 await self.open_conversation(None)
             await self.reload_sidebar()
@@ -628,6 +638,7 @@ class MainScreen(Screen[None]):
             store = (await self.services()).store
             conversation_id = self.trashed.pop()
             await store.conversation_restore(conversation_id)
+            self.memory.reload_questions()
             await self.open_conversation(await store.conversation_get(conversation_id))
 
     async def action_pin(self) -> None:
@@ -709,6 +720,30 @@ class MainScreen(Screen[None]):
     @on(ChatPane.Leave)
     def chat_left(self) -> None:
         self.query_one(PromptInput).focus()
+
+    # -- the prompt's history and drafts (tui.screens.prompt_memory) ----------------------------
+
+    @on(TextArea.Changed, "#prompt")
+    def prompt_changed(self) -> None:
+        self.memory.changed()
+
+    def action_history_search(self) -> None:
+        """Search the questions of this project (again: the next older match)."""
+        self.memory.search()
+
+    @on(HistorySearchBar.Taken)
+    def history_taken(self, message: HistorySearchBar.Taken) -> None:
+        self.memory.take(message.index)
+
+    @on(HistorySearchBar.Closed)
+    def history_closed(self) -> None:
+        self.query_one(PromptInput).focus()
+
+    async def on_unmount(self) -> None:
+        """Quitting: a file walk in progress stops (a huge tree must not hold the exit), and the
+        draft typed in the last second is written before the store closes."""
+        self.mentions.stopped.set()
+        await self.memory.flush()
 
     def action_branch(self) -> None:
         """Branch from the block under the chat's cursor, else from the last message."""

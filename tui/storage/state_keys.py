@@ -31,3 +31,11 @@ def mentions(project: Path) -> str:
     """The paths last @mentioned in one project, newest first (a JSON list): the picker ranks
     them higher, across launches."""
     return f"mentions:{project}"
+
+
+def draft(project: Path, conversation_id: int | None) -> str:
+    """The text left in the prompt of a conversation (or of a project's new chat, not stored
+    yet), given back when it is opened again or the app starts."""
+    if conversation_id is None:
+        return f"draft:new:{project}"
+    return f"draft:{conversation_id}"

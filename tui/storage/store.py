@@ -26,7 +26,7 @@ from tui.models import (
     ToolStatus,
     TurnUsage,
 )
-from tui.storage import branch, imported, rows, search, state_keys
+from tui.storage import branch, imported, questions, rows, search, state_keys
 from tui.storage.database import Database
 from tui.storage.errors import StoreError
 
@@ -123,6 +123,10 @@ class Store:
         found = await self.conversation_get(branch_id)
         assert found is not None
         return found
+
+    async def questions_asked(self, project: Path) -> list[str]:
+        """The project's questions, newest first, each text once: the prompt's history."""
+        return await questions.asked(self.db, project)
 
     async def questions_from(self, conversation_id: int, message_id: int) -> list[str]:
         """The questions from the one of ``message_id``'s turn to the last, oldest first."""
@@ -515,6 +519,11 @@ class Store:
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+    async def state_delete(self, key: str) -> None:
+        """Forget a remembered fact (a draft once its question is sent)."""
+        async with self.db.writing() as conn:
+            await conn.execute("DELETE FROM app_state WHERE key = ?", (key,))
 
     async def search(
         self, text: str, project: Path | None = None, limit: int = 50, offset: int = 0
