@@ -18,10 +18,12 @@ from textual.message import Message as TextualMessage
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.choices import Asking
 from tui.clock import local
 from tui.models import Message, MessageStatus, Role
 from tui.text import inert, settled_prefix
 from tui.widgets.block_cursor import BlockCursorScroll, Stop
+from tui.widgets.choice_card import ChoiceCard
 from tui.widgets.markdown_block import MarkdownBlock
 from tui.widgets.prerendered import Prerendered
 
@@ -211,6 +213,7 @@ class ChatPane(BlockCursorScroll):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.answer: AnswerView | None = None
+        self.card: ChoiceCard | None = None  # the assistant's question waiting for the user
         self.more_below = False  # set by the screen: newer messages exist below the last shown
 
     def watch_scroll_y(self, old: float, new: float) -> None:
@@ -234,7 +237,7 @@ class ChatPane(BlockCursorScroll):
         the end."""
         self.forget_cursor()
         await self.remove_children()
-        self.answer = None
+        self.answer = self.card = None
         if live is not None and messages and messages[-1].status is MessageStatus.STREAMING:
             messages = messages[:-1]  # the stored copy lags behind the live text
         if not messages and live is None:
@@ -335,6 +338,21 @@ class ChatPane(BlockCursorScroll):
         self.answer = AnswerView("", MessageStatus.STREAMING, live)
         await self.mount(self.answer)
         await self.answer.catch_up()
+
+    async def ask(self, questions: tuple[Asking, ...], token: object) -> None:
+        """Put the assistant's question below the answer; ``token`` comes back with the answers
+        (ChoiceCard.Answered). One at a time: a second waits until the first is settled."""
+        if self.card is not None:
+            return
+        self.card = ChoiceCard(questions, token)
+        await self.mount(self.card)
+        self.scroll_end(animate=False)
+
+    async def unask(self) -> None:
+        """The question was answered or given up: the card goes."""
+        card, self.card = self.card, None
+        if card is not None:
+            await card.remove()
 
     async def follow(self, live: LiveText) -> None:
         """The live text grew (or restarted): show it if it is the answer on screen."""
