@@ -7,7 +7,9 @@ file and the export.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.pilot import SIZE, send, settle, until
+from tests.helpers.processes import children_of
 from tests.helpers.screen import screen_rows
 from tui.demo.model_server import ModelServer, ToolCall, Turn
 from tui.export import render
@@ -208,3 +211,107 @@ async def test_bad_arguments_are_refused_in_one_sentence_and_nothing_is_asked(
         assert received.endswith(f"hook error: {sentence}")
         ((_name, _input, status, result, _decision),) = stored_calls(app.settings.db)
         assert (status, result) == ("denied", received)
+
+
+def interrupted_rows(db: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    with sqlite3.connect(db) as conn:
+        messages = conn.execute("SELECT content, status FROM messages WHERE role = 'assistant'")
+        tools = conn.execute("SELECT name, status, result FROM tool_events")
+        return messages.fetchall(), tools.fetchall()
+
+
+async def test_esc_on_the_question_gives_it_up_and_the_next_question_is_answered(
+    app_factory: Any,
+) -> None:
+    async with app_factory(asking_turns()) as (app, server), app.run_test(size=SIZE) as pilot:
+        await send(pilot, "design it")
+        await asked(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not card_shown(app) and "interrupted" in painted(app)
+        messages, tools = interrupted_rows(app.settings.db)
+        assert messages == [("Let me ask you first.", "interrupted")]
+        assert [(name, status) for name, status, _ in tools] == [(ASK_USER, "error")]
+        assert not tool_results(server)  # the model never got an answer
+        await send(pilot, "and now?")
+        await settle(pilot)
+        assert "Done." in painted(app)
+
+
+async def test_quitting_while_asked_keeps_everything_and_leaves_no_process(
+    app_factory: Any,
+) -> None:
+    async with app_factory(asking_turns()) as (app, _server):
+        async with app.run_test(size=SIZE) as pilot:
+            await send(pilot, "design it")
+            await asked(pilot)
+            await pilot.press("ctrl+q")
+        assert interrupted_rows(app.settings.db) == (
+            [("Let me ask you first.", "interrupted")],
+            [(ASK_USER, "error", "Interrupted before the tool finished.")],
+        )
+    assert children_of(os.getpid()) == set()
+
+
+async def test_a_question_in_the_background_waits_marked_in_the_sidebar(
+    app_factory: Any,
+) -> None:
+    """Asked while the user is in another conversation: ●? on its row, the choice list when
+    the user comes back."""
+    turns = asking_turns()
+    turns[2].hold_after = 4  # the question comes once the user has gone elsewhere
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        await send(pilot, "design it")
+        await until(pilot, lambda: "Let " in painted(app), "the answer began")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        server.release()
+        await until(pilot, lambda: "●?design it" in painted(app), "the sidebar mark")
+        assert not card_shown(app) and QUESTION not in painted(app)
+        await pilot.press("alt+down")
+        await asked(pilot)
+        assert QUESTION in painted(app)
+        await pilot.press("1")
+        await settle(pilot)
+        assert "●?" not in painted(app) and "Going with your choice." in painted(app)
+        assert tool_results(server) == [f"The user answered:\n- {QUESTION} → SQLite"]
+
+
+async def test_an_answer_slower_than_the_mcp_tool_timeout_still_reaches_the_model(
+    app_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app gives the CLI MCP_TOOL_TIMEOUT (a minute, for a hung backlog server), and the CLI
+    applies it to in-process servers too: without this server's own timeout the call failed
+    with "timed out after 1s" while the user was still choosing."""
+    monkeypatch.setenv("MCP_TOOL_TIMEOUT", "1000")  # the CLI's shortest; the app's is 60000
+    async with app_factory(asking_turns()) as (app, server), app.run_test(size=SIZE) as pilot:
+        await send(pilot, "design it")
+        await asked(pilot)
+        await asyncio.sleep(2.0)  # the user taking their time is what is tested, not a wait
+        await pilot.press("3")
+        await settle(pilot)
+        assert tool_results(server) == [f"The user answered:\n- {QUESTION} → JSON files"]
+
+
+async def test_no_answer_is_taken_until_half_a_second_without_a_key(
+    app_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys the user was typing when the card took the focus (a digit, an Enter) are swallowed."""
+    now = [1000.0]
+    monkeypatch.setattr("tui.widgets.choice_card.ARMED_AFTER_S", 0.5)
+    monkeypatch.setattr("tui.widgets.choice_card.clock", lambda: now[0])
+    async with app_factory(asking_turns()) as (app, server), app.run_test(size=SIZE) as pilot:
+        await send(pilot, "design it")
+        await asked(pilot)
+        await pilot.press("2", "enter", "x")
+        now[0] += 0.4
+        await pilot.press("1")  # still typing: each key waits again
+        now[0] += 0.4
+        await pilot.press("enter")
+        await pilot.pause()
+        assert card_shown(app) and not tool_results(server)
+        assert "…or type your own answer" in painted(app)  # nothing was typed into it
+        now[0] += 0.5  # half a second without a key
+        await pilot.press("down", "enter")  # the second option
+        await settle(pilot)
+        assert tool_results(server) == [f"The user answered:\n- {QUESTION} → Postgres"]
