@@ -1,0 +1,118 @@
+"""The assistant's questions to the user (ask_user): what the guard lets through, the one
+sentence on bad input, the answer the model reads, and the handler's wait (tui.agent.ask_user)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.agent.approval import Approvals
+from tui.agent.ask_user import Pick
+from tui.agent.guard import Guard
+from tui.choices import NOBODY_HERE, Answer, BadQuestions, answer_text, parse
+from tui.tool_lines import ASK_USER, describe
+
+OPTIONS = [{"label": "A", "description": "first"}, {"label": "B"}]
+
+
+def one(**question: Any) -> dict[str, Any]:
+    return {"questions": [{"question": "Which one?", "options": OPTIONS, **question}]}
+
+
+def test_upstreams_shape_is_read_with_its_defaults() -> None:
+    (asked,) = parse(one(header="Pick", multiSelect=True))
+    assert (asked.question, asked.header, asked.multi) == ("Which one?", "Pick", True)
+    assert [(o.label, o.description) for o in asked.options] == [("A", "first"), ("B", "")]
+    (plain,) = parse({"questions": [{"question": "Q?", "options": ["yes", "no"]}]})
+    assert (plain.header, plain.multi, plain.options[1].label) == ("", False, "no")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "sentence"),
+    [
+        ({}, "ask_user needs a questions list of 1 to 4 questions"),
+        ({"questions": []}, "ask_user needs a questions list of 1 to 4 questions"),
+        ({"questions": [one()["questions"][0]] * 5}, "of 1 to 4 questions"),
+        (one(options=[{"label": "A"}]), "question 1 needs 2 to 4 options"),
+        (one(options=[{"label": str(n)} for n in range(5)]), "question 1 needs 2 to 4 options"),
+        (one(options=[{"label": "A"}, {"label": "a"}]), "offers the same label twice"),
+        (one(options=[{"label": ""}, {"label": "B"}]), "option 1's label must be a non-empty"),
+        (one(options=[{"label": 3}, {"label": "B"}]), "option 1's label must be a non-empty"),
+        (one(question="  "), "question 1's question must be a non-empty string"),
+        (one(header="x" * 21), "question 1's header is 21 characters, more than 20"),
+        (one(question="q" * 1001), "question is 1,001 characters, more than 1,000"),
+        (one(multiSelect="yes"), "question 1's multiSelect must be true or false"),
+        ({"questions": ["Which?"]}, "question 1 must be an object"),
+    ],
+)
+def test_bad_input_is_one_sentence(arguments: dict[str, Any], sentence: str) -> None:
+    with pytest.raises(BadQuestions) as raised:
+        parse(arguments)
+    said = str(raised.value)
+    assert sentence in said and said.endswith(".") and said.count(". ") == 0, said
+
+
+def test_text_is_kept_as_drawn_without_hidden_characters() -> None:
+    (asked,) = parse(one(question="Line one\n\n\n\n\nline two \u202e\x1b[2J", header="a\tb"))
+    assert asked.question == "Line one\n\nline two \\u202e\\u001b[2J"
+    assert asked.header == "a b"
+
+
+def test_the_answer_names_each_question_and_what_was_chosen() -> None:
+    questions = parse(
+        {"questions": [one()["questions"][0], {"question": "And?", "options": OPTIONS}]}
+    )
+    text = answer_text(questions, [Answer(("A", "B")), Answer(typed="neither, C")])
+    assert (
+        text == "The user answered:\n- Which one? → A, B\n- And? → in their own words: neither, C"
+    )
+
+
+def test_the_guard_allows_a_good_question_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    guard = Guard(tmp_path)
+    assert guard.decide(ASK_USER, one()) is None
+    reason = guard.decide(ASK_USER, {"questions": []})
+    assert reason is not None and reason.startswith("ask_user needs a questions list")
+
+
+def test_the_tool_log_line_says_what_is_asked() -> None:
+    assert describe(ASK_USER, one()) == "Asking you: Which one?"
+    two = {"questions": [one()["questions"][0]] * 2}
+    assert describe(ASK_USER, two) == "Asking you: Which one? (and 1 more)"
+    assert describe(ASK_USER, {}) == "Asking you a question"
+
+
+async def test_the_handler_waits_for_the_pick_under_the_call_id_the_guard_saw(
+    tmp_path: Path,
+) -> None:
+    guard = Guard(tmp_path, approvals=Approvals(interactive=True))
+    assert await guard.check(ASK_USER, one(), "toolu_1") is None
+    handling = asyncio.ensure_future(guard.ask_user.handle(one()))
+    pick = await guard.approvals.questions.get()
+    assert isinstance(pick, Pick) and pick.tool_use_id == "toolu_1"
+    assert guard.decisions["toolu_1"].startswith("asked")
+    pick.choose((Answer(("B",)),))
+    result = await handling
+    assert result == {"content": [{"type": "text", "text": "The user answered:\n- Which one? → B"}]}
+    assert guard.decisions["toolu_1"] == "answered by you: B"
+
+
+async def test_a_question_given_up_answers_the_call_instead_of_hanging(tmp_path: Path) -> None:
+    guard = Guard(tmp_path, approvals=Approvals(interactive=True))
+    handling = asyncio.ensure_future(guard.ask_user.handle(one()))
+    await guard.approvals.questions.get()
+    guard.approvals.give_up()
+    result = await handling
+    assert result["is_error"] and "did not answer" in result["content"][0]["text"]
+
+
+async def test_headless_the_handler_says_nobody_is_there_at_once(tmp_path: Path) -> None:
+    guard = Guard(tmp_path)  # Approvals() is headless
+    assert await guard.check(ASK_USER, one(), "toolu_9") is None
+    result = await guard.ask_user.handle(one())
+    assert result == {"content": [{"type": "text", "text": NOBODY_HERE}]}
+    assert guard.decisions["toolu_9"] == "nobody to ask (headless)"
+    assert guard.approvals.questions.empty()
