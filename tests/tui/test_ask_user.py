@@ -18,7 +18,7 @@ import pytest
 
 from tests.helpers.pilot import SIZE, send, settle, until
 from tests.helpers.processes import children_of
-from tests.helpers.screen import screen_rows
+from tests.helpers.screen import notes, screen_rows
 from tui.demo.model_server import ModelServer, ToolCall, Turn
 from tui.export import render
 from tui.screens.main import MainScreen
@@ -315,3 +315,16 @@ async def test_no_answer_is_taken_until_half_a_second_without_a_key(
         await pilot.press("down", "enter")  # the second option
         await settle(pilot)
         assert tool_results(server) == [f"The user answered:\n- {QUESTION} → Postgres"]
+
+
+async def test_the_pick_keys_are_rebindable(app_factory: Any, isolated: Path) -> None:
+    config = isolated / "config" / "assistant-tui" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[keys]\npick_2 = "f10"\n')
+    async with app_factory(asking_turns()) as (app, server), app.run_test(size=SIZE) as pilot:
+        await send(pilot, "design it")
+        await asked(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert tool_results(server) == [f"The user answered:\n- {QUESTION} → Postgres"]
+        assert not [n for n in notes(app) if "no action is named" in n]

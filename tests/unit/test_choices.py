@@ -13,6 +13,7 @@ from tui.agent.approval import Approvals
 from tui.agent.ask_user import Pick
 from tui.agent.guard import Guard
 from tui.choices import NOBODY_HERE, Answer, BadQuestions, answer_text, parse
+from tui.screens.keys import help_groups, key_label
 from tui.tool_lines import ASK_USER, describe
 
 OPTIONS = [{"label": "A", "description": "first"}, {"label": "B"}]
@@ -116,3 +117,12 @@ async def test_headless_the_handler_says_nobody_is_there_at_once(tmp_path: Path)
     assert result == {"content": [{"type": "text", "text": NOBODY_HERE}]}
     assert guard.decisions["toolu_9"] == "nobody to ask (headless)"
     assert guard.approvals.questions.empty()
+
+
+def test_the_help_lists_the_keys_of_the_choice_list() -> None:
+    keys = {
+        key_label(b.key): b.description
+        for b in help_groups()["When the assistant asks you to pick"]
+    }
+    assert keys["1"] == "Pick option 1" and keys["4"] == "Pick option 4"
+    assert keys["Esc"] == "Cancel answer" and "Letters" in keys and "↑, ↓, Enter" in keys

@@ -64,8 +64,12 @@ class ChoiceCard(Vertical):
     ]
     # Keys no binding of its own handles, said once for the help screen.
     KEYS: ClassVar[list[Binding]] = [
-        Binding("up,down,enter", "", "Choose the highlighted option"),
-        Binding("a", "", "Any other letter: type an answer of your own (Enter sends it)"),
+        Binding(
+            "up,down,enter",
+            "",
+            "Choose the highlighted option (with several allowed, Enter sends those ticked)",
+        ),
+        Binding("letters", "", "Type an answer of your own; Enter sends it"),
     ]
 
     class GaveUp(Message):
