@@ -80,7 +80,7 @@ def _question(item: Any, number: int) -> Asking:
     if not isinstance(item, dict):
         raise BadQuestions(f"ask_user: {where} must be an object with question and options.")
     text = _text(item.get("question"), f"{where}'s question", QUESTION_CHARS, lines=True)
-    header = _text(item.get("header"), f"{where}'s header", HEADER_CHARS)
+    header = _text(item.get("header", ""), f"{where}'s header", HEADER_CHARS)
     multi = item.get("multiSelect", False)
     if not isinstance(multi, bool):
         raise BadQuestions(f"ask_user: {where}'s multiSelect must be true or false.")
@@ -98,12 +98,12 @@ def _question(item: Any, number: int) -> Asking:
 
 
 def _option(item: Any, where: str) -> Option:
-    if isinstance(item, str):  # a bare label: forgiven, it says all an option needs
-        return Option(_text(item, f"{where}'s label", LABEL_CHARS, required=True))
+    # No stricter and no more lenient than the tool's schema: what passes here must pass the
+    # SDK's own check too, or the model would read a validator's words instead of ours.
     if not isinstance(item, dict):
         raise BadQuestions(f"ask_user: {where} must be an object with a label and a description.")
     label = _text(item.get("label"), f"{where}'s label", LABEL_CHARS, required=True)
-    described = _text(item.get("description"), f"{where}'s description", DESCRIPTION_CHARS)
+    described = _text(item.get("description", ""), f"{where}'s description", DESCRIPTION_CHARS)
     return Option(label, described)
 
 
@@ -111,9 +111,10 @@ def _text(value: Any, what: str, limit: int, required: bool = False, lines: bool
     """A checked field as it will be drawn: on one line (a question keeps its lines, without
     runs of empty ones), every control or invisible character written as an escape."""
     required = required or lines
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value.strip()):
+    if not isinstance(value, str):
+        kind = "a non-empty string" if required else "a string"
+        raise BadQuestions(f"ask_user: {what} must be {kind}.")
+    if required and not value.strip():
         raise BadQuestions(f"ask_user: {what} must be a non-empty string.")
     if len(value) > limit:
         raise BadQuestions(

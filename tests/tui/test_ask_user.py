@@ -328,3 +328,33 @@ async def test_the_pick_keys_are_rebindable(app_factory: Any, isolated: Path) ->
         await settle(pilot)
         assert tool_results(server) == [f"The user answered:\n- {QUESTION} → Postgres"]
         assert not [n for n in notes(app) if "no action is named" in n]
+
+
+async def test_two_questions_at_once_are_asked_one_after_the_other(app_factory: Any) -> None:
+    other = {"question": "How much detail?", "options": [{"label": "Short"}, {"label": "Long"}]}
+    calls = [ask_call(), ask_call([other])]
+    turns = asking_turns()
+    turns[2].tools = calls
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        await send(pilot, "design it")
+        await asked(pilot)
+        first = main_screen(app).query_one(ChatPane).card
+        await pilot.press("1")
+        await until(
+            pilot,
+            lambda: card_shown(app) and main_screen(app).query_one(ChatPane).card is not first,
+            "the second question",
+        )
+        await pilot.pause()
+        await pilot.press("2")
+        await settle(pilot)
+        received = server.message_requests[-1].body["messages"][-1]["content"]
+        results = {b["content"][0]["text"] for b in received if b["type"] == "tool_result"}
+        picked = {QUESTION: ["SQLite", "Postgres"], "How much detail?": ["Short", "Long"]}
+        assert first is not None
+        asked_first = first.questions[0].question
+        asked_second = next(q for q in picked if q != asked_first)
+        assert results == {
+            f"The user answered:\n- {asked_first} → {picked[asked_first][0]}",
+            f"The user answered:\n- {asked_second} → {picked[asked_second][1]}",
+        }

@@ -7,10 +7,11 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from tui.agent.approval import Approvals
-from tui.agent.ask_user import Pick
+from tui.agent.ask_user import INPUT_SCHEMA, Pick
 from tui.agent.guard import Guard
 from tui.choices import NOBODY_HERE, Answer, BadQuestions, answer_text, parse
 from tui.screens.keys import help_groups, key_label
@@ -27,8 +28,9 @@ def test_upstreams_shape_is_read_with_its_defaults() -> None:
     (asked,) = parse(one(header="Pick", multiSelect=True))
     assert (asked.question, asked.header, asked.multi) == ("Which one?", "Pick", True)
     assert [(o.label, o.description) for o in asked.options] == [("A", "first"), ("B", "")]
-    (plain,) = parse({"questions": [{"question": "Q?", "options": ["yes", "no"]}]})
-    assert (plain.header, plain.multi, plain.options[1].label) == ("", False, "no")
+    plain = {"question": "Q?", "options": [{"label": "yes"}, {"label": "no"}]}
+    (asked,) = parse({"questions": [plain]})
+    assert (asked.header, asked.multi, asked.options[1].label) == ("", False, "no")
 
 
 @pytest.mark.parametrize(
@@ -47,6 +49,9 @@ def test_upstreams_shape_is_read_with_its_defaults() -> None:
         (one(question="q" * 1001), "question is 1,001 characters, more than 1,000"),
         (one(multiSelect="yes"), "question 1's multiSelect must be true or false"),
         ({"questions": ["Which?"]}, "question 1 must be an object"),
+        (one(options=["A", "B"]), "option 1 must be an object with a label"),
+        (one(header=None), "question 1's header must be a string"),
+        (one(options=[{"label": "A", "description": 2}, {"label": "B"}]), "description must be"),
     ],
 )
 def test_bad_input_is_one_sentence(arguments: dict[str, Any], sentence: str) -> None:
@@ -126,3 +131,29 @@ def test_the_help_lists_the_keys_of_the_choice_list() -> None:
     }
     assert keys["1"] == "Pick option 1" and keys["4"] == "Pick option 4"
     assert keys["Esc"] == "Cancel answer" and "Letters" in keys and "↑, ↓, Enter" in keys
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        one(),
+        one(header="H", multiSelect=False),
+        one(options=["A", "B"]),
+        one(header=None),
+        one(multiSelect=None),
+        one(options=[{"label": "A", "description": None}, {"label": "B"}]),
+        {
+            "questions": [
+                {"question": "Q?", "options": [{"description": "no label"}, {"label": "B"}]}
+            ]
+        },
+        {"questions": [{"options": OPTIONS}]},
+    ],
+)
+def test_what_the_guard_lets_through_the_sdks_schema_check_accepts(arguments: Any) -> None:
+    """Else the model would read the SDK's validator message instead of our one sentence."""
+    try:
+        parse(arguments)
+    except BadQuestions:
+        return  # refused by us first: the SDK never sees it
+    jsonschema.validate(arguments, INPUT_SCHEMA)
