@@ -116,6 +116,8 @@ async def test_a_question_answered_by_its_number_reaches_the_model_and_is_kept(
         assert QUESTION in shown and "The assistant asks · Store" in shown
         assert "1  SQLite — one file, no server" in shown and "3  JSON files" in shown
         assert "asked: waiting for your answer" in tool_log_text(app)
+        keys = screen_rows(app)[-1]  # the key bar: Esc gives the question up, no chat letters
+        assert "esc Cancel answer" in keys and "Copy block" not in keys and "Branch" not in keys
         await pilot.press("2")
         await settle(pilot)
         assert not card_shown(app) and "Going with your choice." in painted(app)

@@ -13,6 +13,7 @@ import pytest
 from tui.agent.approval import Approvals
 from tui.agent.ask_user import INPUT_SCHEMA, Pick
 from tui.agent.guard import Guard
+from tui.agent.prompt import system_prompt
 from tui.choices import NOBODY_HERE, Answer, BadQuestions, answer_text, parse
 from tui.screens.keys import help_groups, key_label
 from tui.tool_lines import ASK_USER, describe
@@ -157,3 +158,10 @@ def test_what_the_guard_lets_through_the_sdks_schema_check_accepts(arguments: An
     except BadQuestions:
         return  # refused by us first: the SDK never sees it
     jsonschema.validate(arguments, INPUT_SCHEMA)
+
+
+def test_the_system_prompt_says_when_to_ask(tmp_path: Path) -> None:
+    text = system_prompt(tmp_path)
+    assert "Asking the user to choose (the ask_user tool):" in text
+    assert "real alternatives that change your answer" in text
+    assert "state which option you assumed and go on" in text

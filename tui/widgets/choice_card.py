@@ -61,6 +61,9 @@ class ChoiceCard(Vertical):
         Binding("space", "tick", "Tick the highlighted option", show=False, id="pick_toggle"),
         # Nearer than the chat's own Esc (back to the prompt): here it gives the question up.
         Binding("escape", "give_up", "Cancel answer", id="pick_give_up"),
+        # The chat's letter keys (copy, branch) are letters of a typed answer here; hidden, so
+        # the key bar does not offer them while the question has the focus.
+        *(Binding(key, f"letter('{key}')", show=False) for key in ("c", "y", "b")),
     ]
     # Keys no binding of its own handles, said once for the help screen.
     KEYS: ClassVar[list[Binding]] = [
@@ -165,6 +168,10 @@ class ChoiceCard(Vertical):
         highlighted = self.query_one(PickList).highlighted
         if self.armed() and self.asking.multi and highlighted is not None:
             self._toggle(highlighted)
+
+    def action_letter(self, key: str) -> None:
+        if self.armed():
+            self.type_answer(key)
 
     def action_give_up(self) -> None:
         self.post_message(self.GaveUp())
