@@ -267,9 +267,9 @@ def help_groups() -> dict[str, list[Binding]]:
         ],
         "In search (Ctrl+G)": [*described(SearchScreen.BINDINGS), *SearchScreen.KEYS],
         "When a web fetch or a backlog write is asked": described(ApprovalDialog.BINDINGS),
+        "In the chat (block cursor, Ctrl+O)": described(BlockCursorScroll.BINDINGS),
         "When the assistant asks you to pick": [
             *described(ChoiceCard.BINDINGS),
             *ChoiceCard.KEYS,
         ],
-        "In the chat (block cursor, Ctrl+O)": described(BlockCursorScroll.BINDINGS),
     }
