@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -122,7 +122,7 @@ class AskUser:
     def __init__(self, approvals: Approvals, decisions: dict[str, str]) -> None:
         self.approvals = approvals
         self.decisions = decisions  # the guard's, by tool use id: the tool log's note
-        self._ids: defaultdict[str, deque[str]] = defaultdict(deque)
+        self._ids: defaultdict[str, list[str]] = defaultdict(list)
         self._count = 0
 
     def expect(self, arguments: dict[str, Any], use_id: str) -> None:
@@ -132,7 +132,9 @@ class AskUser:
     def _use_id(self, arguments: dict[str, Any]) -> str:
         waiting = self._ids.get(_key(arguments))
         if waiting:
-            return waiting.popleft()
+            # The newest: an older id left here belongs to a call the CLI gave up on before
+            # running it (the same arguments asked twice at once are the same question anyway).
+            return waiting.pop()
         self._count += 1
         return f"ask_user-{self._count}"  # the hook did not see it: the pick still has an id
 
