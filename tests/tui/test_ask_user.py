@@ -284,8 +284,12 @@ async def test_an_answer_slower_than_the_mcp_tool_timeout_still_reaches_the_mode
 ) -> None:
     """The app gives the CLI MCP_TOOL_TIMEOUT (a minute, for a hung backlog server), and the CLI
     applies it to in-process servers too: without this server's own timeout the call failed
-    with "timed out after 1s" while the user was still choosing."""
+    with "timed out after 1s" while the user was still choosing. And a user whose environment
+    turns on the CLI's background tasks would have seen the call moved to the background ("is
+    still running after 1s. It was moved to the background") and the question dropped."""
     monkeypatch.setenv("MCP_TOOL_TIMEOUT", "1000")  # the CLI's shortest; the app's is 60000
+    monkeypatch.setenv("CLAUDE_AUTO_BACKGROUND_TASKS", "1")
+    monkeypatch.setenv("CLAUDE_CODE_MCP_AUTO_BACKGROUND_MS", "1000")
     async with app_factory(asking_turns()) as (app, server), app.run_test(size=SIZE) as pilot:
         await send(pilot, "design it")
         await asked(pilot)

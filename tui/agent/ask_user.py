@@ -10,7 +10,9 @@ wait. Headless nobody can answer, so the model is told at once to state its assu
 The app sets MCP_TOOL_TIMEOUT (a minute) for the backlog server, and the CLI applies it to SDK
 servers too: a person taking longer would see the call fail. This server carries its own
 ``timeout`` (a day, like the approval hook's) and asks the CLI never to move the waiting call to
-the background, which applies to this server alone.
+the background (which it does after a delay when the user's environment turns background tasks
+on: the model then reads "moved to the background" and the question is dropped). Both apply to
+this server alone.
 """
 
 from __future__ import annotations
