@@ -641,6 +641,22 @@ class Backlog:
         )
         return self._edit(feature_id, lambda conn: edits.update(conn, feature_id, changes))
 
+    def edit(
+        self, feature_id: int, text: dict[str, Any], dependencies: list[int] | None
+    ) -> dict[str, Any]:
+        """The pane's edit form: text changes and (unless None) a new dependency list, in one
+        transaction, so a refused list (a cycle) leaves the text unwritten too."""
+        changes = edits.text_changes(**text) if text else {}
+        deps = None if dependencies is None else edits.dependency_list(dependencies)
+
+        def change(conn: sqlite3.Connection) -> None:
+            if changes:
+                edits.update(conn, feature_id, changes)
+            if deps is not None:
+                edits.set_dependencies(conn, feature_id, deps)
+
+        return self._edit(feature_id, change)
+
     def add_dependency(self, feature_id: int, dependency_id: int) -> dict[str, Any]:
         """Make a feature wait for another one as well; returns the feature after."""
         dep = edits.dependency_id(dependency_id)

@@ -39,6 +39,8 @@ SECTIONS = (
     ("passing", "Passing"),
 )
 
+STATUS_WORDS = dict(SECTIONS)  # a status as the pane and the details name it
+
 Signature = tuple[tuple[int, int], ...]
 T = TypeVar("T")
 
@@ -119,6 +121,22 @@ class BacklogReader:
         args = _fields(**changed)
         self._check("feature_update", {"feature_id": feature_id, **args})
         return self._write(lambda b: b.update(feature_id, **args))
+
+    def edit(
+        self, feature_id: int, changed: dict[str, Any], dependencies: list[int] | None
+    ) -> dict[str, Any]:
+        """The edit form's save: the changed fields and (unless None) the new dependency list,
+        checked as ``feature_update`` and ``feature_set_dependencies`` check them, written in
+        one transaction: all of it, or nothing."""
+        args = _fields(**changed)
+        if args:
+            self._check("feature_update", {"feature_id": feature_id, **args})
+        if dependencies is not None:
+            self._check(
+                "feature_set_dependencies",
+                {"feature_id": feature_id, "dependency_ids": dependencies},
+            )
+        return self._write(lambda b: b.edit(feature_id, args, dependencies))
 
     def set_dependencies(self, feature_id: int, dependency_ids: list[int]) -> dict[str, Any]:
         self._check(

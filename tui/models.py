@@ -70,6 +70,10 @@ class Conversation:
         return self.deleted_at is not None
 
 
+Thought = tuple[str, int]
+"""An answer's thinking as stored: its text and how many milliseconds it took."""
+
+
 @dataclass(frozen=True)
 class Message:
     id: int
@@ -80,6 +84,8 @@ class Message:
     created_at: datetime
     usage: TurnUsage | None = None
     error: str | None = None
+    thinking: str = ""  # the model's thinking before and between the answer's parts
+    thinking_ms: int = 0  # how long it thought
 
 
 @dataclass(frozen=True)

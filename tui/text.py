@@ -63,3 +63,9 @@ def settled_prefix(markdown: str) -> int:
         elif not stripped:
             settled = position
     return settled
+
+
+def thinking_summary(length: int, seconds: float) -> str:
+    """'Thinking · 1,234 chars · 3.2 s': the line a folded thinking block shows (and exports)."""
+    took = f"{seconds:.1f} s" if seconds < 60 else f"{int(seconds // 60)} min {int(seconds % 60)} s"
+    return f"Thinking · {length:,} chars · {took}"

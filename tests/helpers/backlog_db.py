@@ -82,3 +82,36 @@ def dump(path: Path) -> list[tuple[Any, ...]]:
         return rows
     finally:
         conn.close()
+
+
+REQUEST = {
+    "prompt": "Which payment provider? \x1b]0;pwned\x07 [red]not markup[/red]",
+    "fields": [
+        {
+            "id": "provider",
+            "label": "Provider",
+            "type": "select",
+            "options": [
+                {"value": "stripe", "label": "Stripe"},
+                {"value": "paddle", "label": "Paddle"},
+            ],
+        },
+        {"id": "key_name", "label": "Env var name", "type": "text", "placeholder": "STRIPE_KEY"},
+        {"id": "notes", "label": "Notes", "type": "textarea", "required": False},
+        {"id": "sandbox", "label": "Sandbox first", "type": "boolean"},
+    ],
+}
+
+
+def waiting_backlog(project: Path) -> Path:
+    """The sample backlog with #5 waiting for the user's answer to ``REQUEST``."""
+    path = make_backlog(project / "features.db", FEATURES, newer=True)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "UPDATE features SET needs_human_input = 1, in_progress = 0, human_input_request = ?"
+        " WHERE id = 5",
+        (json.dumps(REQUEST),),
+    )
+    conn.commit()
+    conn.close()
+    return path

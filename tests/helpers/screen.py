@@ -53,7 +53,10 @@ def answer_texts(app: Any) -> list[str]:
 
 
 def pane_text(app: Any) -> str:
-    """What the backlog pane draws, line by line, as on the screen."""
-    region = app.screen.query_one(BacklogPane).region
+    """What the backlog pane draws, line by line, as on the screen ("" before it is built)."""
+    found = app.screen.query(BacklogPane)
+    if not found:
+        return ""
+    region = found.first().region
     rows = screen_rows(app)[region.y : region.bottom]
     return "\n".join(row[region.x : region.right].strip() for row in rows)

@@ -79,3 +79,24 @@ def api_retry(attempt: int, status: int | None, delay_ms: int = 500) -> SystemMe
     """The CLI failed to reach the API and will try again after ``delay_ms``."""
     data = {"attempt": attempt, "max_retries": 10, "error_status": status}
     return SystemMessage(subtype="api_retry", data={**data, "retry_delay_ms": delay_ms})
+
+
+def thought(*pieces: str, signed: bool = True) -> list[StreamEvent]:
+    """A thinking block at index 0 as the API streams it with summarized display: its start,
+    a thinking delta per piece, the signature, its stop (no pieces: the omitted display)."""
+    start = {"type": "thinking", "thinking": "", "signature": ""}
+    events = [stream({"type": "content_block_start", "index": 0, "content_block": start})]
+    for piece in pieces:
+        delta = {"type": "thinking_delta", "thinking": piece}
+        events.append(stream({"type": "content_block_delta", "index": 0, "delta": delta}))
+    if signed:
+        signature = {"type": "signature_delta", "signature": "sig"}
+        events.append(stream({"type": "content_block_delta", "index": 0, "delta": signature}))
+    events.append(stream({"type": "content_block_stop", "index": 0}))
+    return events
+
+
+def thinking_then(thinking: list[StreamEvent], *pieces: str) -> list[StreamEvent]:
+    """One assistant message that thinks first, then streams ``pieces`` of text."""
+    message = streamed(*pieces)
+    return [message[0], *thinking, *message[1:]]

@@ -23,7 +23,9 @@ def parse(tokens):
 | expression | `expression()` |
 | term | `term()` |
 """
+THOUGHT = "The user asks how [bold]parse[/bold] works; app.py holds it. It calls expression()."
 TURNS = [
+    Turn(match="Think it over", thinking=THOUGHT, text="It parses by recursive descent."),
     Turn(
         match="parser",
         tools=[

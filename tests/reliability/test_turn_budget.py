@@ -26,7 +26,7 @@ from claude_agent_sdk.types import (
 
 from tests.helpers.figures import Figures
 from tui.agent import runner
-from tui.agent.budget import REPLY_NOTE, TURN_BUDGET, TurnBudget, utf8_size
+from tui.agent.budget import REPLY_NOTE, THINKING_NOTE, TURN_BUDGET, TurnBudget, utf8_size
 from tui.agent.events import Event, TextDelta, ToolFinished, TurnFinished
 from tui.agent.session import AgentSession
 from tui.config import Settings
@@ -197,3 +197,15 @@ async def test_a_real_turn_past_its_budget_goes_on_and_is_stored_up_to_it(
     stored = utf8_size(reply.content) + sum(utf8_size(t.result or "") for t in tools)
     assert stored <= limit
     assert os.path.getsize(engine.settings.db) > 0
+
+
+def test_thinking_takes_only_the_room_the_reply_and_tools_leave() -> None:
+    """Thinking counts in the turn's budget: stored whole while it fits, then cut with a note,
+    and the reply keeps its room (thinking is stored after it)."""
+    budget = TurnBudget(limit=10_000, reserve=1_000)
+    assert budget.reply_text("a" * 1_000) == "a" * 1_000  # 6,000 weighted bytes
+    assert budget.thinking_text("t" * 500) == "t" * 500  # 1,000 of the 3,000 left
+    cut = budget.thinking_text("t" * 5_000)
+    assert cut.startswith("t" * 1_000) and cut.endswith(THINKING_NOTE)
+    assert 6_000 + utf8_size(cut) * 2 <= 9_000  # inside the budget less its reserve
+    assert budget.reply_text("a" * 1_000) == "a" * 1_000  # the reply still fits as it was

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,21 @@ from tui.config import Settings
 @pytest.fixture
 def make_app(
     isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Callable[[], AssistantApp]:
-    """Make the snapshot app: a fresh project at the fixed path, the scripted model inside."""
+) -> Iterator[Callable[[], AssistantApp]]:
+    """Make the snapshot app: a fresh project at the fixed path, the scripted model inside.
+
+    The path is fixed (the title bar shows it), so two test runs on one machine share it: each
+    holds a lock on it while its test runs, or one run's fresh project deletes the other's
+    backlog mid-test."""
+    with open(LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield _make_app(tmp_path, monkeypatch)
+
+
+LOCK = PROJECT.parent.with_name(PROJECT.parent.name + ".lock")
+
+
+def _make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], AssistantApp]:
     # Tool durations depend on the machine's load; the snapshot pins them.
     monkeypatch.setattr("tui.widgets.tool_log.format_duration", lambda seconds: "0.1s")
     # Input boxes are created with a steady cursor: turning the blink off later raced with a blink

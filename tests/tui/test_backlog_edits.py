@@ -17,12 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
+from textual.message import Message
 
-from tests.helpers.backlog_db import FEATURES, make_backlog
+from tests.helpers.backlog_db import FEATURES, make_backlog, waiting_backlog
 from tests.helpers.pilot import SIZE, until
 from tests.helpers.screen import pane_text
 from tui.screens.feature_form import FeatureForm, FeaturePicker, ReasonDialog
 from tui.screens.human_input_form import HumanInputForm
+from tui.screens.main import MainScreen
 
 WRITER = r"""
 import sqlite3, sys, threading, time
@@ -227,37 +230,71 @@ async def test_a_refused_change_is_one_sentence(app_factory: Any, project: Path)
         assert rows(path, "SELECT dependencies FROM features WHERE id = 3")[0][0] == "[1]"
 
 
-REQUEST = {
-    "prompt": "Which payment provider? \x1b]0;pwned\x07 [red]not markup[/red]",
-    "fields": [
-        {
-            "id": "provider",
-            "label": "Provider",
-            "type": "select",
-            "options": [
-                {"value": "stripe", "label": "Stripe"},
-                {"value": "paddle", "label": "Paddle"},
-            ],
-        },
-        {"id": "key_name", "label": "Env var name", "type": "text", "placeholder": "STRIPE_KEY"},
-        {"id": "notes", "label": "Notes", "type": "textarea", "required": False},
-        {"id": "sandbox", "label": "Sandbox first", "type": "boolean"},
-    ],
-}
+async def test_a_refused_form_stays_up_with_what_was_typed(app_factory: Any, project: Path) -> None:
+    """The form waits for its save: a refusal is shown in it and the user's edits are kept to
+    mend (before, the form closed first and the refusal took the typed text with it)."""
+    path = make_backlog(project / "features.db", FEATURES, newer=True)
+    async with app_factory([]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await shown_pane(pilot)
+        await pilot.press("home")  # #3, first ready; #4 depends on it
+        await pilot.press("e")
+        form = await opened(pilot, FeatureForm)
+        await until(pilot, lambda: form.query_one("#form-name").value != "", "filled")
+        before = form.query_one("#form-name").value
+        await pilot.press("tab", "end")
+        await typed(pilot, " v2")
+        await pilot.press("tab", "tab", "tab")  # past the description and steps: the filter
+        await typed(pilot, "Remember")
+        await pilot.press("tab", "down", "down", "space")  # past #1, chosen already, to #4
+        assert form.chosen == [1, 4]  # #3 would wait on #4, which waits on #3
+        await pilot.press("ctrl+s")
+        error = form.query_one("#form-error")
+        await until(pilot, lambda: "3 -> 4 -> 3" in str(error.render()), "refused in the form")
+        assert app.screen is form and "Nothing was saved" in str(error.render())
+        assert form.query_one("#form-name").value == f"{before} v2"  # kept, to mend
+        assert rows(path, "SELECT name FROM features WHERE id = 3")[0][0] == before
+
+        await pilot.press("space")  # not #4 after all
+        assert form.chosen == [1]
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Saved feature #3." in flat(app), "the mended save")
+        assert app.screen is not form and f"{before} v2" in flat(app)
+        assert rows(path, "SELECT name FROM features WHERE id = 3")[0][0] == f"{before} v2"
+
+
+async def test_f4_at_launch_shows_a_request_waiting_for_you(
+    app_factory: Any, project: Path
+) -> None:
+    """F4 pressed while the app starts (before the main screen is composed): the pane comes up
+    focused with the request waiting, and Enter on it opens its form."""
+    waiting_backlog(project)
+    async with app_factory([]) as (app, _):
+        sent: list[Message] = []
+
+        def press_f4_while_composing(message: Message) -> None:
+            composing = isinstance(message, events.Compose)
+            if composing and isinstance(message._sender, MainScreen) and not sent:
+                sent.append(message)
+                app.post_message(events.Key("f4", None))
+
+        async with app.run_test(size=SIZE, message_hook=press_f4_while_composing) as pilot:
+            await until(pilot, lambda: "Waiting for you (1)" in flat(app), "the request listed")
+            assert sent and "1 waiting for you" in flat(app)
+            assert app.focused is not None and app.focused.id == "backlog-list"
+            listing = app.screen.query_one("#backlog-list")
+            while listing.get_option_at_index(listing.highlighted).id != "5":
+                await pilot.press("down")
+            await pilot.press("enter")
+            form = await opened(pilot, HumanInputForm)
+            assert "Which payment provider?" in " ".join(
+                str(w.render()) for w in form.query("Static, Label")
+            )
 
 
 async def test_answer_a_request_for_human_input(
     app_factory: Any, project: Path, agent_on: Any
 ) -> None:
-    path = make_backlog(project / "features.db", FEATURES, newer=True)
-    conn = sqlite3.connect(path)
-    conn.execute(
-        "UPDATE features SET needs_human_input = 1, in_progress = 0, human_input_request = ?"
-        " WHERE id = 5",
-        (json.dumps(REQUEST),),
-    )
-    conn.commit()
-    conn.close()
+    path = waiting_backlog(project)
     agent = agent_on(path)
     async with app_factory([]) as (app, _), app.run_test(size=SIZE) as pilot:
         await shown_pane(pilot)

@@ -36,6 +36,10 @@ async def test_progress_ready_blocked_and_details(app_factory: Any, project: Pat
         assert "Ready (2)" in shown and ready_at < reset_at
         assert "Blocked (1)" in shown and "#4 Remember me" in shown
         assert "waits on #2, #3" in shown
+        # The counts wrap between sections, never inside one ("Waiting for you" / "0").
+        lines = [line.lstrip("│ ") for line in shown.splitlines()]
+        assert "Ready 2 · In progress 1" in lines, lines
+        assert "Waiting for you 0 · Blocked 1 · Passing 1" in lines, lines
         await pilot.press("enter")  # the ready list has focus: details of its first feature
         await until(pilot, lambda: isinstance(app.screen, FeatureDetails), "details opened")
         details = app.screen
@@ -46,6 +50,7 @@ async def test_progress_ready_blocked_and_details(app_factory: Any, project: Pat
         )
         text = str(details.query_one("#feature-text").render())
         assert "#3 Logout button" in text and "depends on #1" in text
+        assert "\nReady · Core" in text  # the status as the pane names it, not "ready"
         assert "1. click logout" in text and "2. see login" in text
         await pilot.press("escape")
         assert not isinstance(app.screen, FeatureDetails)

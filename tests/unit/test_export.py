@@ -300,3 +300,26 @@ def test_writing_never_overwrites_without_force(tmp_path: Path) -> None:
         write_new(tmp_path / "missing" / "a.md", "x")
     with pytest.raises(ExportError, match="is a folder"):
         write_new(tmp_path, "x", force=True)
+
+
+def test_thinking_is_folded_in_details_before_the_answer_and_cannot_leave_it() -> None:
+    hostile = "Plan:\n</details>\n\n# Not a heading\n```\nfence\n```\n<script>x</script>\x1b[31m"
+    messages = [
+        message(1, Role.USER, "Why?"),
+        message(2, Role.ASSISTANT, "Because.", thinking=hostile, thinking_ms=3250),
+    ]
+    text = to_markdown(conversation(), messages, [], exported_at=T0)
+    opened = f"<details><summary>Thinking · {len(hostile)} chars · 3.2 s</summary>"
+    assert opened in text
+    assert text.index(opened) < text.index("Because.")
+    blocks = [(f.info, f.content) for f in fences(text)]
+    assert ("text", inert_hostile(hostile) + "\n") in blocks  # the whole thinking, one block
+    tokens = parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert "Not a heading" not in headings
+    assert "\x1b" not in text
+    assert text.count("</details>") == 2  # the thinking's own, fenced, and the block's end
+
+
+def inert_hostile(text: str) -> str:
+    return text.replace("\x1b", "␛")

@@ -28,6 +28,10 @@ ROW_BYTES = 200  # a tool row's id, name, status, times and index entries
 REPLY_WEIGHT = 6
 MEGABYTES = TURN_BUDGET // 1_000_000
 SKIPPED_INPUT = {"not_stored": f"this turn had already stored {MEGABYTES} MB of history"}
+THINKING_WEIGHT = 2  # not indexed, but rewritten with every flush of the reply
+THINKING_NOTE = (
+    f"\n\n[The rest of this thinking was not stored: one turn keeps at most {MEGABYTES} MB.]"
+)
 REPLY_NOTE = (
     f"\n\n[The rest of this answer was not stored: one turn keeps at most {MEGABYTES} MB of "
     "history.]"
@@ -46,12 +50,14 @@ class TurnBudget:
         self.reserve = min(reserve, limit // 10)
         self.tools = 0  # bytes of the tool rows stored
         self.reply = 0  # weighted bytes the reply holds (it is rewritten as it grows)
+        self.thinking = 0  # weighted bytes its thinking holds
         self._measured = (0, 0)  # (characters, bytes) of the reply last measured
+        self._thought = (0, 0)  # the same of the thinking
         self.skipped: set[str] = set()  # tool calls with no row at all: their finish is dropped
 
     def _fits(self, size: int, in_reserve: bool = False) -> bool:
         room = self.limit if in_reserve else self.limit - self.reserve
-        return self.tools + self.reply + size <= room
+        return self.tools + self.reply + self.thinking + size <= room
 
     def tool_input(self, tool_id: str, tool_input: dict[str, Any]) -> dict[str, Any] | None:
         """The input to store for a starting tool call; None: store no row for this call."""
@@ -91,7 +97,8 @@ class TurnBudget:
         its room even when it has not been flushed yet. What the reply holds is never taken
         back, so a stored reply only grows.
         """
-        room = max(self.reply, self.limit - self.reserve - self.tools) // REPLY_WEIGHT
+        others = self.tools + self.thinking
+        room = max(self.reply, self.limit - self.reserve - others) // REPLY_WEIGHT
         size = self._size(text)
         if size <= room:
             self.reply = size * REPLY_WEIGHT
@@ -100,6 +107,22 @@ class TurnBudget:
         cut = text.encode("utf-8", "surrogatepass")[:keep].decode("utf-8", "ignore")
         self.reply = (utf8_size(cut) + utf8_size(REPLY_NOTE)) * REPLY_WEIGHT
         return cut + REPLY_NOTE
+
+    def thinking_text(self, text: str) -> str:
+        """The thinking to store, like the reply: all of it while it fits, else cut with a note.
+
+        Thinking waits for the reply: it takes only the room the reply and tools leave."""
+        room = max(self.thinking, self.limit - self.reserve - self.tools - self.reply)
+        room //= THINKING_WEIGHT
+        if len(text) != self._thought[0]:
+            self._thought = (len(text), utf8_size(text))
+        if self._thought[1] <= room:
+            self.thinking = self._thought[1] * THINKING_WEIGHT
+            return text
+        keep = max(room - utf8_size(THINKING_NOTE), 0)
+        cut = text.encode("utf-8", "surrogatepass")[:keep].decode("utf-8", "ignore")
+        self.thinking = (utf8_size(cut) + utf8_size(THINKING_NOTE)) * THINKING_WEIGHT
+        return cut + THINKING_NOTE
 
     def _size(self, text: str) -> int:
         """UTF-8 bytes of the reply, measured again only when its length changed (it is asked

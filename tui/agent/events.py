@@ -35,6 +35,24 @@ class TextReplaced:
 
 
 @dataclass(frozen=True)
+class ThinkingDelta:
+    """More of the model's thinking, shown apart from the answer. ``seconds`` is how long it
+    has thought in this turn so far; a block's end comes as an empty ``text`` with the final
+    time, so the time shown stops when the thinking does."""
+
+    text: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ThinkingReplaced:
+    """A retried stream started over: the thinking so far is exactly ``text``."""
+
+    text: str
+    seconds: float
+
+
+@dataclass(frozen=True)
 class ToolStarted:
     id: str
     name: str
@@ -122,6 +140,8 @@ Event = (
     TurnStarted
     | TextDelta
     | TextReplaced
+    | ThinkingDelta
+    | ThinkingReplaced
     | ToolStarted
     | ToolFinished
     | Asked

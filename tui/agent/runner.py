@@ -26,6 +26,8 @@ from tui.agent.events import (
     Retrying,
     TextDelta,
     TextReplaced,
+    ThinkingDelta,
+    ThinkingReplaced,
     ToolFinished,
     ToolStarted,
     TurnFailed,
@@ -36,7 +38,7 @@ from tui.agent.fork import REPLAY_END, before_last_turn
 from tui.agent.session import AgentSession, transcript_path
 from tui.agent.translate import Translator
 from tui.clock import now
-from tui.models import Message, MessageStatus, Role, ToolStatus
+from tui.models import Message, MessageStatus, Role, Thought, ToolStatus
 from tui.storage import Store, StoreError
 from tui.tool_lines import ASKED
 
@@ -325,7 +327,7 @@ class _Turn:
 
     async def persist(self, event: Event) -> Event:
         """Store what the event changes, then hand it on."""
-        if isinstance(event, TextDelta | TextReplaced):
+        if isinstance(event, TextDelta | TextReplaced | ThinkingDelta | ThinkingReplaced):
             reply = await self._reply()
             if time.monotonic() - self.flushed_at >= FLUSH_INTERVAL:
                 self.flushed_at = time.monotonic()
@@ -344,7 +346,9 @@ class _Turn:
             self.done = True
             await self._end_running_tools("Interrupted before the tool finished.")
             reply = await self._reply()
-            await self.store.message_finish(reply, self._text(), event.status, event.usage)
+            await self.store.message_finish(
+                reply, self._text(), event.status, event.usage, thinking=self._thought()
+            )
             if event.session_id:
                 await self.store.conversation_set_session(
                     self.conversation_id, event.session_id, self.session.settings.model
@@ -377,6 +381,11 @@ class _Turn:
         """The reply as it is stored: all of it, or up to the turn's budget with a note."""
         return self.budget.reply_text(self.translator.text)
 
+    def _thought(self) -> Thought:
+        """The reply's thinking as it is stored (after the reply, in what the budget leaves)."""
+        thinking = self.translator.thinking
+        return self.budget.thinking_text(thinking.text), thinking.milliseconds
+
     async def _flush(self, reply: int) -> None:
         """Save the reply so far; a locked or full database only delays it.
 
@@ -384,7 +393,7 @@ class _Turn:
         everything; failing the turn here would stop an answer the user is reading.
         """
         try:
-            await self.store.message_update_text(reply, self._text())
+            await self.store.message_update_text(reply, self._text(), thinking=self._thought())
         except StoreError:
             self.flushed_at = time.monotonic()
 
@@ -394,7 +403,9 @@ class _Turn:
             return TurnFailed(message)
         self.done = True
         reply = await self._reply()
-        await self.store.message_finish(reply, self._text(), MessageStatus.ERROR, error=message)
+        await self.store.message_finish(
+            reply, self._text(), MessageStatus.ERROR, error=message, thinking=self._thought()
+        )
         await self._end_running_tools("The turn failed before the tool finished.")
         return TurnFailed(message)
 
@@ -436,7 +447,7 @@ class _Turn:
         with contextlib.suppress(StoreError):
             if self.reply_id is not None:
                 await self.store.message_finish(
-                    self.reply_id, self._text(), MessageStatus.INTERRUPTED
+                    self.reply_id, self._text(), MessageStatus.INTERRUPTED, thinking=self._thought()
                 )
             await self._end_running_tools("Interrupted before the tool finished.")
         await self.session.close()

@@ -30,6 +30,11 @@ def transcript_path(config_dir: Path, project: Path, session_id: str) -> Path:
 
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
+# Newer Opus models send only a thinking block's signature unless its text is asked for, and the
+# CLI asks for a display of its own ("updates") otherwise; "summarized" streams thinking_delta
+# text. Adaptive is what the CLI picks for models that have it; for the others it keeps its own
+# budget (checked with the bundled CLI 2.1.332 against Opus 4.7, Sonnet 4.5 and Haiku 4.5).
+THINKING: Any = {"type": "adaptive", "display": "summarized"}
 INTERRUPT_WAIT_S = 2.0  # for the CLI to confirm an interrupt before it is closed anyway
 # The SDK logs a dying CLI with logger.error; with no handler Python prints it to stderr, which
 # tears the full-screen UI. The turn's own failure sentence already says it.
@@ -104,6 +109,7 @@ class AgentSession:
             strict_mcp_config=True,
             setting_sources=[],  # a project's .claude/settings.json must not run hooks here
             include_partial_messages=True,
+            thinking=THINKING,
             model=settings.model,
             resume=self.resume,
             fork_session=self.fork_at is not None and self.resume is not None,

@@ -4,7 +4,8 @@ Text arrives twice: as partial stream events and again in the final AssistantMes
 stream events are used for text (no duplication); the final message supplies tool calls with
 their complete input. When a stream drops, the CLI closes the
 message itself and then reports an ``api_retry``: the text of that attempt is discarded and the
-answer restarts from what it was before (a ``TextReplaced`` event).
+answer restarts from what it was before (a ``TextReplaced`` event). Thinking blocks of the
+stream are read by tui.agent.thinking, on the translator's behalf.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tui.agent.events import (
     TurnFinished,
 )
 from tui.agent.guard import ALLOWED_TOOLS
+from tui.agent.thinking import Thinking
 from tui.models import MessageStatus, ToolStatus, TurnUsage
 
 INTERRUPTED = {"aborted_streaming", "aborted_tools"}
@@ -44,6 +46,7 @@ class Translator:
         self._tool_started: dict[str, tuple[float, str]] = {}
         self._attempt_base = ""  # the answer before the message now streaming, for retries
         self._answered = False  # the API answered something since the last retry
+        self.thinking = Thinking()  # the model's thinking, kept apart from the answer
 
     @property
     def text(self) -> str:
@@ -61,7 +64,7 @@ class Translator:
         """Events for one SDK message (often none)."""
         kind = type(message).__name__
         if kind == "StreamEvent":
-            return self._stream(message.event)
+            return [*self.thinking.stream(message.event), *self._stream(message.event)]
         if kind == "AssistantMessage":
             return self._assistant(message)
         if kind == "UserMessage":
@@ -70,7 +73,8 @@ class Translator:
             return [self._result(message)]
         if kind == "SystemMessage" and message.subtype == "api_retry":
             answered, self._answered = self._answered, False
-            return [*self._retry(), _retrying(message.data, answered)]
+            dropped = [*self._retry(), *self.thinking.retry()]
+            return [*dropped, _retrying(message.data, answered)]
         return []
 
     def _retry(self) -> list[Event]:

@@ -67,6 +67,12 @@ ZERO_ANSWER = """Thanks: with that choice, the change is small and stays in `app
 The assistant is read-only, so it does not edit the file; ask *"what's the progress?"* to see the
 backlog, where such a change can be queued for the coding agents."""
 
+THOUGHT = (
+    "The user asked about the code, and I have read app/calc.py. It defines add, subtract, "
+    "multiply and divide; divide returns a / b with no check that b is not zero, which is worth "
+    "pointing out. The answer can walk through the functions and then suggest a backlog feature."
+)
+
 
 def demo_turns() -> list[Turn]:
     """The demo's script: any question reads a file; 'progress' or 'backlog' asks the backlog;
@@ -79,7 +85,7 @@ def demo_turns() -> list[Turn]:
             text="There are a few reasonable ways; which do you prefer?",
             tools=[ToolCall(ASK_USER, {"questions": [ZERO_QUESTION]})],
         ),
-        Turn(match="def divide", text=EXPLANATION, chunk=6, pace=0.01),
+        Turn(match="def divide", thinking=THOUGHT, text=EXPLANATION, chunk=6, pace=0.01),
         Turn(match='"percentage"', text=PROGRESS, chunk=6, pace=0.01),
         Turn(match="progress", tools=[ToolCall(MCP_PREFIX + "feature_get_stats", {})]),
         Turn(match="backlog", tools=[ToolCall(MCP_PREFIX + "feature_get_stats", {})]),

@@ -43,6 +43,9 @@ class Turn:
     Attributes:
         match: substring of the last user message that selects this turn ("" matches any).
         text: the answer text, streamed in ``chunk``-character deltas every ``pace`` seconds.
+        thinking: thinking text streamed before the answer as a thinking block (thinking_delta
+            events in ``chunk``-character pieces every ``pace`` seconds, then a signature_delta),
+            as the API streams it when summarized thinking is asked for.
         tools: tool_use blocks sent after the text (the stop reason becomes tool_use).
         status: an HTTP error status to answer with instead (400, 401, 429, 500, 529...).
         drop_after: close the connection after this many characters of text, mid-stream.
@@ -56,6 +59,7 @@ class Turn:
 
     match: str = ""
     text: str = ""
+    thinking: str = ""
     tools: Sequence[ToolCall] = ()
     status: int | None = None
     drop_after: int | None = None
@@ -245,11 +249,14 @@ class ModelServer:
         message["usage"] = {"input_tokens": 12, "output_tokens": 1}
         await _event(writer, "message_start", {"message": message})
         index = 0
+        if turn.thinking:
+            await _stream_thinking(writer, turn)
+            index = 1
         if turn.text:
             await _event(
                 writer,
                 "content_block_start",
-                {"index": 0, "content_block": {"type": "text", "text": ""}},
+                {"index": index, "content_block": {"type": "text", "text": ""}},
             )
             for start in range(0, len(turn.text), turn.chunk):
                 if turn.drop_after is not None and start >= turn.drop_after:
@@ -264,12 +271,12 @@ class ModelServer:
                 await _event(
                     writer,
                     "content_block_delta",
-                    {"index": 0, "delta": {"type": "text_delta", "text": piece}},
+                    {"index": index, "delta": {"type": "text_delta", "text": piece}},
                 )
                 if turn.pace:
                     await asyncio.sleep(turn.pace)
-            await _event(writer, "content_block_stop", {"index": 0})
-            index = 1
+            await _event(writer, "content_block_stop", {"index": index})
+            index += 1
         for offset, tool in enumerate(turn.tools):
             block = {
                 "type": "tool_use",
@@ -295,14 +302,43 @@ class ModelServer:
             "message_delta",
             {
                 "delta": {"stop_reason": stop, "stop_sequence": None},
-                "usage": {"output_tokens": max(1, len(turn.text) // 4)},
+                "usage": {"output_tokens": _output_tokens(turn)},
             },
         )
         await _event(writer, "message_stop", {})
 
 
+def _signature(thinking: str) -> str:
+    """A stand-in for the API's signature of a thinking block (the CLI sends it back as is)."""
+    return f"sig-{len(thinking)}-{sum(map(ord, thinking)) % 65_536:04x}"
+
+
+def _output_tokens(turn: Turn) -> int:
+    return max(1, (len(turn.thinking) + len(turn.text)) // 4)
+
+
+async def _stream_thinking(writer: asyncio.StreamWriter, turn: Turn) -> None:
+    """The thinking block at index 0: its start, thinking deltas, the signature, its stop."""
+    block = {"type": "thinking", "thinking": "", "signature": ""}
+    await _event(writer, "content_block_start", {"index": 0, "content_block": block})
+    for start in range(0, len(turn.thinking), turn.chunk):
+        piece = turn.thinking[start : start + turn.chunk]
+        delta = {"type": "thinking_delta", "thinking": piece}
+        await _event(writer, "content_block_delta", {"index": 0, "delta": delta})
+        if turn.pace:
+            await asyncio.sleep(turn.pace)
+    signed = {"type": "signature_delta", "signature": _signature(turn.thinking)}
+    await _event(writer, "content_block_delta", {"index": 0, "delta": signed})
+    await _event(writer, "content_block_stop", {"index": 0})
+
+
 def _full_message(model: str, turn: Turn) -> dict[str, Any]:
-    content: list[dict[str, Any]] = [{"type": "text", "text": turn.text}] if turn.text else []
+    content: list[dict[str, Any]] = []
+    if turn.thinking:
+        signature = _signature(turn.thinking)
+        content.append({"type": "thinking", "thinking": turn.thinking, "signature": signature})
+    if turn.text:
+        content.append({"type": "text", "text": turn.text})
     content += [
         {"type": "tool_use", "id": f"toolu_{next(_ids):06d}", "name": t.name, "input": t.input}
         for t in turn.tools
@@ -315,7 +351,7 @@ def _full_message(model: str, turn: Turn) -> dict[str, Any]:
         "content": content,
         "stop_reason": "tool_use" if turn.tools else "end_turn",
         "stop_sequence": None,
-        "usage": {"input_tokens": 12, "output_tokens": max(1, len(turn.text) // 4)},
+        "usage": {"input_tokens": 12, "output_tokens": _output_tokens(turn)},
     }
 
 

@@ -1,10 +1,11 @@
 """A conversation as one Markdown document: messages in order, each turn's tools collapsible.
 
 Pure: records in, text out. Everything that came from the model, a tool or the user is made
-inert (no escape sequence survives) and is kept from breaking the document: the user's text and
-every tool input and result sit in fences longer than any backtick run inside them, a reply that
-leaves a code fence open is closed, and HTML-like text in a summary line is escaped. A reply's own
-headings sit below its ``## Assistant`` heading (see tui.export.headings).
+inert (no escape sequence survives) and is kept from breaking the document: the user's text, a
+reply's thinking (folded in <details>) and every tool input and result sit in fences longer than
+any backtick run inside them, a reply that leaves a code fence open is closed, and HTML-like text
+in a summary line is escaped. A reply's own headings sit below its ``## Assistant`` heading (see
+tui.export.headings).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tui import __version__
 from tui.clock import local, now
 from tui.export.headings import nest_headings
 from tui.models import Conversation, Message, MessageStatus, Role, ToolEvent, ToolStatus
-from tui.text import inert
+from tui.text import inert, thinking_summary
 from tui.tool_lines import describe
 
 RESULT_SHOWN = 4_000  # characters of a tool result kept, as the app's tool log shows them
@@ -118,6 +119,7 @@ def _message(message: Message, events: Sequence[ToolEvent]) -> str:
     role = {Role.USER: "You", Role.ASSISTANT: "Assistant"}.get(message.role, "System")
     parts = [f"## {role} · {_when(message.created_at)}\n"]
     if message.role is Role.ASSISTANT:
+        parts += [_thinking(message)] if message.thinking else []
         parts += [_tool(event) for event in events]
         text = nest_headings(_clean(message.content))  # below this message's own heading
         parts.append(close_open_fence(text) + "\n" if text.strip() else "*(no text)*\n")
@@ -130,6 +132,19 @@ def _message(message: Message, events: Sequence[ToolEvent]) -> str:
     if note:
         parts.append(f"> **{_escape_inline(note)}**\n")
     return "\n".join(parts)
+
+
+def _thinking(message: Message) -> str:
+    """The reply's thinking folded in a <details> block, as the app shows it folded; fenced,
+    so no text in it (a ``</details>``, a heading) can leave the block."""
+    summary = thinking_summary(len(message.thinking), message.thinking_ms / 1000)
+    return "\n".join(
+        [
+            f"<details><summary>{html.escape(summary, quote=False)}</summary>\n",
+            fenced(_clean(message.thinking), "text"),
+            "</details>\n",
+        ]
+    )
 
 
 def _tool(event: ToolEvent) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from mcp_server.human_input import request_fields
 from mcp_server.records import BacklogError
@@ -52,16 +53,15 @@ class BacklogActions:
     # -- each change -------------------------------------------------------------------------
 
     def _open_create(self, names: dict[int, str]) -> None:
-        self.screen.app.push_screen(FeatureForm(names), self._create)
+        self.screen.app.push_screen(FeatureForm(names, save=self._create))
 
-    def _create(self, draft: FeatureDraft | None) -> None:
-        if draft is not None:
-            self._run(
-                lambda: self.reader.create(
-                    draft.category, draft.name, draft.description, draft.steps, draft.dependencies
-                ),
-                lambda new_id: (f"Created feature #{new_id}.", new_id),
-            )
+    async def _create(self, draft: FeatureDraft) -> str | None:
+        return await self._saved(
+            lambda: self.reader.create(
+                draft.category, draft.name, draft.description, draft.steps, draft.dependencies
+            ),
+            lambda new_id: (f"Created feature #{new_id}.", new_id),
+        )
 
     def _edit(self, feature: Feature) -> None:
         """Read the whole feature (the list holds no description), then the filled-in form."""
@@ -75,30 +75,32 @@ class BacklogActions:
                 [str(s) for s in full.get("steps") or []],
                 list(full.get("dependencies") or []),
             )
-            form = FeatureForm(names, draft, full["id"])
-            self.screen.app.push_screen(form, lambda edited: self._save(full["id"], draft, edited))
+            form = FeatureForm(
+                names, draft, full["id"], save=lambda edited: self._save(full["id"], draft, edited)
+            )
+            self.screen.app.push_screen(form)
 
         fid = feature["id"]
         self._off_loop(lambda: (self.reader.feature(fid), self.reader.names()), opened)
 
-    def _save(self, feature_id: int, before: FeatureDraft, after: FeatureDraft | None) -> None:
+    async def _save(self, feature_id: int, before: FeatureDraft, after: FeatureDraft) -> str | None:
         """Write only what the user changed: a field left alone keeps another program's edit."""
-        if after is None:
-            return
         changed = {
             key: getattr(after, key)
             for key in ("category", "name", "description", "steps")
             if getattr(after, key) != getattr(before, key)
         }
 
+        deps = after.dependencies if after.dependencies != before.dependencies else None
+        if not changed and deps is None:
+            self.pane.say(f"Nothing to save: feature #{feature_id} was left as it was.")
+            return None
+
         def save() -> int:
-            if changed:
-                self.reader.update(feature_id, **changed)
-            if after.dependencies != before.dependencies:
-                self.reader.set_dependencies(feature_id, after.dependencies)
+            self.reader.edit(feature_id, changed, deps)
             return feature_id
 
-        self._run(save, lambda _: (f"Saved feature #{feature_id}.", feature_id))
+        return await self._saved(save, lambda _: (f"Saved feature #{feature_id}.", feature_id))
 
     def _skip(self, feature: Feature) -> None:
         fid = feature["id"]
@@ -243,6 +245,31 @@ class BacklogActions:
             self.screen.app.call_from_thread(self._done, sentence, keep, (view, signature))
 
         self.screen.run_worker(write, thread=True, group="backlog-write", exit_on_error=False)
+
+    async def _saved(
+        self, change: Callable[[], Any], said: Callable[[Any], tuple[str, int]]
+    ) -> str | None:
+        """A form's change: made and read back in a thread while the form stays up, then the
+        pane updated; the refusal in one sentence, or None. The form closes right after, so
+        the closing and the new row are drawn in one frame."""
+
+        def write() -> tuple[str, int, tuple[BacklogView, object]]:
+            sentence, keep = said(change())
+            signature = self.reader.signature()  # before the read: a later write is seen
+            return sentence, keep, (self.reader.read(keep), signature)
+
+        worker = self.screen.run_worker(
+            write, thread=True, group="backlog-write", exit_on_error=False
+        )
+        try:
+            sentence, keep, read = await worker.wait()
+        except WorkerFailed as failed:
+            if isinstance(failed.error, BacklogError):
+                return str(failed.error)
+            raise
+        with self.screen.app.batch_update():
+            self._done(sentence, keep, read)
+        return None
 
     def _done(
         self, sentence: str, keep: int | None, read: tuple[BacklogView, object] | None = None

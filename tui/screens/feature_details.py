@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from mcp_server.records import BacklogError
-from tui.backlog_reader import BacklogReader
+from tui.backlog_reader import STATUS_WORDS, BacklogReader
 from tui.text import inert
 
 
@@ -56,7 +56,8 @@ def describe_feature(feature: dict[str, Any]) -> Text:
     """
     text = Text(inert(f"#{feature['id']} "), style="bold")
     text.append(inert(str(feature["name"])), style="bold")
-    text.append(inert(f"\n{feature['status']} · {feature['category']}"), style="cyan")
+    status = STATUS_WORDS.get(str(feature["status"]), str(feature["status"]))
+    text.append(inert(f"\n{status} · {feature['category']}"), style="cyan")
     text.append(inert(f" · priority {feature['priority']}"), style="dim")
     dependencies = feature.get("dependencies") or []
     if dependencies:

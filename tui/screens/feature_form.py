@@ -1,13 +1,15 @@
 """The backlog pane's dialogs: a feature's form (new or edit), a feature picker, a reason.
 
-They only collect what the user typed and return it; the screen makes the change through the
-backlog code in a thread (``tui.screens.backlog_actions``). Stored text shown here (names,
-categories, descriptions) was written by another program, so it is made inert, and so is
-whatever is typed or pasted: no escape sequence reaches the terminal from a field.
+They collect what the user typed; the screen makes the change through the backlog code in a
+thread (``tui.screens.backlog_actions``), the feature form staying up until it is saved. Stored
+text shown here (names, categories, descriptions) was written by another program, so it is made
+inert, and so is whatever is typed or pasted: no escape sequence reaches the terminal from a
+field.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from rich.text import Text
@@ -47,6 +49,9 @@ class FeatureDraft:
     dependencies: list[int] = field(default_factory=list)
 
 
+Save = Callable[["FeatureDraft"], Awaitable[str | None]]  # None: saved; else why not, one sentence
+
+
 def matching(
     names: dict[int, str], text: str, first: list[int], left_out: int | None = None
 ) -> list[int]:
@@ -81,12 +86,15 @@ class FeatureForm(ModalScreen[FeatureDraft | None]):
         names: dict[int, str],
         draft: FeatureDraft | None = None,
         feature_id: int | None = None,
+        save: Save | None = None,
     ) -> None:
         super().__init__(classes="dialog -wide")
         self.names = names  # not copied: 10,000 names cost milliseconds; matching skips itself
         self.draft = draft or FeatureDraft("", "", "", [])
         self.feature_id = feature_id
         self.chosen = list(self.draft.dependencies)
+        self.save = save
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         draft = self.draft
@@ -134,7 +142,34 @@ class FeatureForm(ModalScreen[FeatureDraft | None]):
         else:
             self.chosen.append(value)
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
+        """Check the fields, then save while the form stays up: a refusal (another program
+        deleted a chosen dependency meanwhile) is shown here with everything typed kept, and a
+        saved form closes in the frame that shows the saved feature."""
+        if self.saving:
+            return
+        draft = self._draft()
+        if draft is None:
+            return
+        if self.save is None:
+            self.dismiss(draft)
+            return
+        self.saving = True
+        self._error("Saving…", "dim")
+        try:
+            refused = await self.save(draft)
+        finally:
+            self.saving = False
+        if refused is not None:
+            self._error(f"{refused} Nothing was saved: change the form, or Esc to cancel.")
+            return
+        self.dismiss(draft)
+
+    def _error(self, sentence: str, style: str = "red") -> None:
+        self.query_one("#form-error", Label).update(Text(inert(sentence), style=style))
+
+    def _draft(self) -> FeatureDraft | None:
+        """The form as a draft, or None with the missing fields named under the form."""
         draft = FeatureDraft(
             self.query_one("#form-category", Input).value.strip(),
             self.query_one("#form-name", Input).value.strip(),
@@ -154,11 +189,9 @@ class FeatureForm(ModalScreen[FeatureDraft | None]):
             if not value
         ]
         if missing:
-            self.query_one("#form-error", Label).update(
-                Text(f"A feature needs {', '.join(missing)}; nothing was saved.", style="red")
-            )
-            return
-        self.dismiss(draft)
+            self._error(f"A feature needs {', '.join(missing)}; nothing was saved.")
+            return None
+        return draft
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -29,6 +29,8 @@ from tui.agent.events import (
     Retrying,
     TextDelta,
     TextReplaced,
+    ThinkingDelta,
+    ThinkingReplaced,
     ToolFinished,
     ToolStarted,
     TurnFailed,
@@ -359,6 +361,14 @@ class MainScreen(Screen[None]):
                 turn.live.replace(text)
                 if shown:
                     await chat.follow(turn.live)
+            case ThinkingDelta(text=text, seconds=seconds):
+                turn.live.thinking.add(text, seconds)
+                if shown:
+                    await chat.think(turn.live)
+            case ThinkingReplaced(text=text, seconds=seconds):
+                turn.live.thinking.replace(text, seconds)
+                if shown:
+                    await chat.think(turn.live)
             case ToolStarted(id=tool_id, name=name, input=tool_input) if shown:
                 tools.start(tool_id, name, tool_input)
             case ToolFinished() as done:

@@ -13,12 +13,13 @@ from tui.storage import rows
 from tui.storage.database import Database
 from tui.storage.errors import StoreError
 
-# The messages copied keep their text, status and time, not their cost: a branch's cost is what
-# its own turns cost. A reply left 'streaming' by a crash is copied as interrupted.
+# The messages copied keep their text, thinking, status and time, not their cost: a branch's
+# cost is what its own turns cost. A reply left 'streaming' by a crash is copied as interrupted.
 _COPY_MESSAGES = """
-    INSERT INTO messages (conversation_id, role, content, status, created_at, error, updated_at)
+    INSERT INTO messages (conversation_id, role, content, status, created_at, error, updated_at,
+        thinking, thinking_ms)
     SELECT ?, role, content, CASE status WHEN 'streaming' THEN 'interrupted' ELSE status END,
-           created_at, error, updated_at
+           created_at, error, updated_at, thinking, thinking_ms
     FROM messages WHERE conversation_id = ? AND id <= ? ORDER BY id
 """
 _TOOL_COLUMNS = (

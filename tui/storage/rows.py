@@ -69,6 +69,8 @@ def message(row: sqlite3.Row) -> Message:
         created_at=from_text(row["created_at"]),
         usage=usage,
         error=row["error"],
+        thinking=row["thinking"] or "",
+        thinking_ms=row["thinking_ms"] or 0,
     )
 
 

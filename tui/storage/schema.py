@@ -251,6 +251,14 @@ kept AS (
 UPDATE conversations SET source_key = kept.new_key FROM kept WHERE conversations.id = kept.id;
 """
 
+# The model's thinking of an answer, shown collapsed above its text, and how long it took. Kept
+# out of the search index on purpose (see tui.storage.search): a hit would open an answer whose
+# matching words are folded away, and thinking is often longer than the answer it leads to.
+MESSAGE_THINKING = """
+ALTER TABLE messages ADD COLUMN thinking TEXT;
+ALTER TABLE messages ADD COLUMN thinking_ms INTEGER;
+"""
+
 # Step N (1-based) brings a file from user_version N-1 to N.
 STEPS: tuple[str, ...] = (
     CORE,
@@ -261,5 +269,6 @@ STEPS: tuple[str, ...] = (
     SCOPED_SEARCH,
     TOOL_EVENTS_PER_MESSAGE,
     IMPORT_KEYS,
+    MESSAGE_THINKING,  # step 9: the thinking shown above an answer
 )
 LATEST = len(STEPS)

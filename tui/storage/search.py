@@ -1,4 +1,9 @@
-"""Full-text search over message text and titles (SQLite FTS5), best matches first."""
+"""Full-text search over message text and titles (SQLite FTS5), best matches first.
+
+An answer's thinking is not searched: a hit in it would open an answer whose matching words are
+folded away in its collapsed thinking, and thinking is often longer than the answer it led to
+(the index would grow by more than the answers themselves).
+"""
 
 from __future__ import annotations
 

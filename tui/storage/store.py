@@ -21,6 +21,7 @@ from tui.models import (
     MessageStatus,
     Role,
     SearchHit,
+    Thought,
     ToolEvent,
     ToolStatus,
     TurnUsage,
@@ -295,14 +296,21 @@ class Store:
         return rows.message(found[0]) if found else None
 
     async def message_update_text(
-        self, message_id: int, content: str, status: MessageStatus | None = None
+        self,
+        message_id: int,
+        content: str,
+        status: MessageStatus | None = None,
+        thinking: Thought | None = None,
     ) -> None:
-        """Replace a streaming message's text (called at most every ~0.5 s while it streams)."""
+        """Replace a streaming message's text (called at most every ~0.5 s while it streams),
+        and its thinking when given."""
+        text, took = thinking or (None, None)
         async with self.db.writing() as conn:
             await conn.execute(
-                "UPDATE messages SET content = ?, status = COALESCE(?, status), updated_at = ?"
+                "UPDATE messages SET content = ?, status = COALESCE(?, status), updated_at = ?,"
+                " thinking = COALESCE(?, thinking), thinking_ms = COALESCE(?, thinking_ms)"
                 " WHERE id = ?",
-                (content, status.value if status else None, to_text(now()), message_id),
+                (content, status.value if status else None, to_text(now()), text, took, message_id),
             )
 
     async def message_finish(
@@ -312,14 +320,19 @@ class Store:
         status: MessageStatus,
         usage: TurnUsage | None = None,
         error: str | None = None,
+        thinking: Thought | None = None,
     ) -> None:
-        """Store an assistant message's final text, status, usage and error in one write."""
+        """Store an assistant message's final text, status, usage, error and thinking (when
+        given) in one write."""
         u = usage or TurnUsage()
+        text, took = thinking or (None, None)
         async with self.db.writing() as conn:
             await conn.execute(
                 "UPDATE messages SET content = ?, status = ?, error = ?, input_tokens = ?,"
                 " output_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,"
-                " cost_usd = ?, duration_ms = ?, updated_at = ? WHERE id = ?",
+                " cost_usd = ?, duration_ms = ?, updated_at = ?,"
+                " thinking = COALESCE(?, thinking), thinking_ms = COALESCE(?, thinking_ms)"
+                " WHERE id = ?",
                 (
                     content,
                     status.value,
@@ -337,6 +350,8 @@ class Store:
                         )
                     ),
                     to_text(now()),
+                    text,
+                    took,
                     message_id,
                 ),
             )

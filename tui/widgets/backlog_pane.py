@@ -4,7 +4,9 @@ A view: it reads nothing itself. The screen hands it a reader (``tui.backlog_rea
 through the MCP server's own rules) and what opens a feature's details. Reads run in a thread
 worker the pane owns; the pane refreshes when a backlog tool call finishes (``changed``) and when
 the file changes on disk (an agent in another process marking features passing), found by
-comparing the reader's cheap signature twice a second while the pane is shown.
+comparing the reader's cheap signature twice a second. Once built it stays current while hidden
+too, reading only when the file changed: F4 then draws what is already read, in one frame,
+instead of waiting for a read (35 ms at 10,000 features) first.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import Worker, get_current_worker
 
 from tui.models import BacklogSection, BacklogView
 from tui.text import inert
+from tui.widgets.feature_list import FeatureList, row_key
 
 POLL_S = 0.5  # how often the file's signature is compared while the pane is shown
 FRESH_WAIT_S = 0.1  # F4 waits this long at most for a read before showing what it has
@@ -84,25 +88,14 @@ def _section(section: BacklogSection) -> Iterator[Option]:
     yield from _rows(section)
 
 
-def _key(option: Option) -> Hashable:
-    """What a row draws: equal keys, equal rows."""
-    prompt = option.prompt
-    text = (
-        (prompt.plain, str(prompt.style), tuple(prompt.spans))
-        if isinstance(prompt, Text)
-        else prompt
-    )
-    return option.id, option.disabled, text
-
-
 def _reused(old: Sequence[Option], new: list[Option]) -> list[Option]:
     """``new``, with each row drawn exactly as an old one replaced by that old Option."""
     spare: dict[Hashable, list[Option]] = {}
     for option in old:
-        spare.setdefault(_key(option), []).append(option)
+        spare.setdefault(row_key(option), []).append(option)
     reused = []
     for option in new:
-        same = spare.get(_key(option))
+        same = spare.get(row_key(option))
         reused.append(same.pop(0) if same else option)
     return reused
 
@@ -116,6 +109,27 @@ def _rows(section: BacklogSection) -> Iterator[Option]:
         yield Option(Text(f"  … {section.total - listed:,} more", style="dim"), disabled=True)
     for feature in section.features[listed:]:
         yield Option(_label(feature), id=str(feature["id"]))
+
+
+def packed(phrases: Sequence[str], width: int, joint: str = " · ") -> str:
+    """Phrases joined on lines of at most ``width`` cells, broken only between phrases:
+    "Waiting for you" never ends a line without its count."""
+    lines: list[str] = []
+    for phrase in phrases:
+        if lines and len(lines[-1]) + len(joint) + len(phrase) <= width:
+            lines[-1] += joint + phrase
+        else:
+            lines.append(phrase)
+    return "\n".join(lines)
+
+
+class Counts(Static):
+    """Each section's count on one line, or wrapped between counts when the pane is narrow."""
+
+    phrases: reactive[list[str]] = reactive(list, layout=True)
+
+    def render(self) -> Text:
+        return Text(packed(self.phrases, max(1, self.content_region.width)), style="dim")
 
 
 Action = Literal[
@@ -162,7 +176,7 @@ class BacklogPane(Vertical):
         self.source = source
         self.view = BacklogView()
         self.seen: object = None  # the file's signature as last read
-        self.stale = True  # something changed while the pane was hidden
+        self.stale = True  # a change was announced and is not read yet
         self.keep: int | None = None  # a feature to highlight at the next read (just created)
         self.reading: Worker[None] | None = None  # the latest read, while it runs
         self.arrived = asyncio.Event()  # set by each read shown (``fresh`` waits for one)
@@ -170,26 +184,25 @@ class BacklogPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("Backlog", classes="backlog-title")
         yield Static("Reading…", id="backlog-progress")
-        yield Static("", id="backlog-counts")
+        yield Counts(id="backlog-counts")
         yield Static("", id="backlog-said")
-        yield OptionList(id="backlog-list")
+        yield FeatureList(id="backlog-list")
 
     def on_mount(self) -> None:
         self.set_interval(POLL_S, self._poll)
 
     def changed(self, keep: int | None = None) -> None:
         """The backlog may have changed (a backlog call finished, or the user's own change):
-        read it now, or when shown; ``keep``: the feature to highlight then."""
+        read it now, shown or not; ``keep``: the feature to highlight then."""
         self.stale = True
         if keep is not None:
             self.keep = keep
-        if self.display:
-            self.reload()
+        self.reload()
 
     def shown(self) -> None:
         """The pane was made visible: read the backlog if it may have changed meanwhile (a read
         on its way, e.g. ``fresh``'s, will show what it read)."""
-        if self._reading():
+        if self.reading_now():
             return
         if self.stale or self.source.signature() != self.seen:
             self.reload()
@@ -223,10 +236,11 @@ class BacklogPane(Vertical):
         """Read again if the file changed, unless a read is on its way: it would be cancelled
         and its result dropped, and at 10,000 features on a busy machine a read can outlast
         the interval, so polls that cancel would never let one finish."""
-        if not self._reading() and self.display and self.source.signature() != self.seen:
+        if not self.reading_now() and self.source.signature() != self.seen:
             self.reload()
 
-    def _reading(self) -> bool:
+    def reading_now(self) -> bool:
+        """A read is on its way (its result not shown yet)."""
         return self.reading is not None and not self.reading.is_finished
 
     def reload(self) -> None:
@@ -241,7 +255,12 @@ class BacklogPane(Vertical):
             self.app.call_from_thread(self._show, view, signature)
 
     def current_id(self) -> int | None:
-        listing = self.query_one("#backlog-list", OptionList)
+        """The highlighted feature's id; None before the list is composed (a backlog call can
+        finish between the pane's creation and its mount)."""
+        found_list = self.query("#backlog-list")
+        if not found_list:
+            return None
+        listing = found_list.first(OptionList)
         at = listing.highlighted
         found = listing.get_option_at_index(at).id if at is not None else None
         return int(found) if found is not None else None
@@ -267,8 +286,8 @@ class BacklogPane(Vertical):
             )
         else:
             progress_text.update(progress(view.stats))
-        counts = " · ".join(f"{s.title} {s.total}" for s in view.sections)
-        self.query_one("#backlog-counts", Static).update(Text(counts, style="dim"))
+        counts = [f"{s.title} {s.total}" for s in view.sections]
+        self.query_one("#backlog-counts", Counts).phrases = counts
         self._fill(view)
 
     def _fill(self, view: BacklogView) -> None:

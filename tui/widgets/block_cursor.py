@@ -5,12 +5,14 @@ block, Home/End go to the first and last block loaded, and PageUp/PageDown and t
 still scroll freely. Without focus the highlight is hidden (the position is kept for the next
 time), so the keys of the other panes never move it. What is under the cursor can be copied
 (c, y or Enter: a message as its Markdown source, a code block without its fences) or branched
-from (b); Esc hands focus back to the prompt.
+from (b); Enter on a block that folds (an answer's thinking) unfolds or folds it instead. Esc
+hands focus back to the prompt.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from textual import events
 from textual.binding import Binding
@@ -21,6 +23,13 @@ from textual.widget import Widget
 
 from tui.toast import toast
 from tui.widgets.prerendered import Prerendered
+
+
+@runtime_checkable
+class Folding(Protocol):
+    """A block that unfolds and folds (Enter on it does that instead of copying)."""
+
+    def toggle(self) -> None: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +67,7 @@ class Stop:
         if self.block is not None:
             return f"a code block ({size})"
         kind = "answer" if self.message.has_class("answer") else "question"
+        kind = "thinking" if self.message.has_class("thinking") else kind
         return f"the {kind} ({size})"
 
 
@@ -69,7 +79,8 @@ class BlockCursorScroll(VerticalScroll):
         Binding("down,j", "cursor_move(1)", "Next block", show=False),
         Binding("home", "cursor_edge(0)", "First block", show=False),
         Binding("end", "cursor_edge(-1)", "Last block", show=False),
-        Binding("c,y,enter", "copy_block", "Copy block"),
+        Binding("c,y", "copy_block", "Copy block"),
+        Binding("enter", "open_block", "Unfold or fold thinking, else copy", show=False),
         Binding("b", "branch_block", "Branch from here"),
         Binding("escape", "leave", "Back to the prompt"),
     ]
@@ -216,6 +227,15 @@ class BlockCursorScroll(VerticalScroll):
             return
         self.app.copy_to_clipboard(stop.text)
         toast(self, f"Copied {stop.describe()}.")
+
+    def action_open_block(self) -> None:
+        """Enter: a folding block (thinking) unfolds or folds, anything else is copied."""
+        stop = self.current()
+        if stop is not None and stop.block is None and isinstance(stop.message, Folding):
+            stop.message.toggle()
+            self.place(stop)  # an unfolded block taller than the view shows its top
+            return
+        self.action_copy_block()
 
     def action_branch_block(self) -> None:
         stop = self.current()

@@ -26,6 +26,7 @@ from tui.widgets.block_cursor import BlockCursorScroll, Stop
 from tui.widgets.choice_card import ChoiceCard
 from tui.widgets.markdown_block import MarkdownBlock
 from tui.widgets.prerendered import Prerendered
+from tui.widgets.thinking_view import LiveThinking, ThinkingView
 
 REFRESH_S = 0.1  # at most 10 redraws a second of the streaming answer
 SEGMENT = 1_000  # characters of live tail before its settled part is frozen
@@ -63,6 +64,7 @@ class LiveText:
     def __init__(self) -> None:
         self.fragments: list[str] = []
         self.generation = 0
+        self.thinking = LiveThinking()  # the model's thinking, shown folded above the answer
 
     def add(self, fragment: str) -> None:
         self.fragments.append(fragment)
@@ -185,8 +187,9 @@ class PastAnswer(MarkdownBlock):
         error: str | None,
         when: str = "",
         message_id: int | None = None,
+        labelled: bool = True,
     ) -> None:
-        label = Text(f"Assistant {when}", style="bold")
+        label = Text(f"Assistant {when}", style="bold") if labelled else None
         super().__init__(text, label=label, classes="answer past", blank=" ")
         self.text = text
         self.message_id = message_id
@@ -214,6 +217,7 @@ class ChatPane(BlockCursorScroll):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.answer: AnswerView | None = None
         self.card: ChoiceCard | None = None  # the assistant's question waiting for the user
+        self.thinking: ThinkingView | None = None  # the streaming answer's, once it thinks
         self.more_below = False  # set by the screen: newer messages exist below the last shown
 
     def watch_scroll_y(self, old: float, new: float) -> None:
@@ -237,13 +241,13 @@ class ChatPane(BlockCursorScroll):
         the end."""
         self.forget_cursor()
         await self.remove_children()
-        self.answer = self.card = None
+        self.answer = self.card = self.thinking = None
         if live is not None and messages and messages[-1].status is MessageStatus.STREAMING:
             messages = messages[:-1]  # the stored copy lags behind the live text
         if not messages and live is None:
             await self.mount(Static(GREETING, classes="greeting"))
             return
-        await self.mount_all([self._view(m, found) for m in messages])
+        await self.mount_all([v for m in messages for v in self._views(m, found)])
         if live is not None:
             await self._mount_answer(live)
         self.call_after_refresh(self.show_cursor)  # still focused after a switch: show it
@@ -259,7 +263,7 @@ class ChatPane(BlockCursorScroll):
         ``live`` is the reply still streaming when these reach the end."""
         if live is not None and messages and messages[-1].status is MessageStatus.STREAMING:
             messages = messages[:-1]
-        await self.mount_all([self._view(m) for m in messages])
+        await self.mount_all([v for m in messages for v in self._views(m)])
         if live is not None:
             await self._mount_answer(live)
         self.call_after_refresh(self._check_bottom)
@@ -274,7 +278,7 @@ class ChatPane(BlockCursorScroll):
         if not messages or not self.children:
             return
         anchor = self.children[0]
-        await self.mount_all([self._view(m) for m in messages], before=0)
+        await self.mount_all([v for m in messages for v in self._views(m)], before=0)
         # After the new rows are laid out, put the message the user was reading back on top.
         self.call_after_refresh(self.scroll_to_widget, anchor, top=True, animate=False)
 
@@ -282,8 +286,10 @@ class ChatPane(BlockCursorScroll):
         """Each message, and after an answer each of its code blocks."""
         found: list[Stop] = []
         for child in self.children:
-            if isinstance(child, UserMessage):
-                found.append(Stop(child))
+            if isinstance(child, UserMessage) or (
+                isinstance(child, ThinkingView) and child.display
+            ):
+                found.append(Stop(child))  # a thinking view is hidden until the model thinks
             elif isinstance(child, PastAnswer | AnswerView):
                 found.append(Stop(child))
                 blocks = [child] if isinstance(child, PastAnswer) else child.query(MarkdownBlock)
@@ -296,6 +302,8 @@ class ChatPane(BlockCursorScroll):
         message = stop.message
         if isinstance(message, UserMessage | PastAnswer):
             return message.message_id
+        if isinstance(message, ThinkingView) and message.message_id is not None:
+            return message.message_id  # a stored answer's thinking: branch with that answer
         index = self.children.index(message)
         asked = [c for c in self.children[:index] if isinstance(c, UserMessage)]
         return asked[-1].message_id if asked else None
@@ -311,15 +319,25 @@ class ChatPane(BlockCursorScroll):
         if asked and asked[-1].message_id is None:
             asked[-1].message_id = message_id
 
-    def _view(self, message: Message, found: int | None = None) -> Widget:
+    def _views(self, message: Message, found: int | None = None) -> list[Widget]:
+        """A message's widgets: a question, or an answer (its label and thinking above it
+        when it thought)."""
         when = local(message.created_at).strftime("%H:%M")
         view: Widget
+        above: list[Widget] = []
         if message.role is Role.USER:
             view = UserMessage(message.content, when, message.id)
         else:
-            view = PastAnswer(message.content, message.status, message.error, when, message.id)
+            thought = bool(message.thinking)
+            view = PastAnswer(
+                message.content, message.status, message.error, when, message.id, not thought
+            )
+            if thought:
+                label = Static(Text(f"Assistant {when}", style="bold"), classes="answer-label")
+                seconds = message.thinking_ms / 1000
+                above = [label, ThinkingView(message.thinking, seconds, message_id=message.id)]
         view.set_class(message.id == found, "-found")
-        return view
+        return [*above, view]
 
     async def add_user(self, text: str, live: LiveText) -> None:
         for greeting in self.query(".greeting"):
@@ -335,8 +353,9 @@ class ChatPane(BlockCursorScroll):
 
     async def _mount_answer(self, live: LiveText) -> None:
         await self.mount(Static(Text("Assistant now", style="bold"), classes="answer-label"))
+        self.thinking = ThinkingView(live=live.thinking)  # hidden until the model thinks
         self.answer = AnswerView("", MessageStatus.STREAMING, live)
-        await self.mount(self.answer)
+        await self.mount_all([self.thinking, self.answer])
         await self.answer.catch_up()
 
     async def ask(self, questions: tuple[Asking, ...], token: object) -> None:
@@ -353,6 +372,16 @@ class ChatPane(BlockCursorScroll):
         card, self.card = self.card, None
         if card is not None:
             await card.remove()
+
+    async def think(self, live: LiveText) -> None:
+        """The live thinking grew: show it if its answer is the one on screen (folded, only
+        its line is drawn again, at most ten times a second)."""
+        if self.thinking is None or self.answer is None or self.answer.live is not live:
+            return
+        following = self.is_vertical_scroll_end
+        self.thinking.catch_up()
+        if following:
+            self.scroll_end(animate=False)
 
     async def follow(self, live: LiveText) -> None:
         """The live text grew (or restarted): show it if it is the answer on screen."""
@@ -375,6 +404,9 @@ class ChatPane(BlockCursorScroll):
             return
         await self.answer.catch_up()
         await self.answer.finish(status, final)
+        if self.thinking is not None:
+            self.thinking.finish()
+            self.thinking = None
         if error:  # once, in full below the answer; its border says "error" (a border cuts it)
             line = Text(f"⚠ {inert(error)}", style="bold red")
             await self.mount(Static(line, classes="error-line"))

@@ -46,12 +46,19 @@ class KeyBar(Static):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Any) -> None:
+        """Redrawn only when the hints differ: the screen refreshes its bindings after every
+        focus change, and a refresh for the same line costs a frame."""
         if self.is_attached and screen is self.screen:
-            self.refresh()
+            hints = self.hints()
+            if hints != self.drawn:
+                self.refresh()
+
+    drawn: Text | None = None  # the hints as last rendered
 
     def render(self) -> Text:
         """The hints as the bindings are when drawn: at launch, after the screen set the focus."""
-        return self.hints()
+        self.drawn = self.hints()
+        return self.drawn
 
     def hints(self) -> Text:
         """One hint per action that shows in the footer, as the focus makes them active."""

@@ -8,7 +8,9 @@ the chat 6 columns wide).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from contextlib import suppress
 
 from textual import events
 from textual.containers import Horizontal
@@ -20,6 +22,7 @@ from tui.widgets.prompt_input import PromptInput
 from tui.widgets.sidebar import Sidebar
 
 NARROW = 100
+FOCUS_WAIT_S = 0.05  # at most this long for the focus change to be handled before drawing
 CHAT_MIN = 50  # columns the chat keeps when a side panel is shown: the other side makes room
 
 
@@ -70,11 +73,12 @@ class Body(Horizontal):
             return
         await pane.fresh()  # drawn once, with what it read
         self.tools_were_hidden = side.has_class("-hidden") or side.current != "tools"
-        side.current = "backlog"
-        side.remove_class("-hidden")
-        self._make_room(side)
-        pane.shown()
-        pane.query_one("#backlog-list").focus()
+        with self.app.batch_update():  # the pane, its focus and its key hints: one frame
+            side.current = "backlog"
+            side.remove_class("-hidden")
+            self._make_room(side)
+            pane.shown()
+            await focused(pane.query_one("#backlog-list"))
 
     async def _backlog_pane(self, source: Callable[[], BacklogSource]) -> BacklogPane:
         found = self.query(BacklogPane)
@@ -103,3 +107,25 @@ class Body(Horizontal):
             panel = panel.visible_content or panel
         width = panel.styles.width
         return int(width.resolve(self.size, self.app.size)) if width is not None else 0
+
+
+async def focused(widget: Widget, wait: float = FOCUS_WAIT_S) -> None:
+    """Focus ``widget`` and return once it and the widget that had the focus have handled the
+    change (their focus styles set), up to ``wait`` seconds.
+
+    ``Widget.focus`` sets the focus after the next frame, and each widget restyles itself when
+    its Focus or Blur message arrives: the screen was drawn three times for one key, each frame
+    tens of milliseconds. Awaited inside ``App.batch_update`` the change is drawn once."""
+    screen = widget.screen
+    before = screen.focused
+    screen.set_focus(widget, scroll_visible=False)
+    screen.refresh_bindings()
+    handled = []
+    for each in {widget, before}:
+        if each is None:
+            continue
+        done = asyncio.Event()
+        each.call_later(done.set)  # queued behind its Focus or Blur
+        handled.append(done.wait())
+    with suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.gather(*handled), wait)
