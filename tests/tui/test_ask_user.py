@@ -173,7 +173,7 @@ async def test_text_from_the_model_is_drawn_as_it_is_never_as_markup_or_escapes(
 ) -> None:
     hostile = [
         {
-            "question": "Pick [bold red]one[/] \x1b]52;c;ZXZpbA==\x07 now\u202e",
+            "question": "Pick [bold red]one[/] \x1b]52;c;ZXZpbA==\x07\u202e",
             "header": "[link=x]H[/]",
             "options": [
                 {"label": "[b]A[/b]", "description": "\x1b[2J clear"},
@@ -186,7 +186,7 @@ async def test_text_from_the_model_is_drawn_as_it_is_never_as_markup_or_escapes(
         await send(pilot, "design it")
         await asked(pilot)
         shown = painted(app)
-        assert "Pick [bold red]one[/] \\u001b]52;c;ZXZpbA==\\u0007 now\\u202e" in shown
+        assert "Pick [bold red]one[/] \\u001b]52;c;ZXZpbA==\\u0007\\u202e" in shown
         assert "The assistant asks · [link=x]H[/]" in shown
         assert "1  [b]A[/b] — \\u001b[2J clear" in shown and "[i]fine[/i]" in shown
         assert "\x1b" not in shown and "\u202e" not in shown
