@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from tui.choices import visible
+from tui.user_questions import visible
 
 MCP_SERVER = "features"  # the name our backlog server is configured under (tui.agent.session)
 MCP_PREFIX = f"mcp__{MCP_SERVER}__"  # how the CLI names that server's tools

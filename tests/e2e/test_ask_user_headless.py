@@ -11,9 +11,9 @@ import sqlite3
 from pathlib import Path
 
 from tests.helpers.processes import run_cli
-from tui.choices import NOBODY_HERE
 from tui.demo.model_server import ModelServer, ToolCall, Turn
 from tui.tool_lines import ASK_USER
+from tui.user_questions import NOBODY_HERE
 
 QUESTIONS = [
     {

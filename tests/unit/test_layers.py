@@ -54,7 +54,7 @@ RULES = [
             "tui.export",
             "tui.commands",
             "tui.tool_lines",
-            "tui.choices",
+            "tui.user_questions",
             "tui.private_files",
             "tui.backlog_reader",
         ),

@@ -29,8 +29,8 @@ from tui.tool_lines import MCP_PREFIX
 
 if TYPE_CHECKING:
     from tui.agent.ask_user import Pick
-    from tui.choices import Answer
     from tui.storage import Store
+    from tui.user_questions import Answer
 
 # Decided from the server's own table: a writing tool added there asks without a second list.
 WRITE_TOOLS = frozenset(MCP_PREFIX + t.name for t in TOOLS if not t.annotations.get("readOnlyHint"))

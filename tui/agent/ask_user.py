@@ -1,8 +1,8 @@
 """The assistant's ``ask_user`` tool: an SDK tool in the app's own process, so a question can
 reach the screen (our stdio backlog server cannot), and the call waits for the user's pick.
 
-The guard's PreToolUse hook checks the arguments first (tui.choices, one sentence on bad input)
-and tells this tool the call's id. The handler then puts a ``Pick`` on the session's question
+The guard's PreToolUse hook checks the arguments first (tui.user_questions, one sentence on bad
+input) and tells this tool the call's id. The handler then puts a ``Pick`` on the session's question
 queue, the same one the approval dialog is fed from (tui.agent.approval), and waits: the turn's
 stream hands it to the screen, the chat's choice list answers it. A cancelled turn cancels the
 wait. Headless nobody can answer, so the model is told at once to state its assumption.
@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tui.agent.approval import ANSWER_WAIT_S, one_line
-from tui.choices import (
+from tui.tool_lines import ASK_USER_SERVER, ASK_USER_TOOL
+from tui.user_questions import (
     DESCRIPTION_CHARS,
     HEADER_CHARS,
     LABEL_CHARS,
@@ -40,7 +41,6 @@ from tui.choices import (
     parse,
     summary,
 )
-from tui.tool_lines import ASK_USER_SERVER, ASK_USER_TOOL
 
 if TYPE_CHECKING:
     from tui.agent.approval import Approvals
@@ -96,8 +96,8 @@ INPUT_SCHEMA: dict[str, Any] = {
     },
     "required": ["questions"],
 }
-# Limits live in tui.choices, not in the schema: the SDK's own check would answer bad input with
-# a validator's message instead of our one sentence.
+# Limits live in tui.user_questions, not in the schema: the SDK's own check would answer bad input
+# with a validator's message instead of our one sentence.
 
 
 @dataclass(eq=False)

@@ -47,8 +47,8 @@ from mcp_server.tools import TOOLS
 from tui.agent.approval import BY_YOU, WRITE_TOOLS, Approvals, Choice, new_question
 from tui.agent.ask_user import AskUser
 from tui.agent.web import WEB_TOOLS, Verdict, WebPolicy
-from tui.choices import BadQuestions, parse
 from tui.tool_lines import ASK_USER, MCP_PREFIX
+from tui.user_questions import BadQuestions, parse
 
 READ_TOOLS = ("Read", "Glob", "Grep", "WebFetch", "WebSearch")
 # The server's own registry, so a tool added there is offered here without a second list.

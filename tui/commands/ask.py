@@ -21,11 +21,11 @@ from tui.agent.events import (
     TurnFinished,
 )
 from tui.agent.manager import SessionManager
-from tui.choices import BadQuestions, parse
 from tui.commands.common import add_common, open_store, settings_from
 from tui.storage import StoreError
 from tui.text import inert
 from tui.tool_lines import ASK_USER, describe
+from tui.user_questions import BadQuestions, parse
 
 
 def add_parser(subparsers: Any) -> None:

@@ -18,10 +18,10 @@ from textual.message import Message as TextualMessage
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.choices import Asking
 from tui.clock import local
 from tui.models import Message, MessageStatus, Role
 from tui.text import inert, settled_prefix
+from tui.user_questions import Asking
 from tui.widgets.block_cursor import BlockCursorScroll, Stop
 from tui.widgets.choice_card import ChoiceCard
 from tui.widgets.markdown_block import MarkdownBlock

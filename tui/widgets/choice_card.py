@@ -23,8 +23,8 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.choices import TYPED_CHARS, Answer, Asking
 from tui.text import inert
+from tui.user_questions import TYPED_CHARS, Answer, Asking
 from tui.widgets.inert_input import InertInput
 
 ARMED_AFTER_S = 0.5

@@ -14,9 +14,9 @@ from tui.agent.approval import Approvals
 from tui.agent.ask_user import INPUT_SCHEMA, Pick
 from tui.agent.guard import Guard
 from tui.agent.prompt import system_prompt
-from tui.choices import NOBODY_HERE, Answer, BadQuestions, answer_text, parse
 from tui.screens.keys import help_groups, key_label
 from tui.tool_lines import ASK_USER, describe
+from tui.user_questions import NOBODY_HERE, Answer, BadQuestions, answer_text, parse
 
 OPTIONS = [{"label": "A", "description": "first"}, {"label": "B"}]
 
