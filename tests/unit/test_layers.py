@@ -54,6 +54,7 @@ RULES = [
             "tui.export",
             "tui.commands",
             "tui.tool_lines",
+            "tui.user_questions",
             "tui.private_files",
             "tui.backlog_reader",
             "tui.mentions",

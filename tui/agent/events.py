@@ -9,6 +9,7 @@ from tui.models import MessageStatus, ToolStatus, TurnUsage
 
 if TYPE_CHECKING:
     from tui.agent.approval import Question
+    from tui.agent.ask_user import Pick
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,10 @@ class ToolFinished:
 
 @dataclass(frozen=True)
 class Asked:
-    """A call waits for the user's answer (tui.agent.approval); the turn is paused on it."""
+    """A call waits for the user's answer (tui.agent.approval), or the assistant asked the user
+    to pick (tui.agent.ask_user); the turn is paused on it."""
 
-    question: Question
+    question: Question | Pick
 
 
 @dataclass(frozen=True)

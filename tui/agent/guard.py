@@ -8,7 +8,10 @@ Every tool call passes through ``Guard.decide`` before the CLI runs it:
 - files that usually hold secrets (.env, keys, tokens...) are denied by name, and a file whose
   first MiB holds a private key or a token of a known shape by content, unless allowed;
 - a WebFetch to a host nobody allowed, and any writing backlog tool, wait for the user's answer
-  in the app (tui.agent.approval) and are denied headless unless a flag allows them.
+  in the app (tui.agent.approval) and are denied headless unless a flag allows them;
+- the assistant's own question to the user (``ask_user``, tui.agent.ask_user) reads and changes
+  nothing: it is allowed when its arguments hold a question the user can answer, else refused
+  with one sentence saying what is wrong.
 What runs inside the CLI (a recursive Grep) is bounded by the session's deny rules
 (boundary.links) and by the redaction of every result (``redact_hook``).
 The model receives the denial reason as the tool's result and the turn goes on.
@@ -43,13 +46,15 @@ from boundary.secrets import (
 )
 from mcp_server.tools import TOOLS
 from tui.agent.approval import BY_YOU, WRITE_TOOLS, Approvals, Choice, new_question
+from tui.agent.ask_user import AskUser
 from tui.agent.web import WEB_TOOLS, Verdict, WebPolicy
-from tui.tool_lines import MCP_PREFIX
+from tui.tool_lines import ASK_USER, MCP_PREFIX
+from tui.user_questions import BadQuestions, parse
 
 READ_TOOLS = ("Read", "Glob", "Grep", "WebFetch", "WebSearch")
 # The server's own registry, so a tool added there is offered here without a second list.
 BACKLOG_TOOLS = tuple(tool.name for tool in TOOLS)
-ALLOWED_TOOLS = (*READ_TOOLS, *(MCP_PREFIX + t for t in BACKLOG_TOOLS))
+ALLOWED_TOOLS = (*READ_TOOLS, *(MCP_PREFIX + t for t in BACKLOG_TOOLS), ASK_USER)
 # Named so the CLI drops them from the model's tool list too (defence in depth).
 DISALLOWED_TOOLS = (
     "Write",
@@ -94,6 +99,7 @@ class Guard:
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.realpath(self.project))
+        self.ask_user = AskUser(self.approvals, self.decisions)  # the tool's handler
 
     async def hook(self, data: dict[str, Any], tool_use_id: str | None, context: Any) -> Any:
         """The PreToolUse hook callback handed to the SDK; it may wait for the user's answer."""
@@ -155,6 +161,8 @@ class Guard:
             return self._web_rules(tool, tool_input).denial(tool_input)
         if tool in WRITE_TOOLS and not self._backlog_allowed():
             return BACKLOG_NOT_ALLOWED
+        if tool == ASK_USER:
+            return _bad_questions(tool_input)
         return None
 
     async def check(self, tool: str, tool_input: dict[str, Any], use_id: str) -> str | None:
@@ -173,7 +181,10 @@ class Guard:
                 return await self._ask("backlog", tool, tool_input, use_id)
             self.decisions[use_id] = who or "denied: backlog writes not allowed (nobody to ask)"
             return None if who else BACKLOG_NOT_ALLOWED
-        return self.decide(tool, tool_input)
+        reason = self.decide(tool, tool_input)
+        if tool == ASK_USER and reason is None:
+            self.ask_user.expect(tool_input, use_id)  # its handler learns which call it runs
+        return reason
 
     def _web_rules(self, tool: str, tool_input: dict[str, Any]) -> Verdict:
         verdict = self.web.judge(tool, tool_input)
@@ -331,6 +342,15 @@ def _suspicious(raw: str) -> str | None:
 
 def _in_package(root: Path, target: Path) -> bool:
     return in_package_dir(target.relative_to(root).parts)
+
+
+def _bad_questions(tool_input: dict[str, Any]) -> str | None:
+    """Why a question to the user cannot be asked as sent (one sentence), or None."""
+    try:
+        parse(tool_input)
+    except BadQuestions as error:
+        return str(error)
+    return None
 
 
 def _decision(verdict: Verdict) -> str:

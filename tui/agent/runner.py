@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from tui.agent.approval import Question
+from tui.agent.ask_user import Pick
 from tui.agent.budget import TurnBudget
 from tui.agent.errors import NO_CREDENTIALS, connection_failure, unreachable
 from tui.agent.events import (
@@ -279,7 +280,7 @@ class _Turn:
         try:
             source = with_questions(self.session.ask(prompt), approvals.questions)
             async for message in watched(source, quiet):
-                if isinstance(message, Question):
+                if isinstance(message, Question | Pick):
                     yield await self.asked(message)
                     continue
                 if message is STALLED:
@@ -318,7 +319,7 @@ class _Turn:
             self.unanswered, self.retrying = 0, False
         return self.unanswered
 
-    async def asked(self, question: Question) -> Asked:
+    async def asked(self, question: Question | Pick) -> Asked:
         """The turn pauses on the user: what streamed so far is stored before they are asked,
         so a crash while the dialog is open loses nothing."""
         reply = await self._reply()

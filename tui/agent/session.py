@@ -20,7 +20,7 @@ from tui.agent.guard import ALLOWED_TOOLS, DISALLOWED_TOOLS, READ_TOOLS, Guard
 from tui.agent.prompt import write_prompt_file, write_settings_file
 from tui.agent.web import WEB_TOOLS, WebPolicy
 from tui.config import Settings
-from tui.tool_lines import MCP_SERVER
+from tui.tool_lines import ASK_USER_SERVER, MCP_SERVER
 
 
 def transcript_path(config_dir: Path, project: Path, session_id: str) -> Path:
@@ -108,6 +108,8 @@ class AgentSession:
             "command": sys.executable,
             "args": ["-m", "mcp_server", "--project", str(settings.project)],
         }
+        # The assistant's questions to the user run in this process (tui.agent.ask_user).
+        servers: dict[str, Any] = {MCP_SERVER: mcp, ASK_USER_SERVER: self.guard.ask_user.server()}
         return ClaudeAgentOptions(
             cwd=str(settings.project),
             tools=[t for t in READ_TOOLS if t not in off],
@@ -115,7 +117,7 @@ class AgentSession:
             disallowed_tools=[*DISALLOWED_TOOLS, *off],
             settings=str(rules),
             system_prompt={"type": "file", "path": str(prompt)},
-            mcp_servers={MCP_SERVER: mcp},
+            mcp_servers=servers,
             strict_mcp_config=True,
             setting_sources=[],  # a project's .claude/settings.json must not run hooks here
             include_partial_messages=True,

@@ -305,6 +305,7 @@ def help_groups() -> dict[str, list[Binding]]:
     from tui.screens.search import SearchScreen
     from tui.widgets.backlog_pane import BacklogPane
     from tui.widgets.block_cursor import BlockCursorScroll
+    from tui.widgets.choice_card import ChoiceCard
     from tui.widgets.conversation_list import ConversationList
     from tui.widgets.history_search import HistorySearchBar
     from tui.widgets.tool_log import ToolLog
@@ -327,4 +328,8 @@ def help_groups() -> dict[str, list[Binding]]:
         "In search (Ctrl+G)": [*described(SearchScreen.BINDINGS), *SearchScreen.KEYS],
         "When a web fetch or a backlog write is asked": described(ApprovalDialog.BINDINGS),
         "In the chat (block cursor, Ctrl+O)": described(BlockCursorScroll.BINDINGS),
+        "When the assistant asks you to pick": [
+            *described(ChoiceCard.BINDINGS),
+            *ChoiceCard.KEYS,
+        ],
     }

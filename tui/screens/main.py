@@ -55,6 +55,7 @@ from tui.toast import toast
 from tui.tool_lines import ASKED, MCP_PREFIX
 from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane, LiveText
+from tui.widgets.choice_card import ChoiceCard
 from tui.widgets.completions import Completions
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.history_search import HistorySearchBar
@@ -68,6 +69,7 @@ from tui.widgets.tool_log import ToolLog, ToolRow
 
 if TYPE_CHECKING:
     from tui.agent.approval import Question
+    from tui.agent.ask_user import Pick
     from tui.backlog_reader import BacklogReader
 
 TOOL_ROWS = 200  # newest tool calls listed when a conversation opens
@@ -87,7 +89,8 @@ class MainScreen(Screen[None]):
         self.conversation: Conversation | None = None
         self.window: MessageWindow | None = None  # the open conversation's messages shown
         self.in_flight = InFlight()
-        self.questions: dict[int, list[Question]] = {}  # conversation id -> calls awaiting you
+        # conversation id -> calls awaiting you: approvals, and the assistant's own questions
+        self.questions: dict[int, list[Question | Pick]] = {}
         self.trashed: list[int] = []
         self.all_projects = False
         self.last_usage: TurnUsage | None = None
@@ -473,9 +476,10 @@ class MainScreen(Screen[None]):
 
     # -- questions to the user (tui.agent.approval) -------------------------------------------
 
-    async def question_asked(self, turn: Turn, question: Question) -> None:
+    async def question_asked(self, turn: Turn, question: Question | Pick) -> None:
         """A call waits for the user: ask now if its conversation is on screen, else mark it
-        in the sidebar (●?) and ask when it is opened."""
+        in the sidebar (●?) and ask when it is opened. The assistant's own question is asked in
+        the chat, an approval in a dialog."""
         key = cast(int, turn.conversation_id)  # asked only after the question was stored
         self.questions.setdefault(key, []).append(question)
         question.answer.add_done_callback(lambda _: self.question_settled(key, question))
@@ -484,7 +488,7 @@ class MainScreen(Screen[None]):
         await self.reload_sidebar()
         self.show_question()
 
-    def question_settled(self, key: int, question: Question) -> None:
+    def question_settled(self, key: int, question: Question | Pick) -> None:
         """Answered, covered by a standing answer, or given up on with the turn."""
         waiting = self.questions.get(key, [])
         if question in waiting:
@@ -492,18 +496,49 @@ class MainScreen(Screen[None]):
         if not waiting:
             self.questions.pop(key, None)
         self.call_later(self.reload_sidebar)
+        self.call_later(self._unask, question)
+
+    async def _unask(self, question: Question | Pick) -> None:
+        """A question of the chat is settled: its card goes, the next one (if any) comes."""
+        chat = self.query_one(ChatPane)
+        if chat.card is not None and chat.card.token is question:
+            focused = self.focused is not None and chat.card in self.focused.ancestors
+            await chat.unask()
+            if focused:
+                self.set_focus(self.query_one(PromptInput))
+            self.show_question()
 
     def show_question(self) -> None:
-        """Open the dialog for the first open question of the conversation on screen."""
-        from tui.screens.approval_dialog import ApprovalDialog  # not on the first screen's path
+        """Ask the first open question of the conversation on screen: the assistant's own in
+        the chat, an approval in its dialog."""
+        from tui.agent.approval import Question  # not on the first screen's path
+        from tui.agent.ask_user import Pick
+        from tui.screens.approval_dialog import ApprovalDialog
 
-        if self.conversation is None or any(
-            isinstance(s, ApprovalDialog) for s in self.app.screen_stack
-        ):
+        if self.conversation is None:
             return
         waiting = [q for q in self.questions.get(self.conversation.id, []) if not q.answer.done()]
-        if waiting:
-            self.app.push_screen(ApprovalDialog(waiting[0]), lambda _: self.show_question())
+        picks = [q for q in waiting if isinstance(q, Pick)]
+        if picks:
+            self.call_later(self.query_one(ChatPane).ask, picks[0].questions, picks[0])
+        if any(isinstance(s, ApprovalDialog) for s in self.app.screen_stack):
+            return
+        approvals = [q for q in waiting if isinstance(q, Question)]
+        if approvals:
+            self.app.push_screen(ApprovalDialog(approvals[0]), lambda _: self.show_question())
+
+    @on(ChoiceCard.GaveUp)
+    async def choices_given_up(self) -> None:
+        """Esc on the assistant's question stops the answer, as Esc anywhere else does."""
+        await self.action_cancel()
+
+    @on(ChoiceCard.Answered)
+    def choices_answered(self, message: ChoiceCard.Answered) -> None:
+        """The user answered the assistant's question: the waiting tool call gets it."""
+        from tui.agent.ask_user import Pick
+
+        if isinstance(message.card.token, Pick):
+            message.card.token.choose(message.answers)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a failed worker becomes one sentence for the user."""

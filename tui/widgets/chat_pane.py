@@ -21,7 +21,9 @@ from textual.widgets import Static
 from tui.clock import local
 from tui.models import Message, MessageStatus, Role
 from tui.text import inert, settled_prefix
+from tui.user_questions import Asking
 from tui.widgets.block_cursor import BlockCursorScroll, Stop
+from tui.widgets.choice_card import ChoiceCard
 from tui.widgets.markdown_block import MarkdownBlock
 from tui.widgets.prerendered import Prerendered
 from tui.widgets.thinking_view import LiveThinking, ThinkingView
@@ -223,6 +225,7 @@ class ChatPane(BlockCursorScroll):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.answer: AnswerView | None = None
+        self.card: ChoiceCard | None = None  # the assistant's question waiting for the user
         self.thinking: ThinkingView | None = None  # the streaming answer's, once it thinks
         self.more_below = False  # set by the screen: newer messages exist below the last shown
 
@@ -247,7 +250,7 @@ class ChatPane(BlockCursorScroll):
         the end."""
         self.forget_cursor()
         await self.remove_children()
-        self.answer = self.thinking = None
+        self.answer = self.card = self.thinking = None
         if live is not None and messages and messages[-1].status is MessageStatus.STREAMING:
             messages = messages[:-1]  # the stored copy lags behind the live text
         if not messages and live is None:
@@ -374,6 +377,21 @@ class ChatPane(BlockCursorScroll):
         before = self.children[: self.children.index(self.answer)]
         labels = [child for child in before if child.has_class("answer-label")]
         await self.mount(SystemNote(text), before=labels[-1] if labels else self.answer)
+
+    async def ask(self, questions: tuple[Asking, ...], token: object) -> None:
+        """Put the assistant's question below the answer; ``token`` comes back with the answers
+        (ChoiceCard.Answered). One at a time: a second waits until the first is settled."""
+        if self.card is not None:
+            return
+        self.card = ChoiceCard(questions, token)
+        await self.mount(self.card)
+        self.scroll_end(animate=False)
+
+    async def unask(self) -> None:
+        """The question was answered or given up: the card goes."""
+        card, self.card = self.card, None
+        if card is not None:
+            await card.remove()
 
     async def think(self, live: LiveText) -> None:
         """The live thinking grew: show it if its answer is the one on screen (folded, only
