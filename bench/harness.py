@@ -91,10 +91,13 @@ async def drawn(app: App[object]) -> None:
     await done.wait()
 
 
-async def key(app: App[object], name: str, changed: Callable[[], bool]) -> float:
-    """Seconds from a key arriving as a terminal sends it to its effect being on screen."""
+async def key(
+    app: App[object], name: str, changed: Callable[[], bool], character: str | None = None
+) -> float:
+    """Seconds from a key arriving as a terminal sends it to its effect being on screen
+    (``character``: what the key types, for keys typed into a text box)."""
     start = time.perf_counter()
-    app._driver.send_message(events.Key(name, None))  # type: ignore[union-attr]
+    app._driver.send_message(events.Key(name, character))  # type: ignore[union-attr]
     while not changed():
         await asyncio.sleep(0)
     await drawn(app)

@@ -20,6 +20,7 @@ from bench.backlog import main_async as backlog_rows
 from bench.engine import engine_rows
 from bench.harness import HEADER, markdown_table, print_table, write_between_markers
 from bench.latency import latency_rows
+from bench.mentions import mention_rows
 from bench.search import search_rows
 from bench.streaming import main_async as streaming_rows
 
@@ -42,6 +43,7 @@ async def measured(root: Path) -> list[list[str]]:
     rows += await latency_rows(root)
     rows += await backlog_rows(root)
     rows += await search_rows(root)
+    rows += await mention_rows(root / "mentions")
     return rows
 
 

@@ -9,11 +9,9 @@ search with Refused: skipping it would hand out a file the project's agents neve
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
-from boundary.paths import Refused, relative_parts
+from boundary.paths import refuse_non_folder, walk_components
 
 LAYOUTS = (".autoforge", ".autocoder", "")
 
@@ -37,18 +35,6 @@ def find_folder(root: Path, name: str) -> Path | None:
 
 
 def folder_present(root: Path, path: Path) -> bool:
-    """Whether ``path`` is a real folder below ``root``; Refused for a link or a non-folder."""
-    current = root
-    for part in relative_parts(root, path):
-        current = current / part
-        try:
-            info = os.lstat(current)
-        except FileNotFoundError:
-            return False
-        except OSError as error:
-            raise Refused(f"{current} cannot be checked ({error.strerror})") from error
-        if stat.S_ISLNK(info.st_mode):
-            raise Refused(f"{current} is a symbolic link, which may point outside the project")
-        if not stat.S_ISDIR(info.st_mode):
-            raise Refused(f"{current} is not a directory")
-    return True
+    """Whether ``path`` is a real folder below ``root`` (or the root itself); Refused for a link
+    or a non-folder, in the same words as a file's check (one walk, boundary.paths)."""
+    return path == root or walk_components(root, path, refuse_non_folder) is not None

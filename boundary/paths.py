@@ -12,6 +12,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 # Folders whose files package managers hardlink from their caches (uv, pnpm, a local git clone):
@@ -51,36 +53,70 @@ def check_components(root: Path, target: Path, *, links_ok: bool = False) -> os.
     Raises Refused for a component that is a symlink, a parent that is not a directory, a last
     component that is not a regular file, or (unless ``links_ok``) one with more than one link.
     """
-    parts = relative_parts(root, target)
+    links_ok = links_ok or in_package_dir(relative_parts(root, target))
+    return walk_components(root, target, partial(refuse_special, links_ok=links_ok))
+
+
+def walk_components(
+    root: Path, target: Path, check_last: Callable[[Path, os.stat_result], None]
+) -> os.stat_result | None:
+    """lstat each component below the root down to ``target``; the last one's lstat, or None.
+
+    One walk for files and folders alike, so both refuse in the same words: a symlinked
+    component or a parent that is not a directory raises Refused, and so does whatever
+    ``check_last`` refuses in the last component. None when a component is missing, and when
+    ``target`` is the root (no component below it: the root is trusted as given).
+    """
     current = root
+    parts = relative_parts(root, target)
     for index, part in enumerate(parts):
         current = current / part
-        try:
-            info = os.lstat(current)
-        except FileNotFoundError:
+        if part == "..":  # lstat would climb out of the project, past every check above
+            raise Refused(f"{current} climbs out of its folder ('..')")
+        info = _lstat_present(current)
+        if info is None:
             return None
-        except OSError as error:
-            raise Refused(f"{current} cannot be checked ({error.strerror})") from error
-        last = index == len(parts) - 1
         if stat.S_ISLNK(info.st_mode):
             raise Refused(f"{current} is a symbolic link, which may point outside the project")
-        if not last and not stat.S_ISDIR(info.st_mode):
-            raise Refused(f"{current} is not a directory")
-        if last:
-            refuse_special(current, info, links_ok=links_ok or in_package_dir(parts))
+        if index < len(parts) - 1:
+            refuse_non_folder(current, info)
+        else:
+            check_last(current, info)
             return info
     return None
 
 
+def _lstat_present(path: Path) -> os.stat_result | None:
+    """lstat, None when the path is missing; any other failure refuses it (a reason given)."""
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise Refused(f"{path} cannot be checked ({error.strerror})") from error
+
+
+def refuse_non_folder(path: Path, info: os.stat_result) -> None:
+    """Refuse anything but a directory (the walk has refused links before this)."""
+    if not stat.S_ISDIR(info.st_mode):
+        raise Refused(f"{path} is not a directory")
+
+
 def refuse_special(path: Path, info: os.stat_result, *, links_ok: bool = False) -> None:
     """Refuse anything but a regular file with one name."""
-    if not stat.S_ISREG(info.st_mode):
-        raise Refused(f"{path} is not a regular file (a device, FIFO, socket or folder)")
-    if info.st_nlink > 1 and not links_ok:
+    if special(info, links_ok=links_ok):
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused(f"{path} is not a regular file (a device, FIFO, socket or folder)")
         raise Refused(
             f"{path} is a hardlink ({info.st_nlink} names), whose other name may be outside "
             "the project"
         )
+
+
+def special(info: os.stat_result, *, links_ok: bool = False) -> bool:
+    """Whether ``refuse_special`` refuses it: anything but a regular file with one name (the
+    test alone, for a walk over many files that needs no sentence)."""
+    return not stat.S_ISREG(info.st_mode) or (info.st_nlink > 1 and not links_ok)
 
 
 def read_nofollow(root: Path, target: Path, limit: int) -> bytes:

@@ -106,12 +106,17 @@ class AssistantApp(App[None]):
 
     def _warn_unknown_actions(self, keys: dict[str, str]) -> None:
         """Say once which [keys] names in config.toml match no action (a typo is silent else)."""
-        known = {
-            b.id
-            for node in (self, *self.screen.walk_children(with_self=True))
-            for b in getattr(type(node), "BINDINGS", ())
-            if getattr(b, "id", None)
-        }
+        from tui.widgets.choice_card import ChoiceCard  # mounted only while the assistant asks
+
+        bindings = [
+            *(
+                b
+                for node in (self, *self.screen.walk_children(with_self=True))
+                for b in getattr(type(node), "BINDINGS", ())
+            ),
+            *ChoiceCard.BINDINGS,
+        ]
+        known = {b.id for b in bindings if getattr(b, "id", None)}
         unknown = sorted(set(keys) - known)
         if unknown:
             toast(

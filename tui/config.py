@@ -93,6 +93,8 @@ class Settings:
     backlog_writes: str = "ask"  # "ask" | "on": see tui.agent.approval
     state_dir: Path = field(default_factory=data_dir)
     stall_notice_s: float = 30.0  # silence from the model before the user is told
+    # config.toml's [context_windows]: a model's window in tokens (see tui.choices)
+    context_windows: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -133,6 +135,7 @@ class Settings:
             web=_web_mode(web, config),
             allow_web=parse_hosts(allow_web or ""),
             backlog_writes="on" if allow_backlog_writes else _backlog_mode(config),
+            context_windows=config.context_windows,
         )
 
     def cli_env(self) -> dict[str, str]:
@@ -203,6 +206,7 @@ class AppConfig:
     web: str | None = None
     backlog_writes: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    context_windows: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
 
@@ -240,4 +244,19 @@ def load_config(path: Path | None = None) -> AppConfig:
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
     else:
         config.problems.append(f'{path}: [keys] must be a table of action = "keys".')
+    _context_windows(data.get("context_windows", {}), path, config)
     return config
+
+
+def _context_windows(table: object, path: Path, config: AppConfig) -> None:
+    """``[context_windows]``: a model name (or "default") = its window in tokens."""
+    windows = table if isinstance(table, dict) else None
+    if windows is None or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in windows.values()
+    ):
+        config.problems.append(
+            f'{path}: [context_windows] must map model names to token counts, e.g. "opus" = '
+            "1000000; using the built-in sizes."
+        )
+        return
+    config.context_windows = {str(k): int(v) for k, v in windows.items()}

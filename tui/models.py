@@ -41,6 +41,8 @@ class TurnUsage:
     cache_write_tokens: int = 0
     cost_usd: float = 0.0
     duration_ms: int = 0
+    # The last request's input, cache reads and cache writes: how full the context window was.
+    context_tokens: int = 0
 
     @property
     def total_tokens(self) -> int:
@@ -64,6 +66,8 @@ class Conversation:
     message_count: int
     parent_id: int | None = None
     parent_message_id: int | None = None
+    chosen_model: str | None = None  # None: the configured default (see tui.choices)
+    effort: str | None = None  # None: the CLI's own default
 
     @property
     def trashed(self) -> bool:

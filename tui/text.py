@@ -17,6 +17,12 @@ def inert(text: str) -> str:
     return _CONTROLS.sub(_visible, text)
 
 
+def without_controls(text: str) -> str:
+    """The same control characters left out: for a view whose layout gives them no cell, where
+    a visible symbol would move everything after it (the prompt's TextArea)."""
+    return _CONTROLS.sub("", text)
+
+
 def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code == 0x1B:

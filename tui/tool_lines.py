@@ -5,9 +5,14 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
+from tui.user_questions import visible
+
 MCP_SERVER = "features"  # the name our backlog server is configured under (tui.agent.session)
 MCP_PREFIX = f"mcp__{MCP_SERVER}__"  # how the CLI names that server's tools
 ASKED = "asked: waiting for your answer"  # a call's decision while the user is asked about it
+ASK_USER_SERVER = "assistant"  # the app's in-process server (tui.agent.ask_user)
+ASK_USER_TOOL = "ask_user"
+ASK_USER = f"mcp__{ASK_USER_SERVER}__{ASK_USER_TOOL}"
 
 
 def describe(name: str, tool_input: dict[str, Any]) -> str:
@@ -30,6 +35,8 @@ def _describe(name: str, tool_input: dict[str, Any]) -> str:
         return f"Fetching: {tool_input.get('url', '')}"
     if name == "WebSearch":
         return f"Searching the web: {tool_input.get('query', '')}"
+    if name == ASK_USER:
+        return _asking(tool_input)
     if short == "feature_create":
         return (
             f'Creating feature: "{tool_input.get("name", "")}" in {tool_input.get("category", "")}'
@@ -54,6 +61,18 @@ def _describe(name: str, tool_input: dict[str, Any]) -> str:
     if short in _EDITS:
         return _EDITS[short].format_map(_Missing(tool_input))
     return f"Using tool: {short}"
+
+
+def _asking(tool_input: dict[str, Any]) -> str:
+    """'Asking you: Which database?', or how many questions when there are several."""
+    questions = tool_input.get("questions")
+    items = questions if isinstance(questions, list) else []
+    first = items[0] if items and isinstance(items[0], dict) else {}
+    text = visible(" ".join(str(first.get("question") or "").split()))
+    if len(text) > 120:
+        text = text[:119] + "…"
+    more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
+    return f"Asking you: {text}{more}" if text else "Asking you a question"
 
 
 class _Missing(dict[str, Any]):

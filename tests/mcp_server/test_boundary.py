@@ -102,6 +102,16 @@ async def test_fifo_backlog_is_refused_without_hanging(project: Path) -> None:
     assert "is not a regular file" in read and write == read
 
 
+async def test_a_folder_named_like_the_backlog_is_refused(project: Path) -> None:
+    """A folder where the backlog file belongs is refused by its name, not left to SQLite."""
+    (project / ".autoforge" / "features.db").mkdir(parents=True)
+    root = make_backlog(project / "features.db", [{"name": "Root"}])
+    before = dump(root)
+    read, write = await refused_everywhere(project)
+    assert f"{project / '.autoforge' / 'features.db'} is not a regular file" in read
+    assert write == read and dump(root) == before
+
+
 async def test_autocoder_layout_is_found(project: Path) -> None:
     """The layout between upstream's two renames is read, not shadowed by a new root file."""
     make_backlog(project / ".autocoder" / "features.db", [{"name": "A"}, {"name": "B"}])

@@ -69,6 +69,9 @@ async def test_locked_for_ten_seconds_keeps_the_question_and_browsing(
         await settle(pilot)
         assert app.screen.conversation.title == "first question"
         assert answer_texts(app) == ["Answer."]
+        await pilot.press("ctrl+n")  # back: the new chat's draft is the unsaved question
+        await settle(pilot)
+        assert app.screen.query_one(PromptInput).text == "asked while locked"
         assert locker.returncode is None, "the lock ended before the checks; they proved nothing"
         await locker.wait()
         await paste(pilot)

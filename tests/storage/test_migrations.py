@@ -334,3 +334,38 @@ async def test_duplicates_made_by_path_keys_keep_their_data(db_path: Path, proje
         f"{project}/.autoforge/assistant.db#1#2025-03-01 09:00:00.000000",
         f"{project}/.autoforge/assistant.db#2#2025-03-02 10:00:00",
     ]
+
+
+async def test_a_version_9_file_gains_choices_that_start_at_the_defaults(
+    db_path: Path, project: Path
+) -> None:
+    """Step 10: ``model`` kept what the default was (never a choice), the new choice columns
+    start empty, so an old conversation follows the configured model; a choice is kept, and
+    a branch takes its parent's."""
+    conn = old_file(db_path, 9)
+    conn.execute("UPDATE conversations SET model = 'opus' WHERE id = 1")
+    conn.execute(
+        "INSERT INTO messages (conversation_id, role, content, created_at, cost_usd, duration_ms)"
+        " VALUES (1, 'assistant', 'old answer', '2025-01-01T10:05:00+00:00', 0.1, 5)"
+    )
+    finish(conn, 9)
+    store = await Store.open(db_path)
+    try:
+        old = await store.conversation_get(1)
+        (answer,) = await store.message_page(1)
+        await store.conversation_choose(1, "claude-sonnet-4-5", "low")
+        chosen = await store.conversation_get(1)
+        made, _ = await store.conversation_create(project, "q", chosen=("haiku", None))
+        branch = await store.conversation_branch(1, answer.id)
+        named = await store.models_chosen()
+    finally:
+        await store.close()
+    assert old is not None and (old.model, old.chosen_model, old.effort) == ("opus", None, None)
+    assert answer.usage is not None and answer.usage.context_tokens == 0
+    assert chosen is not None and (chosen.chosen_model, chosen.effort) == (
+        "claude-sonnet-4-5",
+        "low",
+    )
+    assert (made.chosen_model, made.effort) == ("haiku", None)
+    assert (branch.chosen_model, branch.effort) == ("claude-sonnet-4-5", "low")
+    assert set(named) == {"claude-sonnet-4-5", "haiku"}

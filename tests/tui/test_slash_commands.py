@@ -10,7 +10,7 @@ from tests.helpers.pilot import SIZE, ask, settle, until
 from tests.helpers.screen import notes, screen_rows  # run_test paints no toasts: notes
 from tui.demo.model_server import Turn
 from tui.screens.dialogs import ChoiceDialog, HelpScreen
-from tui.widgets.completions import CompletionList
+from tui.widgets.command_list import CompletionList
 from tui.widgets.prompt_input import PromptInput
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -300,6 +301,12 @@ def test_writing_never_overwrites_without_force(tmp_path: Path) -> None:
         write_new(tmp_path / "missing" / "a.md", "x")
     with pytest.raises(ExportError, match="is a folder"):
         write_new(tmp_path, "x", force=True)
+
+
+def test_an_effort_chosen_is_in_the_metadata_and_none_says_nothing() -> None:
+    chosen = dataclasses.replace(conversation(), effort="low")
+    assert "- Effort: `low`" in to_markdown(chosen, [], [], exported_at=T0)
+    assert "Effort" not in to_markdown(conversation(), [], [], exported_at=T0)
 
 
 def test_thinking_is_folded_in_details_before_the_answer_and_cannot_leave_it() -> None:

@@ -66,6 +66,12 @@ class ScriptedSession:
         self.connected = False
         self.prompts: list[str] = []
         self.closed = 0
+        self.chosen_model: str | None = None
+        self.effort: str | None = None
+
+    @property
+    def model(self) -> str:
+        return self.chosen_model or self.settings.model
 
     def resumable(self) -> bool:
         return True

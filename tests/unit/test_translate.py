@@ -11,8 +11,9 @@ from typing import Any
 
 from claude_agent_sdk import AssistantMessage, SystemMessage, TextBlock, UserMessage
 
-from tests.helpers.sdk import SESSION, api_retry, result, streamed, tool_result, tool_use
+from tests.helpers.sdk import SESSION, api_retry, result, stream, streamed, tool_result, tool_use
 from tui.agent.events import (
+    Compacted,
     Event,
     Retrying,
     TextDelta,
@@ -227,3 +228,29 @@ def test_other_messages_make_no_events() -> None:
     init = SystemMessage(subtype="init", data={"session_id": SESSION})
     assert feed(translator, [init, *streamed(), UserMessage(content="a plain prompt")]) == []
     assert translator.text == ""
+
+
+def test_the_context_figure_is_the_last_requests_input_not_the_turns_sum() -> None:
+    """The result adds every request of a turn up; how full the window is comes from the last
+    request alone: its input, cache reads and cache writes."""
+    first = {"input_tokens": 10, "cache_read_input_tokens": 1_000, "output_tokens": 1}
+    second = {"input_tokens": 20, "cache_creation_input_tokens": 300, "output_tokens": 1}
+    messages = [
+        stream({"type": "message_start", "message": {"usage": first}}),
+        stream({"type": "message_stop"}),
+        stream({"type": "message_start", "message": {"usage": second}}),
+        stream({"type": "message_delta", "usage": {"output_tokens": 40}}),  # no input: kept
+        stream({"type": "message_stop"}),
+        result(),
+    ]
+    (finished,) = feed(Translator(), messages)
+    assert isinstance(finished, TurnFinished) and finished.usage.context_tokens == 320
+
+
+def test_a_compaction_boundary_is_an_event_with_its_size() -> None:
+    data = {"subtype": "compact_boundary", "compact_metadata": {"trigger": "auto", "pre_tokens": 9}}
+    (event,) = feed(Translator(), [SystemMessage(subtype="compact_boundary", data=data)])
+    assert event == Compacted("auto", 9)
+    assert event.line() == "Context compacted at 9 tokens into a summary."
+    odd = SystemMessage(subtype="compact_boundary", data={"compact_metadata": "x"})
+    assert feed(Translator(), [odd]) == [Compacted("auto", 0)]

@@ -7,6 +7,8 @@ or denies the call. Nothing here is decided by prompt text: the hook blocks the 
 future holds an answer. When the CLI gives up on the call (the turn was interrupted), the hook's
 task is cancelled, the future with it, and the dialog closes. Headless, nobody can answer: the
 question is never asked and the call is denied with a sentence saying how to allow it.
+The assistant's own questions (``ask_user``, tui.agent.ask_user) travel the same queue as a
+``Pick`` and are given up the same way.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from tui.storage import state_keys
 from tui.tool_lines import MCP_PREFIX
 
 if TYPE_CHECKING:
+    from tui.agent.ask_user import Pick
     from tui.storage import Store
+    from tui.user_questions import Answer
 
 # Decided from the server's own table: a writing tool added there asks without a second list.
 WRITE_TOOLS = frozenset(MCP_PREFIX + t.name for t in TOOLS if not t.annotations.get("readOnlyHint"))
@@ -120,8 +124,8 @@ class Approvals:
         self.interactive = interactive  # False headless: nobody could answer
         self.hosts: set[str] = set()  # allowed for this conversation
         self.backlog = False  # backlog writes allowed for this conversation
-        self.questions: asyncio.Queue[Question] = asyncio.Queue()
-        self.pending: dict[str, Question] = {}
+        self.questions: asyncio.Queue[Question | Pick] = asyncio.Queue()
+        self.pending: dict[str, Question | Pick] = {}
 
     def give_up(self) -> None:
         """The turn ends: no open question can be answered any more (their hooks then block
@@ -150,6 +154,15 @@ class Approvals:
         await self._remember(question, choice)
         return choice
 
+    async def pick(self, pick: Pick) -> tuple[Answer, ...]:
+        """Put the assistant's question to the user and wait for their choices."""
+        self.pending[pick.tool_use_id] = pick
+        self.questions.put_nowait(pick)
+        try:
+            return await pick.answer
+        finally:
+            self.pending.pop(pick.tool_use_id, None)
+
     async def _remember(self, question: Question, choice: Choice) -> None:
         if choice is Choice.DENY:
             return
@@ -169,6 +182,8 @@ class Approvals:
         if choice is Choice.ONCE:
             return
         for other in list(self.pending.values()):
+            if not isinstance(other, Question):
+                continue  # the assistant's own question: no standing answer covers it
             covered = (other.kind == "backlog" and self.backlog) or (
                 other.host is not None and self.host_allowed(other.host) is not None
             )

@@ -47,10 +47,26 @@ def unreachable(url: str, attempts: int) -> str:
     )
 
 
+class ModelRefused(Exception):
+    """The CLI would not switch to the model chosen: it asked the API, which did not answer
+    for that model (its set_model checks with a one-token request)."""
+
+    def __init__(self, model: str, reason: str) -> None:
+        super().__init__(f"{model}: {reason}")
+        self.model = model
+        self.reason = reason
+
+
 def connection_failure(error: BaseException) -> str:
     """Explain why the Claude CLI could not start or stopped talking."""
     name = type(error).__name__
     text = " ".join(str(error).split())[:300].rstrip(".")
+    if isinstance(error, ModelRefused):
+        reason = " ".join(error.reason.split())[:200].rstrip(".")
+        return (
+            f"The model {error.model} is not available ({reason}); choose another model "
+            f"(Alt+M), then {RETRY}."
+        )
     if name == "CLINotFoundError":
         return (
             "The Claude Code CLI was not found; reinstall assistant-tui (claude-agent-sdk ships "

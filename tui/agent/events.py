@@ -9,6 +9,7 @@ from tui.models import MessageStatus, ToolStatus, TurnUsage
 
 if TYPE_CHECKING:
     from tui.agent.approval import Question
+    from tui.agent.ask_user import Pick
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,10 @@ class ToolFinished:
 
 @dataclass(frozen=True)
 class Asked:
-    """A call waits for the user's answer (tui.agent.approval); the turn is paused on it."""
+    """A call waits for the user's answer (tui.agent.approval), or the assistant asked the user
+    to pick (tui.agent.ask_user); the turn is paused on it."""
 
-    question: Question
+    question: Question | Pick
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,22 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Compacted:
+    """The CLI compacted the conversation: the model goes on from a summary of what came before
+    (``trigger`` "auto" when the window was nearly full, "manual" when asked)."""
+
+    trigger: str
+    tokens_before: int
+
+    def line(self) -> str:
+        """The one line the chat shows (and the history keeps) where it happened; short, so
+        it stays one line in a narrow chat pane."""
+        how = "" if self.trigger == "auto" else " on request"
+        size = f" at {self.tokens_before:,} tokens" if self.tokens_before else ""
+        return f"Context compacted{how}{size} into a summary."
+
+
+@dataclass(frozen=True)
 class TurnFinished:
     """The answer ended: complete or interrupted (partial text kept)."""
 
@@ -145,6 +163,7 @@ Event = (
     | Asked
     | Retrying
     | Notice
+    | Compacted
     | TurnFinished
     | TurnFailed
 )

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from tui.mentions.note import NOTE_END
+
 REPLAY_END = "</earlier_conversation>"  # how a replayed prompt ends before the question itself
 INTERRUPTED = "[Request interrupted"  # the CLI's marker after a cancelled turn, a user entry
 
@@ -73,9 +75,12 @@ def turns(lines: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def asks(prompt: str, question: str) -> bool:
-    """Whether a transcript prompt is the stored question (sent alone or after a replay)."""
+    """Whether a transcript prompt is the stored question (sent alone, after a replay or after
+    the note on its @mentions)."""
     prompt, question = prompt.strip(), question.strip()
-    return prompt == question or prompt.endswith(f"{REPLAY_END}\n\n{question}")
+    return prompt == question or any(
+        prompt.endswith(f"{end}\n\n{question}") for end in (REPLAY_END, NOTE_END)
+    )
 
 
 def fork_point(path: Path, session_id: str, questions: list[str]) -> ForkPoint | None:

@@ -8,7 +8,10 @@ Every tool call passes through ``Guard.decide`` before the CLI runs it:
 - files that usually hold secrets (.env, keys, tokens...) are denied by name, and a file whose
   first MiB holds a private key or a token of a known shape by content, unless allowed;
 - a WebFetch to a host nobody allowed, and any writing backlog tool, wait for the user's answer
-  in the app (tui.agent.approval) and are denied headless unless a flag allows them.
+  in the app (tui.agent.approval) and are denied headless unless a flag allows them;
+- the assistant's own question to the user (``ask_user``, tui.agent.ask_user) reads and changes
+  nothing: it is allowed when its arguments hold a question the user can answer, else refused
+  with one sentence saying what is wrong.
 What runs inside the CLI (a recursive Grep) is bounded by the session's deny rules
 (boundary.links) and by the redaction of every result (``redact_hook``).
 The model receives the denial reason as the tool's result and the turn goes on.
@@ -31,6 +34,7 @@ from boundary.paths import (
     project_relative,
     read_nofollow,
     refuse_special,
+    special,
 )
 from boundary.secrets import (
     CONTENT_LIMIT,
@@ -42,13 +46,15 @@ from boundary.secrets import (
 )
 from mcp_server.tools import TOOLS
 from tui.agent.approval import BY_YOU, WRITE_TOOLS, Approvals, Choice, new_question
+from tui.agent.ask_user import AskUser
 from tui.agent.web import WEB_TOOLS, Verdict, WebPolicy
-from tui.tool_lines import MCP_PREFIX
+from tui.tool_lines import ASK_USER, MCP_PREFIX
+from tui.user_questions import BadQuestions, parse
 
 READ_TOOLS = ("Read", "Glob", "Grep", "WebFetch", "WebSearch")
 # The server's own registry, so a tool added there is offered here without a second list.
 BACKLOG_TOOLS = tuple(tool.name for tool in TOOLS)
-ALLOWED_TOOLS = (*READ_TOOLS, *(MCP_PREFIX + t for t in BACKLOG_TOOLS))
+ALLOWED_TOOLS = (*READ_TOOLS, *(MCP_PREFIX + t for t in BACKLOG_TOOLS), ASK_USER)
 # Named so the CLI drops them from the model's tool list too (defence in depth).
 DISALLOWED_TOOLS = (
     "Write",
@@ -93,6 +99,7 @@ class Guard:
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.realpath(self.project))
+        self.ask_user = AskUser(self.approvals, self.decisions)  # the tool's handler
 
     async def hook(self, data: dict[str, Any], tool_use_id: str | None, context: Any) -> Any:
         """The PreToolUse hook callback handed to the SDK; it may wait for the user's answer."""
@@ -154,6 +161,8 @@ class Guard:
             return self._web_rules(tool, tool_input).denial(tool_input)
         if tool in WRITE_TOOLS and not self._backlog_allowed():
             return BACKLOG_NOT_ALLOWED
+        if tool == ASK_USER:
+            return _bad_questions(tool_input)
         return None
 
     async def check(self, tool: str, tool_input: dict[str, Any], use_id: str) -> str | None:
@@ -172,7 +181,10 @@ class Guard:
                 return await self._ask("backlog", tool, tool_input, use_id)
             self.decisions[use_id] = who or "denied: backlog writes not allowed (nobody to ask)"
             return None if who else BACKLOG_NOT_ALLOWED
-        return self.decide(tool, tool_input)
+        reason = self.decide(tool, tool_input)
+        if tool == ASK_USER and reason is None:
+            self.ask_user.expect(tool_input, use_id)  # its handler learns which call it runs
+        return reason
 
     def _web_rules(self, tool: str, tool_input: dict[str, Any]) -> Verdict:
         verdict = self.web.judge(tool, tool_input)
@@ -208,6 +220,26 @@ class Guard:
         return (
             "Denied: the user declined this backlog change; do not retry it, describe it instead."
         )
+
+    def may_list(self, parts: tuple[str, ...], info: os.stat_result) -> bool:
+        """Whether a file found by a walk that follows no link is one Read would open, by
+        every check here that needs no reading: its name (and NFKC form), its kind and its
+        link count. The content check runs when the file is mentioned (``decide``)."""
+        if special(info, links_ok=in_package_dir(parts)):
+            return False
+        relative = "/".join(parts)
+        return not (_suspicious(relative) or self._secret(relative))
+
+    def may_list_folder(self, parts: tuple[str, ...], info: os.stat_result) -> bool:
+        """Whether a folder found by the same walk may be listed and entered: not a link, a
+        name without control characters, and not a folder whose files are all secrets."""
+        relative = "/".join(parts)
+        if not stat.S_ISDIR(info.st_mode) or _suspicious(relative):
+            return False
+        return not self._secret(relative + "/-")  # "-": any file in it
+
+    def _secret(self, relative: str) -> bool:
+        return not self.allow_secrets and any(secret_name(form) for form in _forms(relative))
 
     def _check_file(self, raw: str, target: Path) -> str | None:
         """A file about to be read: regular, one name, and no credential in its first MiB.
@@ -301,6 +333,8 @@ def _suspicious(raw: str) -> str | None:
         return "contains a NUL character"
     if len(raw) > MAX_PATH:
         return f"is longer than {MAX_PATH} characters"
+    if raw.isascii() and raw.isprintable():  # no control or format character: skip the scan
+        return None
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in raw):
         return "contains control or invisible formatting characters"
     return None
@@ -308,6 +342,15 @@ def _suspicious(raw: str) -> str | None:
 
 def _in_package(root: Path, target: Path) -> bool:
     return in_package_dir(target.relative_to(root).parts)
+
+
+def _bad_questions(tool_input: dict[str, Any]) -> str | None:
+    """Why a question to the user cannot be asked as sent (one sentence), or None."""
+    try:
+        parse(tool_input)
+    except BadQuestions as error:
+        return str(error)
+    return None
 
 
 def _decision(verdict: Verdict) -> str:

@@ -27,6 +27,17 @@ MAX_WARM = 3
 
 
 @dataclass(frozen=True)
+class Choice:
+    """The model and effort a conversation uses: ``model`` is the one its next question goes to,
+    ``chosen`` what the user picked (None: the configured default); ``effort`` None is the
+    CLI's own."""
+
+    model: str
+    chosen: str | None = None
+    effort: str | None = None
+
+
+@dataclass(frozen=True)
 class Branch:
     """A conversation branched from another; ``forked`` when the model continues from the
     branch point in the CLI's own session, else its messages are sent with the next question."""
@@ -46,6 +57,7 @@ class SessionManager:
         self._approvals: dict[int | None, Approvals] = {}  # None: the new chat's
         self._runners: dict[int | None, TurnRunner] = {}  # None: the spare for a new chat
         self._forks: dict[int, ForkPoint] = {}  # branches whose first question forks a session
+        self._new_choice: tuple[str | None, str | None] = (None, None)  # the new chat's
 
     def runner_for(self, conversation: Conversation | None) -> TurnRunner:
         """The runner of a conversation, creating its session (resume or replay) on first use."""
@@ -59,6 +71,11 @@ class SessionManager:
                 AgentSession(self.settings, fork.session_id, fork_at=fork.at, approvals=approvals)
                 if fork
                 else AgentSession(self.settings, resume, approvals=approvals)
+            )
+            session.chosen_model, session.effort = (
+                (conversation.chosen_model, conversation.effort)
+                if conversation
+                else self._new_choice
             )
             runner = TurnRunner(self.store, session)
             # Without a session to resume, earlier messages are pasted into the next prompt.
@@ -78,6 +95,32 @@ class SessionManager:
             found = self._approvals[key] = Approvals(self.project_hosts, self.interactive)
         return found
 
+    def choice(self, conversation: Conversation | None) -> Choice:
+        """The model and effort of a conversation (or of the new chat) as they apply now."""
+        runner = self._runners.get(conversation.id if conversation else None)
+        if runner is not None:
+            chosen, effort = runner.session.chosen_model, runner.session.effort
+        elif conversation is not None:
+            chosen, effort = conversation.chosen_model, conversation.effort
+        else:
+            chosen, effort = self._new_choice
+        return Choice(chosen or self.settings.model, chosen, effort)
+
+    async def choose(
+        self, conversation: Conversation | None, chosen: str | None, effort: str | None
+    ) -> Choice:
+        """Set a conversation's model and effort from its next question, stored with it (the
+        new chat's are stored when its first question creates it). StoreError if the
+        conversation is gone or the file is read-only."""
+        if conversation is not None:
+            await self.store.conversation_choose(conversation.id, chosen, effort)
+        else:
+            self._new_choice = (chosen, effort)
+        runner = self._runners.get(conversation.id if conversation else None)
+        if runner is not None:
+            runner.session.chosen_model, runner.session.effort = chosen, effort
+        return self.choice(conversation)
+
     async def prewarm(self, conversation: Conversation | None) -> None:
         """Connect ahead of the first question; failures surface when the user asks.
 
@@ -93,8 +136,11 @@ class SessionManager:
 
     @staticmethod
     async def _connect_quietly(runner: TurnRunner) -> None:
+        """Connect, and between answers switch to a model or effort chosen since."""
         with contextlib.suppress(Exception):
             await runner.session.connect()
+            if not runner.busy:
+                await runner.session.follow_choices()
 
     async def run(
         self, text: str, conversation: Conversation | None, retry_of: int | None = None
@@ -111,6 +157,7 @@ class SessionManager:
         async with contextlib.aclosing(turn) as events:
             async for event in events:
                 if isinstance(event, TurnStarted) and conversation is None:
+                    self._new_choice = (None, None)  # the next new chat starts from the defaults
                     self._runners.pop(None, None)
                     self._runners[event.conversation_id] = runner
                     self._approvals[event.conversation_id] = self.approvals_for(None)

@@ -16,10 +16,12 @@ from datetime import timedelta
 from typing import Any
 
 from tui.agent.approval import Question
+from tui.agent.ask_user import Pick
 from tui.agent.budget import TurnBudget
 from tui.agent.errors import NO_CREDENTIALS, connection_failure, unreachable
 from tui.agent.events import (
     Asked,
+    Compacted,
     Event,
     Notice,
     Retrying,
@@ -37,6 +39,7 @@ from tui.agent.fork import REPLAY_END, before_last_turn
 from tui.agent.session import AgentSession, transcript_path
 from tui.agent.translate import Translator
 from tui.clock import now
+from tui.mentions.note import Mentions, resolve
 from tui.models import Message, MessageStatus, Role, Thought, ToolStatus
 from tui.storage import Store, StoreError
 from tui.tool_lines import ASKED
@@ -154,10 +157,13 @@ class TurnRunner:
         ``retry_of`` is the stored question being asked again (its answer failed or was
         cancelled): it is not stored a second time, and the session forgets its first asking.
         """
-        settings = self.session.settings
+        settings, session = self.session.settings, self.session
         if conversation_id is None:
             conv, user = await self.store.conversation_create(
-                settings.project, text, settings.model
+                settings.project,
+                text,
+                session.model,
+                chosen=(session.chosen_model, session.effort),
             )
             conversation_id, user_id = conv.id, user.id
         elif retry_of is not None:
@@ -176,8 +182,8 @@ class TurnRunner:
             self.unanswered = None
             if unanswered is not None:
                 await self._forget(conversation_id, *unanswered)
-            prompt, notice = await self._prompt(text, conversation_id, user_id)
-            if notice is not None:
+            prompt, notices = await self._prompt(text, conversation_id, user_id)
+            for notice in notices:
                 yield notice
             # Closed here, not by the garbage collector, when the caller stops reading (a
             # closed pipe): then the reply is finished below while the store is still open.
@@ -199,19 +205,25 @@ class TurnRunner:
 
     async def _prompt(
         self, text: str, conversation_id: int, user_id: int
-    ) -> tuple[str, Notice | None]:
-        """The question as sent: alone, or after the stored messages no session holds."""
+    ) -> tuple[str, list[Notice]]:
+        """The question as sent: after the note on the files it @mentions (tui.mentions.note;
+        the store keeps the question as typed), alone or after the stored messages no session
+        holds. A mention the guard refuses is said to the user in a notice."""
+        # Reading the mentioned files is file I/O: off the loop, unless nothing is mentioned.
+        guard = self.session.guard
+        mentions = await asyncio.to_thread(resolve, text, guard) if "@" in text else Mentions(text)
+        notices = [Notice(refused) for refused in mentions.refused]
         if not self.session.connected and not self.session.resumable():
             self.session.resume, self.replay = None, True  # its transcript is gone
         if not self.replay:
-            return text, None
+            return mentions.prompt, notices
         history = await self.store.message_page(conversation_id, before_id=user_id, limit=20)
         if not history:  # the question is the first: nothing earlier to send along
-            return text, None
+            return mentions.prompt, notices
         notice = Notice(
             "The earlier session could not be resumed; recent messages were sent along instead."
         )
-        return replay_prompt(history, text), notice
+        return replay_prompt(history, mentions.prompt), [notice, *notices]
 
     async def _forget(self, conversation_id: int, question: str, question_id: int) -> None:
         """Take an unanswered question out of the session before the next prompt is sent.
@@ -268,7 +280,7 @@ class _Turn:
         try:
             source = with_questions(self.session.ask(prompt), approvals.questions)
             async for message in watched(source, quiet):
-                if isinstance(message, Question):
+                if isinstance(message, Question | Pick):
                     yield await self.asked(message)
                     continue
                 if message is STALLED:
@@ -307,7 +319,7 @@ class _Turn:
             self.unanswered, self.retrying = 0, False
         return self.unanswered
 
-    async def asked(self, question: Question) -> Asked:
+    async def asked(self, question: Question | Pick) -> Asked:
         """The turn pauses on the user: what streamed so far is stored before they are asked,
         so a crash while the dialog is open loses nothing."""
         reply = await self._reply()
@@ -350,10 +362,13 @@ class _Turn:
             )
             if event.session_id:
                 await self.store.conversation_set_session(
-                    self.conversation_id, event.session_id, self.session.settings.model
+                    self.conversation_id, event.session_id, self.session.model
                 )
         elif isinstance(event, TurnFailed):
             return await self.fail(event.message)
+        elif isinstance(event, Compacted):
+            # Kept in the history where it happened, so the chat says it again when reopened.
+            await self.store.message_add(self.conversation_id, Role.SYSTEM, event.line())
         return event
 
     async def _tool_finished(self, event: ToolFinished) -> None:

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from tui.agent.approval import ANSWER_WAIT_S, Approvals
+from tui.agent.errors import ModelRefused
 from tui.agent.guard import ALLOWED_TOOLS, DISALLOWED_TOOLS, READ_TOOLS, Guard
 from tui.agent.prompt import write_prompt_file, write_settings_file
 from tui.agent.web import WEB_TOOLS, WebPolicy
 from tui.config import Settings
-from tui.tool_lines import MCP_SERVER
+from tui.tool_lines import ASK_USER_SERVER, MCP_SERVER
 
 
 def transcript_path(config_dir: Path, project: Path, session_id: str) -> Path:
@@ -87,6 +88,11 @@ class AgentSession:
             approvals=self.approvals,
             backlog_writes=settings.backlog_writes,
         )
+        # The user's choices for the conversation (None: the configured model, the CLI's
+        # effort); a change applies from the next question (see follow_choices).
+        self.chosen_model: str | None = None
+        self.effort: str | None = None
+        self._running: tuple[str, str | None] | None = None  # model and effort the CLI has
         self._client: Any = None
         self._settings_file: Path | None = None  # written at each connect
         self._connecting = asyncio.Lock()  # prewarm and a first question may race to connect
@@ -95,6 +101,11 @@ class AgentSession:
     @property
     def connected(self) -> bool:
         return self._client is not None
+
+    @property
+    def model(self) -> str:
+        """The model the next question goes to."""
+        return self.chosen_model or self.settings.model
 
     def options(self) -> Any:
         from claude_agent_sdk import ClaudeAgentOptions, HookMatcher
@@ -105,11 +116,14 @@ class AgentSession:
         prompt = write_prompt_file(settings.project, settings.state_dir / "prompts", self.web)
         rules = self._settings_file or self.write_settings()
         off = WEB_TOOLS if self.web == "off" else ()  # not offered to the model at all
+        effort: Any = self.effort  # one of tui.choices.EFFORTS, checked where it was chosen
         mcp: Any = {
             "type": "stdio",
             "command": sys.executable,
             "args": ["-m", "mcp_server", "--project", str(settings.project)],
         }
+        # The assistant's questions to the user run in this process (tui.agent.ask_user).
+        servers: dict[str, Any] = {MCP_SERVER: mcp, ASK_USER_SERVER: self.guard.ask_user.server()}
         return ClaudeAgentOptions(
             cwd=str(settings.project),
             tools=[t for t in READ_TOOLS if t not in off],
@@ -117,12 +131,13 @@ class AgentSession:
             disallowed_tools=[*DISALLOWED_TOOLS, *off],
             settings=str(rules),
             system_prompt={"type": "file", "path": str(prompt)},
-            mcp_servers={MCP_SERVER: mcp},
+            mcp_servers=servers,
             strict_mcp_config=True,
             setting_sources=[],  # a project's .claude/settings.json must not run hooks here
             include_partial_messages=True,
             thinking=THINKING,
-            model=settings.model,
+            model=self.model,
+            effort=effort,
             resume=self.resume,
             fork_session=self.fork_at is not None and self.resume is not None,
             resume_session_at=self.fork_at if self.resume is not None else None,
@@ -169,13 +184,39 @@ class AgentSession:
 
             # The walk for hardlinks runs off the event loop: a large project takes a while.
             self._settings_file = await asyncio.to_thread(self.write_settings)
-            client = ClaudeSDKClient(self.options())
+            options = self.options()
+            client = ClaudeSDKClient(options)
             await client.connect()
             self._client = client
+            self._running = (options.model, options.effort)
+
+    async def follow_choices(self) -> None:
+        """Make the connected CLI use the model and effort chosen now, between answers.
+
+        The model changes on the live CLI (its set_model). The effort is a launch flag only, so
+        a changed effort restarts the CLI resuming the same session: the conversation goes on
+        with its history, and the user sees nothing but the new setting.
+        """
+        if self._client is None or self.answering or self._running is None:
+            return
+        model, effort = self._running
+        if effort != self.effort:
+            await self.close()  # keeps the session id to resume
+            await self.connect()
+            return
+        if model != self.model:
+            try:
+                await self._client.set_model(self.model)
+            except Exception as error:
+                if type(error) is not Exception:  # the SDK's own errors: the CLI stopped
+                    raise
+                raise ModelRefused(self.model, str(error)) from error  # a control request's
+            self._running = (self.model, effort)
 
     async def ask(self, prompt: str) -> AsyncIterator[Any]:
         """Send one user message and yield the SDK's messages until its result."""
         await self.connect()
+        await self.follow_choices()
         self.answering = True
         await self._client.query(as_text(prompt))
         async for message in self._client.receive_response():
@@ -197,7 +238,7 @@ class AgentSession:
         """
         self.approvals.give_up()
         async with self._connecting:
-            client, self._client = self._client, None
+            client, self._client, self._running = self._client, None, None
             if client is not None and self.answering:
                 # Mid-answer the CLI ignores the end of its input until the stream ends, and
                 # the SDK waits 5 s for it before a SIGTERM: stopping the answer first lets it

@@ -15,6 +15,7 @@ from typing import Any
 
 from tui.agent.errors import api_failure
 from tui.agent.events import (
+    Compacted,
     Event,
     Retrying,
     TextDelta,
@@ -46,6 +47,7 @@ class Translator:
         self._tool_started: dict[str, tuple[float, str]] = {}
         self._attempt_base = ""  # the answer before the message now streaming, for retries
         self._answered = False  # the API answered something since the last retry
+        self.context_tokens = 0  # the last request's input, cache reads and writes
         self.thinking = Thinking()  # the model's thinking, kept apart from the answer
 
     @property
@@ -75,6 +77,8 @@ class Translator:
             answered, self._answered = self._answered, False
             dropped = [*self._retry(), *self.thinking.retry()]
             return [*dropped, _retrying(message.data, answered)]
+        if kind == "SystemMessage" and message.subtype == "compact_boundary":
+            return [_compacted(message.data)]
         return []
 
     def _retry(self) -> list[Event]:
@@ -88,6 +92,7 @@ class Translator:
         self._answered = True
         kind = event.get("type")
         if kind == "message_start":
+            self._request_usage(event.get("message", {}).get("usage"))
             replaced = bool(self.pending)
             self.pending = ""
             self._attempt_base = self.committed
@@ -99,9 +104,23 @@ class Translator:
                 shown = "\n\n" + piece if self.committed and not self.pending else piece
                 self.pending += piece
                 return [TextDelta(shown)]
+        if kind == "message_delta":
+            self._request_usage(event.get("usage"))
         if kind == "message_stop" and self.pending:
             self.committed, self.pending = self.text, ""
         return []
+
+    def _request_usage(self, usage: Any) -> None:
+        """Note what one request to the model carried: its input, cache reads and cache writes
+        (the turn's result adds every request of the turn up, so it cannot say how full the
+        window is). A ``message_delta`` may repeat the counts; one without them changes nothing.
+        """
+        if not isinstance(usage, dict):
+            return
+        names = ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
+        counts = [usage.get(name) for name in names]
+        if any(isinstance(count, int) for count in counts):
+            self.context_tokens = sum(c for c in counts if isinstance(c, int))
 
     def _assistant(self, message: Any) -> list[Event]:
         events: list[Event] = []
@@ -139,7 +158,7 @@ class Translator:
         return events
 
     def _result(self, message: Any) -> Event:
-        usage = _usage(message)
+        usage = _usage(message, self.context_tokens)
         if message.terminal_reason in INTERRUPTED:
             return TurnFinished(MessageStatus.INTERRUPTED, usage, message.session_id)
         if message.is_error:
@@ -162,7 +181,7 @@ def result_text(content: Any) -> str:
     return "\n".join(parts)
 
 
-def _usage(message: Any) -> TurnUsage:
+def _usage(message: Any, context_tokens: int) -> TurnUsage:
     raw = message.usage or {}
     return TurnUsage(
         input_tokens=int(raw.get("input_tokens") or 0),
@@ -171,6 +190,18 @@ def _usage(message: Any) -> TurnUsage:
         cache_write_tokens=int(raw.get("cache_creation_input_tokens") or 0),
         cost_usd=float(message.total_cost_usd or 0.0),
         duration_ms=int(message.duration_ms or 0),
+        context_tokens=context_tokens,
+    )
+
+
+def _compacted(data: Any) -> Compacted:
+    """A ``compact_boundary`` system message as an event (its metadata as the CLI sends it)."""
+    meta = data.get("compact_metadata") if isinstance(data, dict) else None
+    meta = meta if isinstance(meta, dict) else {}
+    trigger = meta.get("trigger")
+    return Compacted(
+        trigger=trigger if trigger in ("auto", "manual") else "auto",
+        tokens_before=_int(meta.get("pre_tokens"), 0),
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from tui.agent.events import (
+    Compacted,
     Event,
     Notice,
     Retrying,
@@ -24,7 +25,8 @@ from tui.agent.manager import SessionManager
 from tui.commands.common import add_common, open_store, settings_from
 from tui.storage import StoreError
 from tui.text import inert
-from tui.tool_lines import describe
+from tui.tool_lines import ASK_USER, describe
+from tui.user_questions import BadQuestions, parse
 
 
 def add_parser(subparsers: Any) -> None:
@@ -95,6 +97,8 @@ class TextPrinter:
             self._out(event.text)
         elif isinstance(event, TextReplaced):
             self._out("\n[the stream was retried; the answer restarts]\n" + event.text)
+        elif isinstance(event, ToolStarted) and event.name == ASK_USER:
+            print(asked_lines(event.input), file=sys.stderr, flush=True)
         elif isinstance(event, ToolStarted):
             print(f"· {inert(describe(event.name, event.input))}", file=sys.stderr, flush=True)
         elif isinstance(event, ToolFinished) and event.status != "ok":
@@ -103,6 +107,8 @@ class TextPrinter:
             print(f"note: {event.line()}", file=sys.stderr, flush=True)
         elif isinstance(event, Notice):
             print(f"note: {event.text}", file=sys.stderr, flush=True)
+        elif isinstance(event, Compacted):
+            print(f"note: {event.line()}", file=sys.stderr, flush=True)
         elif isinstance(event, TurnFinished):
             print("" if self.shown.endswith("\n") else "\n", end="", flush=True)
             if event.status == "interrupted":
@@ -116,6 +122,24 @@ class TextPrinter:
         self.shown += text
         sys.stdout.write(inert(text) if self.tty else text)
         sys.stdout.flush()
+
+
+def asked_lines(tool_input: dict[str, object]) -> str:
+    """The assistant's question to the user, with its options, for stderr: nobody can pick
+    here, and the tool tells the model so (it states its assumption and goes on)."""
+    try:
+        questions = parse(tool_input)
+    except BadQuestions:  # refused by the guard; the tool's error line follows
+        return f"· {inert(describe(ASK_USER, tool_input))}"
+    lines = []
+    for asking in questions:
+        header = f" [{' '.join(asking.header.split())}]" if asking.header else ""
+        lines.append(f"? The assistant asks{header}: {' '.join(asking.question.split())}")
+        for number, option in enumerate(asking.options, 1):
+            about = f" — {' '.join(option.description.split())}" if option.description else ""
+            lines.append(f"    {number}. {' '.join(option.label.split())}{about}")
+    lines.append("  (nobody is here to choose: the assistant states its assumption and goes on)")
+    return inert("\n".join(lines))
 
 
 class JsonPrinter:

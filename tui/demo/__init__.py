@@ -8,7 +8,7 @@ from pathlib import Path
 from mcp_server.backlog import Backlog, NewFeature
 from tui.demo.model_server import ToolCall, Turn
 from tui.private_files import private_dirs, replace_private, tighten
-from tui.tool_lines import MCP_PREFIX
+from tui.tool_lines import ASK_USER, MCP_PREFIX
 
 CALC = '''"""A tiny calculator used by the demo project."""
 
@@ -52,6 +52,21 @@ PROGRESS = """The backlog has **4 features**: 1 passes (25%), 3 remain.
 Ask me to create a feature and I'll add it with steps that verify it."""
 
 
+ZERO_QUESTION = {
+    "question": "How should `divide` treat a zero divisor?",
+    "header": "Zero",
+    "options": [
+        {"label": "Raise a clear error", "description": "ValueError naming the argument"},
+        {"label": "Return None", "description": "callers check the result"},
+        {"label": "Return infinity", "description": "follow IEEE 754 like NumPy"},
+    ],
+}
+
+ZERO_ANSWER = """Thanks: with that choice, the change is small and stays in `app/calc.py`.
+
+The assistant is read-only, so it does not edit the file; ask *"what's the progress?"* to see the
+backlog, where such a change can be queued for the coding agents."""
+
 THOUGHT = (
     "The user asked about the code, and I have read app/calc.py. It defines add, subtract, "
     "multiply and divide; divide returns a / b with no check that b is not zero, which is worth "
@@ -60,8 +75,16 @@ THOUGHT = (
 
 
 def demo_turns() -> list[Turn]:
-    """The demo's script: any question reads a file; 'progress' or 'backlog' asks the backlog."""
+    """The demo's script: any question reads a file; 'progress' or 'backlog' asks the backlog;
+    'zero' makes the assistant ask you to pick (its ask_user tool)."""
     return [
+        Turn(match="The user answered", text=ZERO_ANSWER, chunk=6, pace=0.01),
+        Turn(match="Nobody is there", text=ZERO_ANSWER, chunk=6, pace=0.01),
+        Turn(
+            match="zero",
+            text="There are a few reasonable ways; which do you prefer?",
+            tools=[ToolCall(ASK_USER, {"questions": [ZERO_QUESTION]})],
+        ),
         Turn(match="def divide", thinking=THOUGHT, text=EXPLANATION, chunk=6, pace=0.01),
         Turn(match='"percentage"', text=PROGRESS, chunk=6, pace=0.01),
         Turn(match="progress", tools=[ToolCall(MCP_PREFIX + "feature_get_stats", {})]),

@@ -55,6 +55,9 @@ class Turn:
             so a test can look at a half-streamed answer for as long as it needs.
         first_byte_delay: seconds to wait before the response starts.
         times: how often this turn may be played (None: always); later ones then match.
+        usage: the token counts the reply reports (``input_tokens``, ``cache_read_input_tokens``,
+            ``cache_creation_input_tokens``, ``output_tokens``), as the API's usage names them;
+            unset counts default to 12 input tokens and a quarter of the text's length out.
     """
 
     match: str = ""
@@ -69,10 +72,15 @@ class Turn:
     chunk: int = 4
     pace: float = 0.0
     times: int | None = None
+    usage: dict[str, int] = field(default_factory=dict)
     played: int = field(default=0, init=False)
 
     def available(self) -> bool:
         return self.times is None or self.played < self.times
+
+    def reported(self) -> dict[str, int]:
+        """The usage the reply reports: the chosen counts over the defaults."""
+        return {"input_tokens": 12, "output_tokens": _output_tokens(self)} | self.usage
 
 
 @dataclass
@@ -246,7 +254,8 @@ class ModelServer:
             b"connection: close\r\n\r\n"
         )
         message = _full_message(model, turn) | {"content": [], "stop_reason": None}
-        message["usage"] = {"input_tokens": 12, "output_tokens": 1}
+        # The request's input is known at the start; the output count comes at the end.
+        message["usage"] = turn.reported() | {"output_tokens": 1}
         await _event(writer, "message_start", {"message": message})
         index = 0
         if turn.thinking:
@@ -302,7 +311,7 @@ class ModelServer:
             "message_delta",
             {
                 "delta": {"stop_reason": stop, "stop_sequence": None},
-                "usage": {"output_tokens": _output_tokens(turn)},
+                "usage": {"output_tokens": turn.reported()["output_tokens"]},
             },
         )
         await _event(writer, "message_stop", {})
@@ -351,7 +360,7 @@ def _full_message(model: str, turn: Turn) -> dict[str, Any]:
         "content": content,
         "stop_reason": "tool_use" if turn.tools else "end_turn",
         "stop_sequence": None,
-        "usage": {"input_tokens": 12, "output_tokens": _output_tokens(turn)},
+        "usage": turn.reported(),
     }
 
 

@@ -106,6 +106,8 @@ def _header(conversation: Conversation, messages: Sequence[Message], exported: d
     ]
     if conversation.model:
         lines.append(f"- Model: {_code_span(_clean(conversation.model))}")
+    if conversation.effort:
+        lines.append(f"- Effort: {_code_span(_clean(conversation.effort))}")
     usages = [m.usage for m in messages if m.usage is not None]
     if usages:
         cost = sum(u.cost_usd for u in usages)

@@ -207,6 +207,41 @@ MAIN_KEYS: list[BindingType] = [
         tooltip="Search every conversation",
         slash="search",
     ),
+    # Priority: the prompt would type the "m" or "e" of a terminal's Alt+M or Alt+E.
+    Key(
+        "alt+m",
+        "model",
+        "Model",
+        show=False,
+        id="model",
+        priority=True,
+        tooltip="Choose the conversation's model (opus, sonnet, haiku or any name), from its "
+        "next question",
+        slash="model",
+        argument="[name]",
+    ),
+    Key(
+        "alt+e",
+        "effort",
+        "Effort",
+        show=False,
+        id="effort",
+        priority=True,
+        tooltip="Choose the conversation's effort (low to max), from its next question",
+        slash="effort",
+        argument="[level]",
+    ),
+    # Ctrl+R is Retry; Ctrl+L is bound by no widget here nor by Textual's TextArea and Input,
+    # and every terminal sends it (0x0C) untouched in raw mode.
+    Binding(
+        "ctrl+l",
+        "history_search",
+        "History search",
+        show=False,
+        id="history_search",
+        tooltip="Search the questions asked in this project: type, the key again for an older "
+        "match, Enter takes it, Esc goes back to the draft",
+    ),
     # Priority: the prompt would type the "w" of a terminal's Alt+W.
     Key(
         "alt+w",
@@ -222,13 +257,9 @@ MAIN_KEYS: list[BindingType] = [
     Key("f1,question_mark", "help", "Help", id="help", tooltip="Help: every key", slash="help"),
 ]
 
-# Slash commands whose action has no key of its own. /model and /effort run the main screen's
-# ``action_model(name)`` and ``action_effort(level)``; until the screen has them they are not
-# offered (``tui.screens.slash`` checks), and once a binding declares them they move there.
+# Slash commands whose action has no key of its own.
 SLASH_ONLY = [
     Slash("theme", "app.change_theme", "Pick the colour theme"),
-    Slash("model", "model", "The model of this conversation, from its next question", "[name]"),
-    Slash("effort", "effort", "How hard the model thinks, from the next question", "[level]"),
 ]
 
 # Keys handled by Textual itself or outside any binding, said once here.
@@ -241,6 +272,29 @@ PROMPT_KEYS = [
         "A command, first thing (listed below; // sends a slash)",
         tooltip="Slash commands: a / at the start of the prompt lists them",
     ),
+    Binding(
+        "up",
+        "",
+        "Earlier question",
+        tooltip="On the first line (or in an empty prompt): the previous question of this "
+        "project; again for older ones",
+    ),
+    Binding(
+        "down",
+        "",
+        "Later question",
+        tooltip="On the last line, after Up: a later question, and at the end your draft back",
+    ),
+    Binding(
+        "at",
+        "",
+        "Mention a file",
+        tooltip="@ opens the file picker above the prompt: type to filter, dir/ to narrow to a "
+        "folder; the model is told about the files mentioned",
+    ),
+    Binding("up,down", "", "Pick a file", tooltip="In the file picker: move the highlight"),
+    Binding("tab,enter", "", "Insert file", tooltip="In the file picker: put @path in the prompt"),
+    Binding("escape", "", "Close picker", tooltip="In the file picker: close it, keep the text"),
 ]
 ELSEWHERE = [
     Binding(
@@ -261,6 +315,7 @@ ELSEWHERE = [
 ]
 
 NAMES = {
+    "at": "@",
     "escape": "Esc",
     "pagedown": "PgDn",
     "pageup": "PgUp",
@@ -329,13 +384,19 @@ def help_groups() -> dict[str, list[Binding]]:
     from tui.screens.search import SearchScreen
     from tui.widgets.backlog_pane import BacklogPane
     from tui.widgets.block_cursor import BlockCursorScroll
+    from tui.widgets.choice_card import ChoiceCard
     from tui.widgets.conversation_list import ConversationList
+    from tui.widgets.history_search import HistorySearchBar
     from tui.widgets.tool_log import ToolLog
 
     return {
         "Anywhere": [*described(MAIN_KEYS), *ELSEWHERE],
         "In the sidebar": described(ConversationList.BINDINGS),
         PROMPT_GROUP: PROMPT_KEYS,
+        "In history search (Ctrl+L)": [
+            *described(HistorySearchBar.BINDINGS),
+            *HistorySearchBar.KEYS,
+        ],
         "In the tool log": described(ToolLog.BINDINGS),
         "In the backlog (F4)": [
             *BacklogPane.KEYS,
@@ -346,4 +407,8 @@ def help_groups() -> dict[str, list[Binding]]:
         "In search (Ctrl+G)": [*described(SearchScreen.BINDINGS), *SearchScreen.KEYS],
         "When a web fetch or a backlog write is asked": described(ApprovalDialog.BINDINGS),
         "In the chat (block cursor, Ctrl+O)": described(BlockCursorScroll.BINDINGS),
+        "When the assistant asks you to pick": [
+            *described(ChoiceCard.BINDINGS),
+            *ChoiceCard.KEYS,
+        ],
     }

@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher
+from textual.widgets import ContentSwitcher, TextArea
 from textual.worker import Worker, WorkerState
 
 from tui.agent.errors import NO_CREDENTIALS
 from tui.agent.events import (
     Asked,
+    Compacted,
     Event,
     Notice,
     Retrying,
@@ -42,19 +43,25 @@ from tui.config import ConfigError
 from tui.models import Conversation, Message, MessageStatus, Role, SearchHit, TurnUsage
 from tui.paging import MessageWindow
 from tui.screens import slash
+from tui.screens.choosing import Choosing
 from tui.screens.in_flight import InFlight, Turn
 from tui.screens.keys import MAIN_KEYS, PROMPT_GROUP, help_groups
-from tui.screens.palette import ActionCommands, WebHostCommands
+from tui.screens.mention_picker import MentionPicker
+from tui.screens.palette import ActionCommands, ChoiceCommands, WebHostCommands
+from tui.screens.prompt_memory import PromptMemory
 from tui.services import Host, Services
-from tui.storage import StoreError
+from tui.storage import Store, StoreError
 from tui.storage.state_keys import last_conversation
 from tui.text import code_blocks
 from tui.toast import toast
 from tui.tool_lines import ASKED, MCP_PREFIX
 from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane, LiveText
-from tui.widgets.completions import CompletionList, Offer
+from tui.widgets.choice_card import ChoiceCard
+from tui.widgets.command_list import CompletionList, Offer
+from tui.widgets.completions import Completions
 from tui.widgets.conversation_list import ConversationList
+from tui.widgets.history_search import HistorySearchBar
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.panels import Body
 from tui.widgets.prompt_input import PromptInput
@@ -65,6 +72,7 @@ from tui.widgets.tool_log import ToolLog, ToolRow
 
 if TYPE_CHECKING:
     from tui.agent.approval import Question
+    from tui.agent.ask_user import Pick
     from tui.backlog_reader import BacklogReader
 
 TOOL_ROWS = 200  # newest tool calls listed when a conversation opens
@@ -75,7 +83,7 @@ UNANSWERED = (MessageStatus.ERROR, MessageStatus.INTERRUPTED)  # replies Ctrl+R 
 class MainScreen(Screen[None]):
     """Sidebar, chat, tool log (or backlog) and prompt for one project."""
 
-    COMMANDS = Screen.COMMANDS | {ActionCommands, WebHostCommands}
+    COMMANDS = Screen.COMMANDS | {ActionCommands, ChoiceCommands, WebHostCommands}
     AUTO_FOCUS = "#prompt"  # from the start: a first focus elsewhere redrew the key hints
     BINDINGS = MAIN_KEYS
 
@@ -84,14 +92,18 @@ class MainScreen(Screen[None]):
         self.conversation: Conversation | None = None
         self.window: MessageWindow | None = None  # the open conversation's messages shown
         self.in_flight = InFlight()
-        self.questions: dict[int, list[Question]] = {}  # conversation id -> calls awaiting you
+        # conversation id -> calls awaiting you: approvals, and the assistant's own questions
+        self.questions: dict[int, list[Question | Pick]] = {}
         self.trashed: list[int] = []
         self.all_projects = False
         self.last_usage: TurnUsage | None = None
+        self.context_tokens = 0  # the last request's, stored with its answer (tui.choices)
+        self.choosing = Choosing(self)  # the open conversation's model and effort
         self.total_cost = 0.0
         self.opened = False  # a conversation (or a new chat) was put on screen
         self._commands: list[slash.Command] | None = None
         self._command_keys: dict[str, str] = {}
+        self.memory = PromptMemory(self)  # the prompt's questions and drafts
 
     @property
     def host(self) -> Host:
@@ -110,8 +122,10 @@ class MainScreen(Screen[None]):
             yield Sidebar(id="sidebar")
             with Vertical(id="center"):
                 yield ChatPane(id="chat")
-                yield (completions := CompletionList(id="completions"))
-                yield PromptInput(completions, id="prompt")
+                yield Completions(id="completions")
+                yield HistorySearchBar(id="history-search")
+                yield (commands := CompletionList(id="commands"))
+                yield PromptInput(commands, id="prompt")
                 yield StatusBar("starting", id="status")
             with ContentSwitcher(id="side", initial="tools"):
                 yield ToolLog(id="tools")
@@ -128,7 +142,13 @@ class MainScreen(Screen[None]):
         if self.focused is None:
             self.set_focus(prompt)
         prompt.completers.append(self.slash_offer)
+        prompt.completions = popup = self.query_one(Completions)
+        settings = self.host.settings
+        self.mentions = MentionPicker(popup, project, settings.allow_secrets, self._store)
         self.startup()
+
+    async def _store(self) -> Store:
+        return (await self.services()).store
 
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def startup(self) -> None:
@@ -152,6 +172,8 @@ class MainScreen(Screen[None]):
         conversation = await store.conversation_get(int(last)) if last else None
         if conversation is not None and conversation.trashed:
             conversation = None
+        # Read before the prewarm's SDK import holds the event loop for a moment: Up works at once.
+        self.memory.reload_questions()
         if not self.opened:  # else a key pressed during the launch opened one: keep it
             await self.open_conversation(conversation)
 
@@ -173,9 +195,12 @@ class MainScreen(Screen[None]):
 
         ``found`` is a message to show (from search), wherever it is in the conversation."""
         self.opened = True
+        self.memory.leave()
         services = await self.services()
         self.conversation = conversation
+        await self.choosing.opened()
         chat = self.query_one(ChatPane)
+        self.context_tokens = 0
         if conversation is None:
             self.window, self.total_cost = None, 0.0
             await chat.show([])
@@ -188,6 +213,7 @@ class MainScreen(Screen[None]):
         self.status(self.query_one(StatusBar).state)
         await self.reload_sidebar()
         self.prewarm(conversation)
+        await self.memory.enter(conversation)  # after the prewarm is on its way: it is slower
         self.show_question()
 
     async def _show_stored(
@@ -197,6 +223,8 @@ class MainScreen(Screen[None]):
         store = services.store
         self.window = window = MessageWindow(store, conversation.id)
         messages = await (window.first() if found is None else window.around(found))
+        used = [m.usage.context_tokens for m in messages if m.usage and m.usage.context_tokens]
+        self.context_tokens = used[-1] if used else 0
         tool_events = await store.tool_event_list(conversation.id, newest=TOOL_ROWS)
         self.total_cost = await store.conversation_cost(conversation.id)
         chat = self.query_one(ChatPane)
@@ -297,10 +325,12 @@ class MainScreen(Screen[None]):
             return
         if not await self._may_ask():
             return
+        self.memory.sent(typed.question)
         self.query_one(PromptInput).clear()
         live = LiveText()
         await self.query_one(ChatPane).add_user(typed.question, live)
         self._start_turn(Turn(typed.question, live, self._open_id()))
+        await self.mentions.sent(typed.question)
 
     # -- slash commands (tui.screens.slash) ---------------------------------------------------
 
@@ -330,6 +360,11 @@ class MainScreen(Screen[None]):
                 await self.run_action(found.call(argument))
             except StoreError as error:  # a locked or read-only history file: one sentence
                 toast(self, str(error), severity="error", timeout=10)
+
+    @on(PromptInput.Completing)
+    def completing(self, message: PromptInput.Completing) -> None:
+        """The prompt's @word changed: the file picker shows its matches (or closes)."""
+        self.mentions.completing(message.word)
 
     def _open_id(self) -> int | None:
         return self.conversation.id if self.conversation else None
@@ -416,11 +451,14 @@ class MainScreen(Screen[None]):
                     self.backlog_changed()
             case Notice(text=text) if shown:
                 toast(self, text)
+            case Compacted() if shown:
+                await chat.note(turn.live, event.line())
             case Retrying() if shown:
                 self.status(event.line())  # stays until the answer goes on (Esc stops it)
             case TurnFinished(status=status) if shown:
                 await chat.end(turn.live, status, None)
                 self.last_usage = event.usage
+                self.context_tokens = event.usage.context_tokens or self.context_tokens
                 self.status("ready" if status is MessageStatus.COMPLETE else "interrupted")
             case TurnFailed(message=message) if shown:
                 await chat.end(turn.live, MessageStatus.ERROR, None, message)
@@ -436,6 +474,8 @@ class MainScreen(Screen[None]):
             services = await self.services()
             self.conversation = await services.store.conversation_get(event.conversation_id)
             self.remember(last_conversation(services.settings.project), str(turn.conversation_id))
+            if self.conversation is not None:
+                self.memory.stored_as(self.conversation)
         await self.reload_sidebar()
 
     def _went_on(self) -> None:
@@ -445,6 +485,7 @@ class MainScreen(Screen[None]):
 
     async def store_failed(self, error: StoreError, turn: Turn) -> None:
         """The history file refused a write: say why, and keep an unsaved question in the box."""
+        self.memory.store_failing()  # its drafts wait too, instead of holding the file's reads
         message = str(error)
         if not turn.stored:
             message += " Your message was not saved; it is back in the input box."
@@ -469,15 +510,16 @@ class MainScreen(Screen[None]):
 
     def status(self, state: str) -> None:
         """Session state in the header and the status bar, with the last turn's usage."""
-        self.query_one(StatusBar).show(state, self.last_usage, self.total_cost)
-        settings = self.host.settings
-        self.sub_title = f"{settings.project} · {settings.model} · {state}"
+        context = self.choosing.context(self.context_tokens)
+        self.query_one(StatusBar).show(state, self.last_usage, self.total_cost, context)
+        self.sub_title = f"{self.host.settings.project} · {self.choosing.label()} · {state}"
 
     # -- questions to the user (tui.agent.approval) -------------------------------------------
 
-    async def question_asked(self, turn: Turn, question: Question) -> None:
+    async def question_asked(self, turn: Turn, question: Question | Pick) -> None:
         """A call waits for the user: ask now if its conversation is on screen, else mark it
-        in the sidebar (●?) and ask when it is opened."""
+        in the sidebar (●?) and ask when it is opened. The assistant's own question is asked in
+        the chat, an approval in a dialog."""
         key = cast(int, turn.conversation_id)  # asked only after the question was stored
         self.questions.setdefault(key, []).append(question)
         question.answer.add_done_callback(lambda _: self.question_settled(key, question))
@@ -486,7 +528,7 @@ class MainScreen(Screen[None]):
         await self.reload_sidebar()
         self.show_question()
 
-    def question_settled(self, key: int, question: Question) -> None:
+    def question_settled(self, key: int, question: Question | Pick) -> None:
         """Answered, covered by a standing answer, or given up on with the turn."""
         waiting = self.questions.get(key, [])
         if question in waiting:
@@ -494,18 +536,49 @@ class MainScreen(Screen[None]):
         if not waiting:
             self.questions.pop(key, None)
         self.call_later(self.reload_sidebar)
+        self.call_later(self._unask, question)
+
+    async def _unask(self, question: Question | Pick) -> None:
+        """A question of the chat is settled: its card goes, the next one (if any) comes."""
+        chat = self.query_one(ChatPane)
+        if chat.card is not None and chat.card.token is question:
+            focused = self.focused is not None and chat.card in self.focused.ancestors
+            await chat.unask()
+            if focused:
+                self.set_focus(self.query_one(PromptInput))
+            self.show_question()
 
     def show_question(self) -> None:
-        """Open the dialog for the first open question of the conversation on screen."""
-        from tui.screens.approval_dialog import ApprovalDialog  # not on the first screen's path
+        """Ask the first open question of the conversation on screen: the assistant's own in
+        the chat, an approval in its dialog."""
+        from tui.agent.approval import Question  # not on the first screen's path
+        from tui.agent.ask_user import Pick
+        from tui.screens.approval_dialog import ApprovalDialog
 
-        if self.conversation is None or any(
-            isinstance(s, ApprovalDialog) for s in self.app.screen_stack
-        ):
+        if self.conversation is None:
             return
         waiting = [q for q in self.questions.get(self.conversation.id, []) if not q.answer.done()]
-        if waiting:
-            self.app.push_screen(ApprovalDialog(waiting[0]), lambda _: self.show_question())
+        picks = [q for q in waiting if isinstance(q, Pick)]
+        if picks:
+            self.call_later(self.query_one(ChatPane).ask, picks[0].questions, picks[0])
+        if any(isinstance(s, ApprovalDialog) for s in self.app.screen_stack):
+            return
+        approvals = [q for q in waiting if isinstance(q, Question)]
+        if approvals:
+            self.app.push_screen(ApprovalDialog(approvals[0]), lambda _: self.show_question())
+
+    @on(ChoiceCard.GaveUp)
+    async def choices_given_up(self) -> None:
+        """Esc on the assistant's question stops the answer, as Esc anywhere else does."""
+        await self.action_cancel()
+
+    @on(ChoiceCard.Answered)
+    def choices_answered(self, message: ChoiceCard.Answered) -> None:
+        """The user answered the assistant's question: the waiting tool call gets it."""
+        from tui.agent.ask_user import Pick
+
+        if isinstance(message.card.token, Pick):
+            message.card.token.choose(message.answers)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a failed worker becomes one sentence for the user."""
@@ -564,10 +637,25 @@ class MainScreen(Screen[None]):
         came; read from the store, so it holds after a switch or a restart too."""
         if self.conversation is None:
             return None
-        last = await (await self.services()).store.message_page(self.conversation.id, limit=2)
+        page = await (await self.services()).store.message_page(self.conversation.id, limit=3)
+        last = [m for m in page if m.role is not Role.SYSTEM]  # a compaction note between
         if last and last[-1].role is Role.ASSISTANT and last[-1].status in UNANSWERED:
             last = last[:-1]
         return last[-1] if last and last[-1].role is Role.USER else None
+
+    async def action_model(self, name: str | None = None) -> None:
+        """The open conversation's model from its next question: ``name``, else a picker."""
+        if name is None:
+            await self.choosing.pick_model()
+        else:
+            await self.choosing.set_model(name)
+
+    async def action_effort(self, level: str | None = None) -> None:
+        """The open conversation's effort from its next question: ``level``, else a picker."""
+        if level is None:
+            await self.choosing.pick_effort()
+        else:
+            await self.choosing.set_effort(level)
 
     async def action_filter(self) -> None:
         await self.query_one(Sidebar).open_filter()
@@ -616,6 +704,7 @@ class MainScreen(Screen[None]):
                 return
             await (await self.services()).store.conversation_trash(target.id)
             self.trashed.append(target.id)
+            self.memory.reload_questions()  # its questions leave the history
             if self.showing(target.id):
                 await self.open_conversation(None)
             await self.reload_sidebar()
@@ -629,6 +718,7 @@ class MainScreen(Screen[None]):
             store = (await self.services()).store
             conversation_id = self.trashed.pop()
             await store.conversation_restore(conversation_id)
+            self.memory.reload_questions()
             await self.open_conversation(await store.conversation_get(conversation_id))
 
     async def action_pin(self) -> None:
@@ -711,6 +801,30 @@ class MainScreen(Screen[None]):
     @on(ChatPane.Leave)
     def chat_left(self) -> None:
         self.query_one(PromptInput).focus()
+
+    # -- the prompt's history and drafts (tui.screens.prompt_memory) ----------------------------
+
+    @on(TextArea.Changed, "#prompt")
+    def prompt_changed(self) -> None:
+        self.memory.changed()
+
+    def action_history_search(self) -> None:
+        """Search the questions of this project (again: the next older match)."""
+        self.memory.search()
+
+    @on(HistorySearchBar.Taken)
+    def history_taken(self, message: HistorySearchBar.Taken) -> None:
+        self.memory.take(message.index)
+
+    @on(HistorySearchBar.Closed)
+    def history_closed(self) -> None:
+        self.query_one(PromptInput).focus()
+
+    async def on_unmount(self) -> None:
+        """Quitting: a file walk in progress stops (a huge tree must not hold the exit), and the
+        draft typed in the last second is written before the store closes."""
+        self.mentions.stopped.set()
+        await self.memory.flush()
 
     def action_branch(self) -> None:
         """Branch from the block under the chat's cursor, else from the last message."""

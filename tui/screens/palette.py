@@ -3,20 +3,25 @@ the web hosts this project always allows, each with an entry that forgets it."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import partial
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui.choices import DEFAULT, EFFORTS, models_offered
 from tui.screens.keys import MAIN_KEYS, Key, as_bindings
 from tui.services import Host
 from tui.storage import StoreError
 from tui.text import inert
 from tui.toast import toast
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
 
 Entry = tuple[str, Callable[[], object], str]  # title, what to run, help
 
@@ -55,6 +60,34 @@ class ActionCommands(ListedCommands):
         slash command that runs the same action."""
         keys = ", ".join(self.app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
         return f"{keys} · /{binding.slash}" if isinstance(binding, Key) and binding.slash else keys
+
+
+class ChoiceCommands(ListedCommands):
+    """A palette entry per model the picker lists and per effort: choosing one sets it for
+    the open conversation, from its next question."""
+
+    named: tuple[str, ...] = ()  # the models chosen before, read when the palette opens
+
+    async def startup(self) -> None:
+        manager = getattr(self.app, "manager", None)  # None until the store is open
+        if manager is not None:
+            with contextlib.suppress(StoreError):
+                self.named = tuple(await manager.store.models_chosen())
+
+    def entries(self) -> list[Entry]:
+        if not hasattr(self.screen, "choosing"):
+            return []  # another screen's palette
+        screen = cast("MainScreen", self.screen)
+        configured = cast(Host, self.app).settings.model
+        models = models_offered(configured, self.named, screen.choosing.model)
+        later = "from the conversation's next question"
+        return [
+            *((f"Model: {inert(m)}", partial(screen.action_model, m), later) for m in models),
+            *(
+                (f"Effort: {level}", partial(screen.action_effort, level), later)
+                for level in (*EFFORTS, DEFAULT)
+            ),
+        ]
 
 
 class WebHostCommands(ListedCommands):

@@ -24,7 +24,7 @@ from tui.screens.keys import (
     explained,
     keys_markdown,
 )
-from tui.widgets.completions import Candidate, Location, Offer
+from tui.widgets.command_list import Candidate, Location, Offer
 
 MAX_SHOWN = 30  # every command fits; the list scrolls past its height
 

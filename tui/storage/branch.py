@@ -101,7 +101,8 @@ async def copy_branch(
     """Create the branch inside the caller's write transaction; returns its id."""
     parent = await (
         await conn.execute(
-            "SELECT project_path, project_name, model FROM conversations WHERE id = ?",
+            "SELECT project_path, project_name, model, chosen_model, effort FROM conversations"
+            " WHERE id = ?",
             (parent_id,),
         )
     ).fetchone()
@@ -112,7 +113,8 @@ async def copy_branch(
     end, question = await branch_end(conn, parent_id, message_id)
     cursor = await conn.execute(
         "INSERT INTO conversations (project_path, project_name, title, model, created_at,"
-        " updated_at, parent_id, parent_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " updated_at, parent_id, parent_message_id, chosen_model, effort)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             parent[0],
             parent[1],
@@ -122,6 +124,8 @@ async def copy_branch(
             stamp,
             parent_id,
             end,
+            parent[3],
+            parent[4],
         ),
     )
     branch = cursor.lastrowid

@@ -46,6 +46,8 @@ def conversation(row: sqlite3.Row) -> Conversation:
         message_count=row["message_count"],
         parent_id=row["parent_id"],
         parent_message_id=row["parent_message_id"],
+        chosen_model=row["chosen_model"],
+        effort=row["effort"],
     )
 
 
@@ -59,6 +61,7 @@ def message(row: sqlite3.Row) -> Message:
             cache_write_tokens=row["cache_write_tokens"] or 0,
             cost_usd=row["cost_usd"] or 0.0,
             duration_ms=row["duration_ms"] or 0,
+            context_tokens=row["context_tokens"] or 0,
         )
     return Message(
         id=row["id"],

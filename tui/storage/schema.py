@@ -259,6 +259,17 @@ ALTER TABLE messages ADD COLUMN thinking TEXT;
 ALTER TABLE messages ADD COLUMN thinking_ms INTEGER;
 """
 
+# The model and effort the user chose for a conversation (NULL: the configured default, the
+# CLI's default effort), apart from ``model``, which records the model its last turn used: the
+# old rows' ``model`` holds whatever the default was then, never a choice. ``context_tokens``
+# is how much of the context window an answer's last request filled (input and cache), so a
+# reopened conversation shows how full it is.
+MODEL_CHOICE = """
+ALTER TABLE conversations ADD COLUMN chosen_model TEXT;
+ALTER TABLE conversations ADD COLUMN effort TEXT;
+ALTER TABLE messages ADD COLUMN context_tokens INTEGER;
+"""
+
 # Step N (1-based) brings a file from user_version N-1 to N.
 STEPS: tuple[str, ...] = (
     CORE,
@@ -270,5 +281,6 @@ STEPS: tuple[str, ...] = (
     TOOL_EVENTS_PER_MESSAGE,
     IMPORT_KEYS,
     MESSAGE_THINKING,  # step 9: the thinking shown above an answer
+    MODEL_CHOICE,  # step 10: the model and effort chosen, the context filled
 )
 LATEST = len(STEPS)

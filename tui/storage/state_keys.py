@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 THEME = "theme"  # the theme last chosen from the palette
+MODELS_NAMED = "models-named"  # the models the user named, newest first (a JSON list)
 
 
 def last_conversation(project: Path) -> str:
@@ -24,3 +25,17 @@ def fork(conversation_id: int) -> str:
 def web_allow(project: Path) -> str:
     """The hosts the user always allows for one project (a JSON list)."""
     return f"web-allow:{project}"
+
+
+def mentions(project: Path) -> str:
+    """The paths last @mentioned in one project, newest first (a JSON list): the picker ranks
+    them higher, across launches."""
+    return f"mentions:{project}"
+
+
+def draft(project: Path, conversation_id: int | None) -> str:
+    """The text left in the prompt of a conversation (or of a project's new chat, not stored
+    yet), given back when it is opened again or the app starts."""
+    if conversation_id is None:
+        return f"draft:new:{project}"
+    return f"draft:{conversation_id}"

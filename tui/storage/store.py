@@ -26,7 +26,7 @@ from tui.models import (
     ToolStatus,
     TurnUsage,
 )
-from tui.storage import branch, imported, rows, search
+from tui.storage import branch, imported, questions, rows, search, state_keys
 from tui.storage.database import Database
 from tui.storage.errors import StoreError
 
@@ -65,14 +65,18 @@ class Store:
         model: str | None = None,
         parent_id: int | None = None,
         parent_message_id: int | None = None,
+        chosen: tuple[str | None, str | None] = (None, None),
     ) -> tuple[Conversation, Message]:
-        """Create a conversation together with its first user message (never an empty row)."""
+        """Create a conversation together with its first user message (never an empty row).
+
+        ``chosen`` is the model and effort the user picked for it before it existed."""
         project = project.resolve()
         stamp = to_text(now())
         async with self.db.writing() as conn:
             cursor = await conn.execute(
                 "INSERT INTO conversations (project_path, project_name, title, model, created_at,"
-                " updated_at, parent_id, parent_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " updated_at, parent_id, parent_message_id, chosen_model, effort)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     str(project),
                     project.name or str(project),
@@ -82,6 +86,7 @@ class Store:
                     stamp,
                     parent_id,
                     parent_message_id,
+                    *chosen,
                 ),
             )
             conversation_id = cursor.lastrowid
@@ -118,6 +123,10 @@ class Store:
         found = await self.conversation_get(branch_id)
         assert found is not None
         return found
+
+    async def questions_asked(self, project: Path) -> list[str]:
+        """The project's questions, newest first, each text once: the prompt's history."""
+        return await questions.asked(self.db, project)
 
     async def questions_from(self, conversation_id: int, message_id: int) -> list[str]:
         """The questions from the one of ``message_id``'s turn to the last, oldest first."""
@@ -214,6 +223,39 @@ class Store:
         await self._update_conversation(
             conversation_id, "session_id = ?, model = COALESCE(?, model)", session_id, model
         )
+
+    async def conversation_choose(
+        self, conversation_id: int, chosen_model: str | None, effort: str | None
+    ) -> None:
+        """Remember the model and effort chosen for a conversation (None: the defaults)."""
+        await self._update_conversation(
+            conversation_id, "chosen_model = ?, effort = ?", chosen_model, effort
+        )
+
+    async def models_chosen(self, limit: int = 10) -> list[str]:
+        """The models the user named (newest first), then those chosen for a conversation
+        (the most recently used first); each once. A conversation set back to the default
+        keeps its model in the first list."""
+        found = await self.db.fetch(
+            "SELECT chosen_model FROM conversations WHERE chosen_model IS NOT NULL"
+            " GROUP BY chosen_model ORDER BY MAX(updated_at) DESC LIMIT ?",
+            (limit,),
+        )
+        names = [*await self._models_named(), *(str(row[0]) for row in found)]
+        return list(dict.fromkeys(names))[:limit]
+
+    async def model_named(self, name: str, keep: int = 10) -> None:
+        """Remember a model the user named, so the pickers list it from now on."""
+        names = [name, *(n for n in await self._models_named() if n != name)][:keep]
+        await self.state_set(state_keys.MODELS_NAMED, json.dumps(names))
+
+    async def _models_named(self) -> list[str]:
+        saved = await self.state_get(state_keys.MODELS_NAMED)
+        try:
+            found = json.loads(saved) if saved else []
+        except ValueError:  # a damaged value forgets the list, nothing else
+            return []
+        return [n for n in found if isinstance(n, str)] if isinstance(found, list) else []
 
     async def conversation_purge(self, conversation_id: int) -> None:
         """Delete a trashed conversation for good, with its messages and tool events."""
@@ -330,7 +372,7 @@ class Store:
             await conn.execute(
                 "UPDATE messages SET content = ?, status = ?, error = ?, input_tokens = ?,"
                 " output_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,"
-                " cost_usd = ?, duration_ms = ?, updated_at = ?,"
+                " cost_usd = ?, duration_ms = ?, context_tokens = ?, updated_at = ?,"
                 " thinking = COALESCE(?, thinking), thinking_ms = COALESCE(?, thinking_ms)"
                 " WHERE id = ?",
                 (
@@ -338,7 +380,7 @@ class Store:
                     status.value,
                     error,
                     *(
-                        (None,) * 6
+                        (None,) * 7
                         if usage is None
                         else (
                             u.input_tokens,
@@ -347,6 +389,7 @@ class Store:
                             u.cache_write_tokens,
                             u.cost_usd,
                             u.duration_ms,
+                            u.context_tokens or None,
                         )
                     ),
                     to_text(now()),
@@ -476,6 +519,11 @@ class Store:
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+    async def state_delete(self, key: str) -> None:
+        """Forget a remembered fact (a draft once its question is sent)."""
+        async with self.db.writing() as conn:
+            await conn.execute("DELETE FROM app_state WHERE key = ?", (key,))
 
     async def search(
         self, text: str, project: Path | None = None, limit: int = 50, offset: int = 0

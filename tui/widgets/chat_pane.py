@@ -21,7 +21,9 @@ from textual.widgets import Static
 from tui.clock import local
 from tui.models import Message, MessageStatus, Role
 from tui.text import inert, settled_prefix
+from tui.user_questions import Asking
 from tui.widgets.block_cursor import BlockCursorScroll, Stop
+from tui.widgets.choice_card import ChoiceCard
 from tui.widgets.markdown_block import MarkdownBlock
 from tui.widgets.prerendered import Prerendered
 from tui.widgets.thinking_view import LiveThinking, ThinkingView
@@ -50,6 +52,15 @@ class UserMessage(Prerendered):
         super().__init__(label, classes="user-message")
         self.text = text
         self.message_id = message_id  # None until the screen hears the question was stored
+
+
+class SystemNote(Prerendered):
+    """A line the app or the CLI added to the conversation (a compaction), not anyone's words;
+    drawn muted and plain (an imported system message may hold anything)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(Text(f"· {inert(text)}", style="italic"), classes="system-note")
+        self.text = text
 
 
 class LiveText:
@@ -214,6 +225,7 @@ class ChatPane(BlockCursorScroll):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.answer: AnswerView | None = None
+        self.card: ChoiceCard | None = None  # the assistant's question waiting for the user
         self.thinking: ThinkingView | None = None  # the streaming answer's, once it thinks
         self.more_below = False  # set by the screen: newer messages exist below the last shown
 
@@ -238,7 +250,7 @@ class ChatPane(BlockCursorScroll):
         the end."""
         self.forget_cursor()
         await self.remove_children()
-        self.answer = self.thinking = None
+        self.answer = self.card = self.thinking = None
         if live is not None and messages and messages[-1].status is MessageStatus.STREAMING:
             messages = messages[:-1]  # the stored copy lags behind the live text
         if not messages and live is None:
@@ -324,6 +336,8 @@ class ChatPane(BlockCursorScroll):
         above: list[Widget] = []
         if message.role is Role.USER:
             view = UserMessage(message.content, when, message.id)
+        elif message.role is Role.SYSTEM:
+            view = SystemNote(message.content)
         else:
             thought = bool(message.thinking)
             view = PastAnswer(
@@ -354,6 +368,30 @@ class ChatPane(BlockCursorScroll):
         self.answer = AnswerView("", MessageStatus.STREAMING, live)
         await self.mount_all([self.thinking, self.answer])
         await self.answer.catch_up()
+
+    async def note(self, live: LiveText, text: str) -> None:
+        """A system line during the turn of ``live`` (a compaction): above its answer (label,
+        thinking and text), where the history keeps it, if that answer is the one on screen."""
+        if self.answer is None or self.answer.live is not live:
+            return
+        before = self.children[: self.children.index(self.answer)]
+        labels = [child for child in before if child.has_class("answer-label")]
+        await self.mount(SystemNote(text), before=labels[-1] if labels else self.answer)
+
+    async def ask(self, questions: tuple[Asking, ...], token: object) -> None:
+        """Put the assistant's question below the answer; ``token`` comes back with the answers
+        (ChoiceCard.Answered). One at a time: a second waits until the first is settled."""
+        if self.card is not None:
+            return
+        self.card = ChoiceCard(questions, token)
+        await self.mount(self.card)
+        self.scroll_end(animate=False)
+
+    async def unask(self) -> None:
+        """The question was answered or given up: the card goes."""
+        card, self.card = self.card, None
+        if card is not None:
+            await card.remove()
 
     async def think(self, live: LiveText) -> None:
         """The live thinking grew: show it if its answer is the one on screen (folded, only

@@ -1,99 +1,94 @@
-"""Completions for the word being typed in the prompt: what may replace it, shown above it.
+"""A completion popup above the prompt: the @ file picker's list (and any other completer's).
 
-A pure view with the shapes a completer returns. The prompt asks its completers (slash commands,
-file mentions: each a function from the text and the cursor to an ``Offer``) after every edit,
-shows the offer here, and drives the highlight with its keys, so the focus never leaves it.
+The prompt keeps the focus and the typing; while the popup is shown, Up and Down move its
+highlight, Tab or Enter takes the highlighted entry, Esc closes it (``PromptInput`` routes the
+keys). Entries are plain data handed in by the screen, drawn as inert Text (a file name may hold
+markup or escape sequences). The popup has a fixed height and draws its rows itself: a key
+repaints only the popup, never the layout of the chat above it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rich.console import RenderableType
 from rich.text import Text
-from textual.widgets import OptionList
+from textual.widget import Widget
 
 from tui.text import inert
 
-Location = tuple[int, int]  # (row, column) in the prompt, as TextArea counts them
+ROWS = 10  # entries in sight; the highlight scrolls the rest into view
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """One completion: the text that replaces the word, and how the list shows it."""
+class Completion:
+    """One entry: what is shown (with the matched characters), what replaces the typed word,
+    and whether the popup stays open after it (a folder narrows on)."""
 
-    insert: str
     label: str
-    detail: str = ""  # one line on what it is
-    hint: str = ""  # its key, or another short fact
+    insert: str
+    matched: tuple[int, ...] = ()
+    hint: str = ""
+    keep_open: bool = False
 
 
-@dataclass(frozen=True)
-class Offer:
-    """Candidates for the word from ``start`` to the cursor, best first.
+class Completions(Widget):
+    """The popup's rows; shown only while it has entries or a line to say."""
 
-    ``submit``: Enter on a candidate sends the prompt once it is completed (a slash command
-    runs at once); otherwise Enter only completes (a file mention goes on being typed)."""
+    can_focus = False
 
-    start: Location
-    candidates: Sequence[Candidate]
-    submit: bool = False
-
-
-Completer = Callable[[str, Location], Offer | None]
-
-
-class CompletionList(OptionList):
-    """The offered candidates, one line each: label, hint, detail; hidden when there are none."""
-
-    can_focus = False  # the prompt keeps the focus and moves the highlight itself
-
-    def __init__(self, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.candidates: Sequence[Candidate] = ()
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.entries: list[Completion] = []
+        self.empty = ""
+        self.highlighted = 0
+        self.top = 0  # the first entry in sight
         self.display = False
 
-    def show(self, candidates: Sequence[Candidate]) -> None:
-        """Show these candidates (the first highlighted), or hide the list when there are none.
+    def show(self, entries: list[Completion], empty: str = "") -> None:
+        """Show entries (the first highlighted), or ``empty`` as one dim line when none."""
+        self.entries, self.empty = entries, empty
+        self.highlighted = self.top = 0
+        self.display = bool(entries or empty)
+        self.refresh()
 
-        The same candidates again (a cursor move, a key that changed nothing) leave the list
-        and its highlight as they are: no redraw for each key typed in a plain question."""
-        if list(candidates) == list(self.candidates):
-            return
-        self.candidates = candidates
-        self.clear_options()
-        if not candidates:
-            self.display = False
-            return
-        label = max(len(c.label) for c in candidates)
-        hint = max(len(c.hint) for c in candidates)
-        self.add_options([self._line(c, label, hint) for c in candidates])
-        self.highlighted = 0
-        self.display = True
-
-    def hide(self) -> None:
-        self.show(())
-
-    @staticmethod
-    def _line(candidate: Candidate, label: int, hint: int) -> Text:
-        """Columns padded to the widest entry; Text, never markup (a key may be the user's)."""
-        line = Text(no_wrap=True, overflow="ellipsis", end="")
-        line.append(inert(candidate.label).ljust(label), style="bold")
-        if hint:
-            line.append("  " + inert(candidate.hint).ljust(hint), style="italic")
-        line.append("  " + inert(candidate.detail), style="dim")
-        return line
-
-    def move(self, step: int) -> None:
-        """Highlight the next (1) or previous (-1) candidate, wrapping around."""
-        if self.candidates:
-            current = self.highlighted or 0
-            self.highlighted = (current + step) % len(self.candidates)
+    def close(self) -> None:
+        self.entries, self.empty = [], ""
+        self.display = False
 
     @property
-    def chosen(self) -> Candidate | None:
-        """The highlighted candidate, if the list is showing any."""
-        index = self.highlighted
-        if not self.candidates or index is None:
+    def chosen(self) -> Completion | None:
+        if not self.display or not 0 <= self.highlighted < len(self.entries):
             return None
-        return self.candidates[index]
+        return self.entries[self.highlighted]
+
+    def move(self, step: int) -> None:
+        if not self.entries:
+            return
+        self.highlighted = (self.highlighted + step) % len(self.entries)
+        if self.highlighted < self.top:
+            self.top = self.highlighted
+        elif self.highlighted >= self.top + ROWS:
+            self.top = self.highlighted - ROWS + 1
+        self.refresh()
+
+    def render(self) -> RenderableType:
+        if not self.entries:
+            return Text(self.empty, style="dim italic", no_wrap=True, overflow="ellipsis")
+        lines = Text(no_wrap=True, overflow="ellipsis")
+        shown = self.entries[self.top : self.top + ROWS]
+        for index, entry in enumerate(shown, start=self.top):
+            if index > self.top:
+                lines.append("\n")
+            lines.append_text(_label(entry, index == self.highlighted))
+        return lines
+
+
+def _label(entry: Completion, highlighted: bool) -> Text:
+    label = Text(inert(entry.label), style="reverse" if highlighted else "")
+    for position in entry.matched:
+        if 0 <= position < len(label):
+            label.stylize("bold underline", position, position + 1)
+    if entry.hint:
+        label.append("  " + entry.hint, style="dim")
+    return label
