@@ -197,12 +197,13 @@ async def test_help_and_palette_list_the_commands(app_factory: Any) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        for _ in range(10):  # after the prompt's keys, page by page
-            if "/theme" in painted(app):
+        shown = painted(app)
+        for _ in range(30):  # after the prompt's keys, page by page: every page read
+            if "/theme" in shown:
                 break
             await pilot.press("pagedown")
             await pilot.pause()
-        shown = painted(app)
+            shown += painted(app)
         assert "/web [ask|on|off]" in shown and "/quit" in shown and "/theme" in shown
         await pilot.press("escape")
         await pilot.press("ctrl+p")
