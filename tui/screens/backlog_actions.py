@@ -225,36 +225,29 @@ class BacklogActions:
     def _run(
         self, change: Callable[[], Any], said: Callable[[Any], tuple[str, int | None]]
     ) -> None:
-        """Make a change in a thread; then the pane reads the file again (keeping the feature
-        ``said`` names in sight) and shows the sentence, or the refusal."""
+        """A change asked for by a key or a dialog already closed: the same write and read-back
+        as a form's, and a refusal said in the pane."""
 
-        def write() -> None:
-            try:
-                result = change()
-            except BacklogError as error:
-                self.screen.app.call_from_thread(self.pane.say, str(error), True)
-                return
-            sentence, keep = said(result)
-            if keep is None:  # the pane keeps the row it is on: it reads, knowing which
-                self.screen.app.call_from_thread(self._done, sentence, None)
-                return
-            # Read here, in the same thread: no second thread to start, and no read of the pane's
-            # own cancelled by this one (the file watch may have started one mid-write).
-            signature = self.reader.signature()
-            view = self.reader.read(keep)
-            self.screen.app.call_from_thread(self._done, sentence, keep, (view, signature))
+        async def run() -> None:
+            refused = await self._saved(change, said)
+            if refused is not None:
+                self.pane.say(refused, error=True)
 
-        self.screen.run_worker(write, thread=True, group="backlog-write", exit_on_error=False)
+        self.screen.run_worker(run(), group="backlog-change", exit_on_error=False)
 
     async def _saved(
-        self, change: Callable[[], Any], said: Callable[[Any], tuple[str, int]]
+        self, change: Callable[[], Any], said: Callable[[Any], tuple[str, int | None]]
     ) -> str | None:
-        """A form's change: made and read back in a thread while the form stays up, then the
-        pane updated; the refusal in one sentence, or None. The form closes right after, so
-        the closing and the new row are drawn in one frame."""
+        """Make a change and read the file back in one thread, then update the pane; return
+        the refusal in one sentence, or None. A form stays up meanwhile and closes right after,
+        so the closing and the new row are drawn in one frame. Reading in the write's thread
+        starts no second thread and cancels no read of the pane's own (the file watch may have
+        started one mid-write). ``keep`` None: the pane keeps its row and reads, knowing which."""
 
-        def write() -> tuple[str, int, tuple[BacklogView, object]]:
+        def write() -> tuple[str, int | None, tuple[BacklogView, object] | None]:
             sentence, keep = said(change())
+            if keep is None:
+                return sentence, None, None
             signature = self.reader.signature()  # before the read: a later write is seen
             return sentence, keep, (self.reader.read(keep), signature)
 
