@@ -51,13 +51,16 @@ class KeyBar(Static):
         if self.is_attached and screen is self.screen:
             hints = self.hints()
             if hints != self.drawn:
+                self.computed = hints  # drawn as compared, not computed a second time
                 self.refresh()
 
     drawn: Text | None = None  # the hints as last rendered
+    computed: Text | None = None  # hints computed for the next render, if any
 
     def render(self) -> Text:
-        """The hints as the bindings are when drawn: at launch, after the screen set the focus."""
-        self.drawn = self.hints()
+        """The hints as the bindings are when drawn: at launch, after the screen set the focus;
+        any other draw (a theme change, a resize) computes them again."""
+        self.drawn, self.computed = self.computed or self.hints(), None
         return self.drawn
 
     def hints(self) -> Text:
