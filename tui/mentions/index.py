@@ -61,69 +61,65 @@ def walk(
     """Every listable path below the root, depth first, without following links; ``stop``
     ends it between two folders (the app is quitting: its thread must not hold the exit)."""
     started = time.perf_counter()
-    found = Walk()
+    walker = _Walker(root, file_ok, folder_ok)
+    found = walker.found
     exclude = root / ".git" / "info" / "exclude"
     found.stamps[str(exclude)] = _stamp(exclude)
-    pending: list[tuple[tuple[str, ...], Ignores]] = [((), project_ignores(root))]
-    while pending and found.complete:
+    walker.pending.append(((), project_ignores(root)))
+    while walker.pending and found.complete:
         if stop is not None and stop.is_set():
             found.complete = False
             break
-        parts, ignores = pending.pop()
-        _walk_folder(root, parts, ignores, pending, found, (file_ok, folder_ok))
+        walker.folder(*walker.pending.pop())
     found.seconds = time.perf_counter() - started
     return found
 
 
-def _walk_folder(
-    root: Path,
-    parts: tuple[str, ...],
-    ignores: Ignores,
-    pending: list[tuple[tuple[str, ...], Ignores]],
-    found: Walk,
-    policies: tuple[Policy, Policy],
-) -> None:
-    folder = root.joinpath(*parts)
-    found.stamps[str(folder)] = _stamp(folder)
-    try:
-        with os.scandir(folder) as listing:
-            entries = list(listing)
-    except OSError:
-        return  # unreadable: nothing of it is listed
-    if any(e.name == ".gitignore" for e in entries):
-        found.stamps[str(folder / ".gitignore")] = _stamp(folder / ".gitignore")
-        if parts:  # the root's rules came with project_ignores
-            ignores = ignores.below(root, parts, folder / ".gitignore")
-    for entry in entries:
-        if len(found.paths) >= MAX_ENTRIES:
-            found.complete = False
+@dataclass
+class _Walker:
+    """One walk's state: what it found and the folders still to list, with their rules."""
+
+    root: Path
+    file_ok: Policy
+    folder_ok: Policy
+    found: Walk = field(default_factory=Walk)
+    pending: list[tuple[tuple[str, ...], Ignores]] = field(default_factory=list)
+
+    def folder(self, parts: tuple[str, ...], ignores: Ignores) -> None:
+        """List one folder: its own .gitignore joins the rules for what is below it."""
+        found, folder = self.found, self.root.joinpath(*parts)
+        found.stamps[str(folder)] = _stamp(folder)
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            return  # unreadable: nothing of it is listed
+        if any(e.name == ".gitignore" for e in entries):
+            found.stamps[str(folder / ".gitignore")] = _stamp(folder / ".gitignore")
+            if parts:  # the root's rules came with project_ignores
+                ignores = ignores.below(self.root, parts, folder / ".gitignore")
+        for entry in entries:
+            if len(found.paths) >= MAX_ENTRIES:
+                found.complete = False
+                return
+            self.visit(entry, (*parts, entry.name), ignores)
+
+    def visit(self, entry: os.DirEntry[str], parts: tuple[str, ...], ignores: Ignores) -> None:
+        """List one entry if the policies allow it, never following a link; queue a folder."""
+        if entry.name in SKIPPED:
             return
-        _visit(entry, (*parts, entry.name), ignores, pending, found, policies)
-
-
-def _visit(
-    entry: os.DirEntry[str],
-    parts: tuple[str, ...],
-    ignores: Ignores,
-    pending: list[tuple[tuple[str, ...], Ignores]],
-    found: Walk,
-    policies: tuple[Policy, Policy],
-) -> None:
-    if entry.name in SKIPPED:
-        return
-    try:
-        info = entry.stat(follow_symlinks=False)
-    except OSError:
-        return
-    folder = stat.S_ISDIR(info.st_mode)
-    if ignores.ignored(parts, folder):
-        return
-    file_ok, folder_ok = policies
-    if folder and folder_ok(parts, info):
-        found.paths.append("/".join(parts) + "/")
-        pending.append((parts, ignores))
-    elif not folder and file_ok(parts, info):
-        found.paths.append("/".join(parts))
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            return
+        folder = stat.S_ISDIR(info.st_mode)
+        if ignores.ignored(parts, folder):
+            return
+        if folder and self.folder_ok(parts, info):
+            self.found.paths.append("/".join(parts) + "/")
+            self.pending.append((parts, ignores))
+        elif not folder and self.file_ok(parts, info):
+            self.found.paths.append("/".join(parts))
 
 
 def _stamp(path: str | Path) -> Stamp:
