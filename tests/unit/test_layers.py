@@ -59,6 +59,8 @@ RULES = [
             "tui.backlog_reader",
             "tui.mentions",
             "tui.prompt_history",
+            "tui.references",
+            "tui.viewed_file",
         ),
         ("textual",),
     ),
