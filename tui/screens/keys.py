@@ -257,9 +257,39 @@ MAIN_KEYS: list[BindingType] = [
     Key("f1,question_mark", "help", "Help", id="help", tooltip="Help: every key", slash="help"),
 ]
 
+# The code viewer's keys (Enter on a file reference in the chat opens it; docs/usage.md).
+VIEWER_KEYS: list[BindingType] = [
+    Binding("escape", "close", "Back to the chat", id="viewer_close", tooltip="Back to the chat"),
+    Binding(
+        "slash",
+        "search",
+        "Search",
+        id="viewer_search",
+        tooltip="Search in the file (a capital letter makes it match case)",
+    ),
+    Binding("n", "next_match(1)", "Next match", id="viewer_next", tooltip="The next match"),
+    Binding(
+        "N", "next_match(-1)", "Prev match", id="viewer_previous", tooltip="The previous match"
+    ),
+    Binding("g", "go_to", "Go to line", id="viewer_go_to", tooltip="Go to a line: type its number"),
+    Binding(
+        "y",
+        "copy",
+        "Copy lines",
+        id="viewer_copy",
+        tooltip="Copy the cited lines (else the cursor's line), through the terminal (OSC 52)",
+    ),
+]
+
 # Slash commands whose action has no key of its own.
 SLASH_ONLY = [
     Slash("theme", "app.change_theme", "Pick the colour theme"),
+]
+
+# The viewer's moving keys (its CodeView's own bindings, which need no label there).
+VIEWER_KEYS_MOVING = [
+    Binding("up,down,k,j", "", "Move the cursor line", tooltip="Move the cursor line"),
+    Binding("pageup,pagedown,home,end", "", "Page, first, last", tooltip="Page, first, last"),
 ]
 
 # Keys handled by Textual itself or outside any binding, said once here.
@@ -407,6 +437,10 @@ def help_groups() -> dict[str, list[Binding]]:
         "In search (Ctrl+G)": [*described(SearchScreen.BINDINGS), *SearchScreen.KEYS],
         "When a web fetch or a backlog write is asked": described(ApprovalDialog.BINDINGS),
         "In the chat (block cursor, Ctrl+O)": described(BlockCursorScroll.BINDINGS),
+        "In the code viewer (Enter on a file reference)": [
+            *VIEWER_KEYS_MOVING,
+            *as_bindings(VIEWER_KEYS),
+        ],
         "When the assistant asks you to pick": [
             *described(ChoiceCard.BINDINGS),
             *ChoiceCard.KEYS,

@@ -49,6 +49,7 @@ from tui.screens.keys import MAIN_KEYS, PROMPT_GROUP, help_groups
 from tui.screens.mention_picker import MentionPicker
 from tui.screens.palette import ActionCommands, ChoiceCommands, WebHostCommands
 from tui.screens.prompt_memory import PromptMemory
+from tui.screens.viewing import Viewing
 from tui.services import Host, Services
 from tui.storage import Store, StoreError
 from tui.storage.state_keys import last_conversation
@@ -63,6 +64,7 @@ from tui.widgets.completions import Completions
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.history_search import HistorySearchBar
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.markdown_block import MarkdownBlock
 from tui.widgets.panels import Body
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.sidebar import Rows, Sidebar
@@ -104,6 +106,7 @@ class MainScreen(Screen[None]):
         self._commands: list[slash.Command] | None = None
         self._command_keys: dict[str, str] = {}
         self.memory = PromptMemory(self)  # the prompt's questions and drafts
+        self.viewing = Viewing(self)  # answers' file references and the code viewer
 
     @property
     def host(self) -> Host:
@@ -801,6 +804,14 @@ class MainScreen(Screen[None]):
     @on(ChatPane.Leave)
     def chat_left(self) -> None:
         self.query_one(PromptInput).focus()
+
+    @on(MarkdownBlock.Settled)
+    def block_settled(self, message: MarkdownBlock.Settled) -> None:
+        self.viewing.scan(message.block)
+
+    @on(ChatPane.OpenReference)
+    def reference_opened(self, message: ChatPane.OpenReference) -> None:
+        self.viewing.open(message.reference)
 
     # -- the prompt's history and drafts (tui.screens.prompt_memory) ----------------------------
 

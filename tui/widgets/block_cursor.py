@@ -1,4 +1,5 @@
-"""The block cursor over the chat: it stops at every message and at every code block of an answer.
+"""The block cursor over the chat: it stops at every message, and at every code block and file
+reference of an answer.
 
 Focus is the switch. While the chat pane has focus the cursor is on: ↑/↓ (k/j) move it block by
 block, Home/End go to the first and last block loaded, and PageUp/PageDown and the mouse wheel
@@ -21,6 +22,7 @@ from textual.geometry import Offset, Region
 from textual.message import Message
 from textual.widget import Widget
 
+from tui.references import Reference
 from tui.toast import toast
 from tui.widgets.prerendered import Prerendered
 
@@ -34,12 +36,13 @@ class Folding(Protocol):
 
 @dataclass(frozen=True, eq=False)
 class Stop:
-    """A place the cursor can rest: a whole message, or one code block drawn inside it.
+    """A place the cursor can rest: a whole message, or one code block or file reference drawn
+    inside it.
 
     Attributes:
         message: the message's widget; it has the message's raw text as ``text``.
-        block: for a code block, the block drawing it, whose ``codes`` hold the code.
-        part: for a code block, the index of its part in ``block``.
+        block: for a code block or a reference, the block drawing it (``codes`` hold the code).
+        part: the part of ``block``: a code block's number, or a reference's (negative).
     """
 
     message: Widget
@@ -55,8 +58,17 @@ class Stop:
         )
 
     @property
+    def reference(self) -> Reference | None:
+        """The file reference this stop is, if it is one."""
+        if self.block is None or self.part is None:
+            return None
+        return self.block.reference(self.part)
+
+    @property
     def text(self) -> str:
-        """What copying this stop puts on the clipboard."""
+        """What copying this stop puts on the clipboard (a reference: its path and lines)."""
+        if (reference := self.reference) is not None:
+            return reference.label()
         if self.block is not None and self.part is not None:
             return str(getattr(self.block, "codes", {}).get(self.part, ""))
         return str(getattr(self.message, "text", ""))
@@ -64,6 +76,8 @@ class Stop:
     def describe(self) -> str:
         lines = len(self.text.splitlines())
         size = f"{lines} line{'s' if lines != 1 else ''}"
+        if self.reference is not None:
+            return f"the reference {self.text}"
         if self.block is not None:
             return f"a code block ({size})"
         kind = "answer" if self.message.has_class("answer") else "question"
@@ -80,7 +94,12 @@ class BlockCursorScroll(VerticalScroll):
         Binding("home", "cursor_edge(0)", "First block", show=False),
         Binding("end", "cursor_edge(-1)", "Last block", show=False),
         Binding("c,y", "copy_block", "Copy block"),
-        Binding("enter", "open_block", "Unfold or fold thinking, else copy", show=False),
+        Binding(
+            "enter",
+            "open_block",
+            "Open a file reference in the viewer, unfold or fold thinking, else copy",
+            show=False,
+        ),
         Binding("b", "branch_block", "Branch from here"),
         Binding("escape", "leave", "Back to the prompt"),
     ]
@@ -94,6 +113,13 @@ class BlockCursorScroll(VerticalScroll):
 
     class Leave(Message):
         """The user is done with the cursor: focus goes back to the prompt."""
+
+    class OpenReference(Message):
+        """Open a file reference of an answer in the code viewer."""
+
+        def __init__(self, reference: Reference) -> None:
+            super().__init__()
+            self.reference = reference
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -167,11 +193,17 @@ class BlockCursorScroll(VerticalScroll):
 
     @staticmethod
     def _drawn_at(stop: Stop) -> Region:
-        """Where the stop is on the screen now (a code block: its lines only)."""
+        """Where the stop is on the screen now (a code block: its lines only; a reference: its
+        cells, or its line when they were not found)."""
         if stop.block is None or stop.part is None:
             return stop.message.region
-        start, end = stop.block.span(stop.part)
         content = stop.block.content_region
+        if stop.reference is not None:
+            line, column, width = stop.block.place(stop.part)
+            if width:
+                return Region(content.x + column, content.y + line, width, 1)
+            return Region(content.x, content.y + line, content.width, 1)
+        start, end = stop.block.span(stop.part)
         return Region(content.x, content.y + start, content.width, max(1, end - start))
 
     def _reveal(self, stop: Stop) -> None:
@@ -186,13 +218,15 @@ class BlockCursorScroll(VerticalScroll):
         self.scroll_to_region(area, animate=False, immediate=True)
 
     def on_click(self, event: events.Click) -> None:
-        """A click puts the cursor on the block under the mouse (a code block before its
-        answer, which contains it)."""
+        """A click puts the cursor on the block under the mouse (the smallest: a reference
+        before its code block or answer); a click on a reference opens it, as Enter does."""
         point = Offset(event.screen_x, event.screen_y)
-        for stop in reversed(self.stops()):
-            if self._drawn_at(stop).contains_point(point):
-                self.place(stop, reveal=False)
-                return
+        hits = [stop for stop in self.stops() if self._drawn_at(stop).contains_point(point)]
+        if hits:
+            stop = min(hits, key=lambda hit: self._drawn_at(hit).area)
+            self.place(stop, reveal=False)
+            if stop.reference is not None:
+                self.post_message(self.OpenReference(stop.reference))
 
     def on_focus(self) -> None:
         """Show the cursor where it was, or on the lowest block on screen the first time.
@@ -229,8 +263,12 @@ class BlockCursorScroll(VerticalScroll):
         toast(self, f"Copied {stop.describe()}.")
 
     def action_open_block(self) -> None:
-        """Enter: a folding block (thinking) unfolds or folds, anything else is copied."""
+        """Enter: a reference opens in the viewer, a folding block (thinking) unfolds or folds,
+        anything else is copied."""
         stop = self.current()
+        if stop is not None and stop.reference is not None:
+            self.post_message(self.OpenReference(stop.reference))
+            return
         if stop is not None and stop.block is None and isinstance(stop.message, Folding):
             stop.message.toggle()
             self.place(stop)  # an unfolded block taller than the view shows its top

@@ -161,7 +161,7 @@ class AnswerView(Vertical):
         frozen = self._cuts[-1] if self._cuts else 0
         tail = self.text[frozen:]
         if len(tail) > SEGMENT and (cut := settled_prefix(tail)):
-            frozen_part = MarkdownBlock(tail[:cut], classes="frozen")
+            frozen_part = MarkdownBlock(tail[:cut], classes="frozen", settled=True)
             await self.mount(frozen_part, before=self._tail)
             self._cuts.append(frozen + cut)
             tail = tail[cut:]
@@ -179,6 +179,7 @@ class AnswerView(Vertical):
                 self.text, self._cuts = final, []
                 self._tail.show_markdown(final)
             self.set_status(status)
+            self._tail.settle()  # its references are looked for now, not while it streamed
 
 
 class PastAnswer(MarkdownBlock):
@@ -199,7 +200,7 @@ class PastAnswer(MarkdownBlock):
         labelled: bool = True,
     ) -> None:
         label = Text(f"Assistant {when}", style="bold") if labelled else None
-        super().__init__(text, label=label, classes="answer past", blank=" ")
+        super().__init__(text, label=label, classes="answer past", blank=" ", settled=True)
         self.text = text
         self.message_id = message_id
         self.set_class(status is MessageStatus.INTERRUPTED, "-interrupted")
@@ -212,7 +213,7 @@ class ChatPane(BlockCursorScroll):
     """The conversation shown; the screen feeds it messages and stream events.
 
     With focus it shows the block cursor (tui.widgets.block_cursor) over its messages and the
-    code blocks of its answers.
+    code blocks and file references of its answers.
     """
 
     class NearTop(TextualMessage):
@@ -292,7 +293,7 @@ class ChatPane(BlockCursorScroll):
         self.call_after_refresh(self.scroll_to_widget, anchor, top=True, animate=False)
 
     def stops(self) -> list[Stop]:
-        """Each message, and after an answer each of its code blocks."""
+        """Each message, and after an answer each of its code blocks and references."""
         found: list[Stop] = []
         for child in self.children:
             if isinstance(child, UserMessage) or (
@@ -302,7 +303,7 @@ class ChatPane(BlockCursorScroll):
             elif isinstance(child, PastAnswer | AnswerView):
                 found.append(Stop(child))
                 blocks = [child] if isinstance(child, PastAnswer) else child.query(MarkdownBlock)
-                found += [Stop(child, block, part) for block in blocks for part in block.codes]
+                found += [Stop(child, block, part) for block in blocks for part in block.parts()]
         return found
 
     def branch_point(self, stop: Stop) -> int | None:

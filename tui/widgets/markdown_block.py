@@ -1,9 +1,16 @@
-"""A chat block of Markdown that knows which of its lines each code block occupies.
+"""A chat block of Markdown that knows which of its lines each code block and reference occupies.
 
 The block cursor stops at code blocks inside an answer, which is drawn as one render of its
 Markdown. Rich draws a code block through a registered element class, so ours draws it the same
 way with a tag (a meta key, invisible) on every segment; after rendering, the tagged lines are
 that code block's, and the tag is taken off again, so what is drawn is exactly Rich's output.
+
+It also stops at the file references the screen found in its text (tui.references, resolved in
+a thread once the text is settled: ``Settled`` asks for them). A reference is found again in the
+rendered lines by its written form, so the cursor can mark the line and the cells it is drawn in.
+
+A part of the block is one int: a code block's number (0, 1, ...) or a reference's, counted
+down from -1 (``reference_part``), so the block cursor marks both the same way.
 """
 
 from __future__ import annotations
@@ -15,8 +22,10 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.message import Message
 from textual.strip import Strip
 
+from tui.references import Reference
 from tui.text import inert
 from tui.widgets.prerendered import Prerendered
 
@@ -115,6 +124,39 @@ def tagged_lines(lines: list[Strip]) -> tuple[list[Strip], dict[int, tuple[int, 
     return clean, spans
 
 
+def reference_part(index: int) -> int:
+    """The part number of a block's ``index``-th reference: -1, -2, ... (codes count up)."""
+    return -1 - index
+
+
+def find_places(lines: list[Strip], references: list[Reference]) -> list[tuple[int, int, int]]:
+    """Where each reference is drawn: (line, column, width), in order of the text.
+
+    Searched by its written form, then by its path alone (Markdown may have dropped the rest),
+    each after the previous one, so a path cited twice is found twice. One not found (wrapped,
+    or inside a link's hidden target) takes the line of the one before it, whole (width 0).
+    """
+    texts = [line.text for line in lines]
+    y = x = 0
+    places = []
+    for reference in references:
+        place = _search(texts, y, x, reference.written) or _search(texts, y, x, reference.path)
+        if place is None:
+            places.append((y, 0, 0))
+            continue
+        places.append(place)
+        y, x = place[0], place[1] + place[2]
+    return places
+
+
+def _search(texts: list[str], y: int, x: int, needle: str) -> tuple[int, int, int] | None:
+    for row in range(y, len(texts)):
+        column = texts[row].find(needle, x if row == y else 0)
+        if column >= 0 and needle:
+            return row, column, len(needle)
+    return None
+
+
 def _untagged(segment: Segment) -> Segment:
     style = segment.style
     if style is None or style._meta is None or CODE not in style.meta:
@@ -123,7 +165,15 @@ def _untagged(segment: Segment) -> Segment:
 
 
 class MarkdownBlock(Prerendered):
-    """Markdown (below an optional label) whose code blocks the block cursor can stop at."""
+    """Markdown (below an optional label) whose code blocks and references the block cursor
+    can stop at."""
+
+    class Settled(Message):
+        """The block's text will not change any more: the screen may look for references."""
+
+        def __init__(self, block: MarkdownBlock) -> None:
+            super().__init__()
+            self.block = block
 
     def __init__(
         self,
@@ -132,18 +182,58 @@ class MarkdownBlock(Prerendered):
         label: RenderableType | None = None,
         classes: str | None = None,
         blank: str = "",
+        settled: bool = False,
     ) -> None:
         super().__init__(Text(""), classes=classes)
         self.label = label
         self.blank = blank  # what an empty text is drawn as ("" draws nothing)
+        self.settled = settled  # asks for its references once mounted
         self.codes: dict[int, str] = {}  # code block number -> its raw code
+        self.references: list[Reference] = []
         self._spans: dict[int, tuple[int, int]] = {}
+        self._places: list[tuple[int, int, int]] | None = None  # per reference, once drawn
+        self.markdown = ""
         self.show_markdown(markdown)
+
+    def on_mount(self) -> None:
+        if self.settled:
+            self.settle()
+
+    def settle(self) -> None:
+        """Its text is final (a past answer, a frozen segment, the tail at the end)."""
+        self.settled = True
+        self.post_message(self.Settled(self))
+
+    def set_references(self, text: str, references: list[Reference]) -> None:
+        """The references found in ``text``; ignored if the block shows another text now."""
+        if text == self.markdown and references != self.references:
+            self.references = references
+            self._places = None
+            self.refresh()
+
+    def reference(self, part: int) -> Reference | None:
+        index = -1 - part
+        return self.references[index] if 0 <= index < len(self.references) else None
+
+    def parts(self) -> list[int]:
+        """Every part in the order drawn: code blocks and references by their first line."""
+        parts = [*self.codes, *(reference_part(i) for i in range(len(self.references)))]
+        return sorted(parts, key=lambda part: (self.span(part)[0], part < 0))
+
+    def place(self, part: int) -> tuple[int, int, int]:
+        """A reference's (line, column, width) in the drawn lines (width 0: the whole line)."""
+        self.lines(self.content_size.width)
+        if self._places is None:
+            self._places = find_places(self._lines, self.references)
+        index = -1 - part
+        return self._places[index] if 0 <= index < len(self._places) else (0, 0, 0)
 
     def show_markdown(self, markdown: str) -> None:
         """Draw another text (the streaming tail does this at most ten times a second)."""
         text = markdown or self.blank
         body: RenderableType = Text("")
+        self.markdown = markdown
+        self.references, self._places = [], None
         self.codes = {}
         if text:
             tagged = code_markdown()(inert(text))
@@ -156,8 +246,22 @@ class MarkdownBlock(Prerendered):
 
     def prepare(self, lines: list[Strip]) -> list[Strip]:
         clean, self._spans = tagged_lines(lines)
+        self._places = None  # drawn again at another width: found again
         return clean
 
     def span(self, part: int) -> tuple[int, int]:
+        if part < 0:
+            line = self.place(part)[0]
+            return line, line + 1
         self.lines(self.content_size.width)
         return self._spans.get(part, (0, 0))
+
+    def render_line(self, y: int) -> Strip:
+        """The line; under the cursor, a reference's cells are drawn reversed as well."""
+        line = super().render_line(y)
+        if self.marked is not None and self.marked < 0:
+            row, column, width = self.place(self.marked)
+            if row == y and width:
+                cited = line.crop(column, column + width).apply_style(Style(reverse=True))
+                line = Strip.join([line.crop(0, column), cited, line.crop(column + width)])
+        return line

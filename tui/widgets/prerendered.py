@@ -16,6 +16,8 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.references import Reference
+
 MARK = "▌"  # drawn in the first column of every line of the part under the block cursor
 
 
@@ -68,6 +70,14 @@ class Prerendered(Widget):
     def span(self, part: int) -> tuple[int, int]:
         """The first line of a part (a subclass says what parts are) and the line after it."""
         return (0, 0)
+
+    def reference(self, part: int) -> Reference | None:
+        """The file reference a part is (a subclass that finds references says)."""
+        return None
+
+    def place(self, part: int) -> tuple[int, int, int]:
+        """A reference part's (line, column, width) as drawn; for subclasses."""
+        return (0, 0, 0)
 
     def mark(self, part: int | None) -> None:
         """Put the block cursor's marker on a part (None: no marker)."""

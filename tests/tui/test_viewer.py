@@ -1,0 +1,124 @@
+"""The code viewer through the real app: a file reference in an answer is a stop of the block
+cursor, Enter opens the file at the cited lines, `y` copies them, Esc comes back; a secret or a
+link out of the project is no stop and cannot be opened. Real CLI, scripted model server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers.pilot import SIZE, ask, settle, until
+from tests.helpers.screen import notes, screen_rows
+from tui.demo.model_server import Turn
+from tui.references import Reference
+from tui.screens.viewer import ViewerScreen
+from tui.widgets.chat_pane import ChatPane
+from tui.widgets.code_view import CodeView
+
+CALC = "".join(f"def f{n}(x):  # line {n}\n" for n in range(1, 41))
+ANSWER = "The sum is in `src/calc.py:3-5`; the settings in `.env` and `out.py:1` are not shown.\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with a source file, a secret, and a link to a file outside it."""
+    path = tmp_path / "project"
+    (path / "src").mkdir(parents=True)
+    (path / "src" / "calc.py").write_text(CALC)
+    (path / ".env").write_text("API_KEY=hunter2\n")
+    (tmp_path / "elsewhere.py").write_text("stolen = True\n")
+    (path / "out.py").symlink_to(tmp_path / "elsewhere.py")
+    return path
+
+
+def reference_stops(chat: ChatPane) -> list[Reference]:
+    return [stop.reference for stop in chat.stops() if stop.reference is not None]
+
+
+async def answered(pilot: Any) -> ChatPane:
+    """Ask, wait for the answer and its references (a thread), and put the cursor in the chat."""
+    await ask(pilot, "where is the sum")
+    chat = pilot.app.screen.query_one(ChatPane)
+    await until(pilot, lambda: reference_stops(chat), "the answer's references were found")
+    await pilot.press("ctrl+o")
+    await settle(pilot)
+    return chat
+
+
+def shown(app: Any, sentence: str) -> bool:
+    return any(sentence in row for row in screen_rows(app))
+
+
+def viewer_rows(app: Any) -> list[str]:
+    assert isinstance(app.screen, ViewerScreen)
+    return screen_rows(app)
+
+
+async def test_a_cited_range_opens_marked_copies_exactly_and_esc_returns(app_factory: Any) -> None:
+    async with app_factory([Turn(text=ANSWER)]) as (app, _), app.run_test(size=SIZE) as pilot:
+        chat = await answered(pilot)
+        assert [r.label() for r in reference_stops(chat)] == ["src/calc.py:3-5"]
+        here = chat.current()
+        assert here is not None and here.reference is not None  # the lowest stop on screen
+        row = next(r for r in screen_rows(app) if "src/calc.py:3-5" in r)
+        assert "▌" in row  # the cursor's marker on the reference's line
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")
+        await settle(pilot)
+        rows = viewer_rows(app)
+        assert "src/calc.py · lines 3-5 · 40 lines · read-only" in rows[0]
+        marked = [r for r in rows if "▌" in r]
+        assert [r.split("▌")[0].strip() for r in marked] == ["3", "4", "5"]
+        assert "def f3(x):  # line 3" in marked[0]
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard == "def f3(x):  # line 3\ndef f4(x):  # line 4\ndef f5(x):  # line 5"
+        assert notes(app)[-1] == "Copied lines 3-5 of src/calc.py."
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ViewerScreen)
+        assert app.focused is chat and here.same(chat.current())
+
+
+async def test_a_secret_and_a_link_out_are_no_stops_and_cannot_be_opened(
+    app_factory: Any,
+) -> None:
+    async with app_factory([Turn(text=ANSWER)]) as (app, _), app.run_test(size=SIZE) as pilot:
+        chat = await answered(pilot)
+        labels = [r.relative for r in reference_stops(chat)]
+        assert labels == ["src/calc.py"]
+        for path, why in ((".env", "may hold secrets"), ("out.py", "outside the project")):
+            app.screen.viewing.open(Reference(path, 1, None, path))  # as if it had been a stop
+            await settle(pilot)
+            assert not isinstance(app.screen, ViewerScreen)
+            assert notes(app)[-1].startswith(f"{path} cannot be opened:") and why in notes(app)[-1]
+
+
+async def test_search_and_go_to_line_move_the_cursor(app_factory: Any) -> None:
+    async with app_factory([Turn(text=ANSWER)]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await answered(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")
+        await settle(pilot)
+        view = app.screen.query_one(CodeView)
+        await pilot.press("slash", *"line 3", "enter")
+        await pilot.pause()
+        assert view.cursor == 2 and len(view.matches) == 11  # 3, 30-39
+        assert shown(app, "Match 1 of 11 for 'line 3' (n / N: next / previous).")
+        await pilot.press("n")
+        await pilot.pause()
+        assert view.cursor == 29
+        await pilot.press("N", "N")
+        await pilot.pause()
+        assert view.cursor == 38  # wrapped round to the last match
+        await pilot.press("g", *"12", "enter")
+        await pilot.pause()
+        assert view.cursor == 11
+        await pilot.press("g", *"400", "enter")
+        await pilot.pause()
+        assert view.cursor == 11 and shown(app, "Type a line number from 1 to 40.")
+        await pilot.press("slash", "escape")  # Esc closes the input line first
+        await pilot.pause()
+        assert isinstance(app.screen, ViewerScreen) and app.focused is view

@@ -1,0 +1,136 @@
+"""The code viewer: one project file, read-only, opened at the lines an answer cites.
+
+A screen of its own over the main one, not a split beside the chat: at 100 columns a split
+leaves the code ~50 columns (most lines cut), and at 160 the chat beside it is not needed
+while reading, since the answer is one Esc away. Esc pops the screen and Textual gives the
+focus back to the chat, whose block cursor kept its place. The file was read before this
+screen was built (tui.screens.viewing, in a thread, through the boundary); here it is only
+drawn, and lexed for colours in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from tui.screens.keys import VIEWER_KEYS
+from tui.text import inert
+from tui.toast import toast
+from tui.viewed_file import ViewedFile
+from tui.widgets.code_view import CodeView, highlight
+from tui.widgets.key_bar import KeyBar
+
+
+def lines_label(first: int | None, last: int | None) -> str:
+    if first is None:
+        return ""
+    return f"line {first}" if last is None or last == first else f"lines {first}-{last}"
+
+
+class ViewerScreen(Screen[None]):
+    """A file with the cited lines marked; `/` searches, `g` goes to a line, `y` copies."""
+
+    BINDINGS = VIEWER_KEYS
+
+    def __init__(self, viewed: ViewedFile, first: int | None, last: int | None) -> None:
+        super().__init__()
+        self.viewed = viewed
+        self.first = first
+        self.last = last
+        self.asking = ""  # what the input line asks for: "search", "line" or ""
+
+    @property
+    def code(self) -> CodeView:
+        return self.query_one(CodeView)
+
+    def compose(self) -> ComposeResult:
+        count = len(self.viewed.lines)
+        cited = lines_label(self.first, self.last)
+        title = f" {inert(self.viewed.relative)}" + (f" · {cited}" if cited else "")
+        yield Static(Text(f"{title} · {count:,} lines · read-only"), id="viewer-title")
+        yield CodeView(self.viewed.relative, self.viewed.text, id="code")
+        yield Static(Text(""), id="viewer-status")
+        yield Input(id="viewer-input")
+        yield KeyBar(id="viewer-keys")
+
+    def on_mount(self) -> None:
+        view = self.code
+        view.mark(self.first, self.last)
+        view.focus()
+        self.call_after_refresh(view.reveal, view.cursor)
+        if view.lexer is not None:
+            self.run_worker(self._colour(view), group="viewer-lex", exit_on_error=False)
+
+    async def _colour(self, view: CodeView) -> None:
+        """Lex the whole file in a thread: exact colours replace the window's."""
+        tokens = await asyncio.to_thread(highlight, view.lexer, view.shown)
+        view.set_tokens(tokens)
+
+    def say(self, sentence: str) -> None:
+        self.query_one("#viewer-status", Static).update(Text(sentence))
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        """Esc: close the input line if it is open, else back to the chat."""
+        if self.asking:
+            self._ask("")
+            return
+        self.dismiss()
+
+    def action_search(self) -> None:
+        self._ask("search")
+
+    def action_go_to(self) -> None:
+        self._ask("line")
+
+    def _ask(self, what: str) -> None:
+        self.asking = what
+        line = self.query_one(Input)
+        line.value = ""
+        line.placeholder = {"search": "Search for…", "line": "Go to line…"}.get(what, "")
+        line.set_class(bool(what), "-asking")
+        if what:
+            line.focus()
+        else:
+            self.code.focus()
+
+    def action_next_match(self, step: int) -> None:
+        view = self.code
+        index = view.next_match(step)
+        if index is None:
+            self.say("Nothing to find again: search with / first." if not view.searched else "")
+            return
+        self.say(f"Match {index + 1} of {len(view.matches)} for {view.searched!r}.")
+
+    def action_copy(self) -> None:
+        view = self.code
+        text = view.marked_text()
+        self.app.copy_to_clipboard(text)
+        start, end = view.marked if view.marked is not None else (view.cursor, view.cursor)
+        label = lines_label(start + 1, end + 1)
+        toast(self, f"Copied {label} of {inert(self.viewed.relative)}.")
+
+    @on(Input.Submitted, "#viewer-input")
+    def answered(self, event: Input.Submitted) -> None:
+        what, value = self.asking, event.value.strip()
+        self._ask("")
+        view = self.code
+        if what == "line":
+            if value.isdigit() and 1 <= int(value) <= len(view.raw):
+                view.go_to(int(value) - 1)
+                self.say("")
+            else:
+                self.say(f"Type a line number from 1 to {len(view.raw):,}.")
+        elif what == "search" and value:
+            count = view.search(value)
+            if not count:
+                self.say(f"No match for {value!r}.")
+                return
+            index = view.next_match(1, here=True) or 0
+            self.say(f"Match {index + 1} of {count} for {value!r} (n / N: next / previous).")

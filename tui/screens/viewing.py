@@ -1,0 +1,99 @@
+"""The main screen's side of the code viewer: finding an answer's references, opening one.
+
+Why the look-up runs in a thread and is kept per answer text: deciding a reference is the
+model's Read decision (tui.references.refusal), which lstats every component and reads up to
+1 MiB of the file for credentials; an answer citing twenty files could hold the UI for tens of
+milliseconds, so it never runs on the event loop. A settled text is the key: a past answer, a
+frozen segment of a streaming one, the tail once the answer ends (the live tail is never
+scanned, so streaming pays nothing). The same text shown again (back to a conversation, older
+messages loaded) takes its references from the cache without touching a file. A file that
+changed since is caught when it is opened: the viewer decides it again before reading.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from typing import TYPE_CHECKING, cast
+
+from textual.screen import Screen
+
+from tui.references import Reference, resolve
+from tui.services import Host
+from tui.toast import toast
+from tui.viewed_file import NotViewable, ViewedFile, read_for_viewer
+from tui.widgets.markdown_block import MarkdownBlock
+
+if TYPE_CHECKING:
+    from tui.agent.guard import Guard
+
+CACHED_TEXTS = 512  # answer texts whose references are kept
+
+
+class Viewing:
+    """References looked up for the chat's blocks, and the viewer opened on one."""
+
+    def __init__(self, screen: Screen[None]) -> None:
+        self.screen = screen
+        self.cache: OrderedDict[str, list[Reference]] = OrderedDict()
+        self._waiting: dict[str, list[MarkdownBlock]] = {}
+        self._scheduled = False
+        self._guard: Guard | None = None
+
+    def guard(self) -> Guard:
+        """The model's rules for this project (loaded on first use, off the first screen)."""
+        if self._guard is None:
+            from tui.agent.guard import Guard
+
+            settings = cast(Host, self.screen.app).settings
+            self._guard = Guard(settings.project, allow_secrets=settings.allow_secrets)
+        return self._guard
+
+    def scan(self, block: MarkdownBlock) -> None:
+        """Give a settled block its references: from the cache, or looked up in a thread
+        (the blocks of a conversation opened together are looked up in one go)."""
+        text = block.markdown
+        if not text.strip():
+            return
+        if text in self.cache:
+            self.cache.move_to_end(text)
+            block.set_references(text, self.cache[text])
+            return
+        self._waiting.setdefault(text, []).append(block)
+        if not self._scheduled:
+            self._scheduled = True
+            self.screen.call_later(self._start)
+
+    def _start(self) -> None:
+        self._scheduled = False
+        batch, self._waiting = self._waiting, {}
+        if batch:
+            self.screen.run_worker(self._look_up(batch), group="references", exit_on_error=False)
+
+    async def _look_up(self, batch: dict[str, list[MarkdownBlock]]) -> None:
+        guard = self.guard()
+        texts = list(batch)
+        found = await asyncio.to_thread(lambda: [resolve(text, guard) for text in texts])
+        for text, references in zip(texts, found, strict=True):
+            self.cache[text] = references
+            for block in batch[text]:
+                block.set_references(text, references)
+        while len(self.cache) > CACHED_TEXTS:
+            self.cache.popitem(last=False)
+
+    def open(self, reference: Reference) -> None:
+        """Open the viewer at a reference, or say in one sentence why it cannot be."""
+        self.screen.run_worker(
+            self._open(reference), group="viewer", exclusive=True, exit_on_error=False
+        )
+
+    async def _open(self, reference: Reference) -> None:
+        from tui.screens.viewer import ViewerScreen
+
+        path = reference.relative or reference.path
+        try:
+            viewed: ViewedFile = await asyncio.to_thread(read_for_viewer, path, self.guard())
+        except NotViewable as refused:
+            toast(self.screen, str(refused), severity="warning", timeout=8)
+            return
+        await self.screen.app.push_screen(ViewerScreen(viewed, reference.first, reference.last))

@@ -1,0 +1,256 @@
+"""A read-only view of one file: line numbers, the cited lines marked, a cursor line, search.
+
+Why its own widget and not TextArea or Rich's Syntax (bench/viewer.py measures all three on a
+10,000-line file): TextArea parses and highlights the whole document with tree-sitter while it
+is built (seconds here), and a Static of Rich's Syntax lexes the whole file before its first
+line is drawn. This view draws only the rows on screen (a ScrollView's render_line), and
+highlights the rows around the one it opens at first, lexing a short window from a line that
+starts at column 0 (where Pygments is back in its outer state for most languages). The whole
+file is then lexed in a thread and replaces the window's colours, so a string that opened above
+the window is coloured right a moment later. Pygments with Rich's theme is what the chat's code
+blocks use, so the same code looks the same in both.
+
+Text is made inert (tui.text.inert) before it is drawn: a file may hold escape sequences.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.text import inert
+
+Tokens = list[tuple[str, Style]]  # one line's highlighted pieces
+WINDOW_ABOVE = 120  # lines lexed above the first row drawn, for the state they open
+WINDOW_BELOW = 80
+THEME = "monokai"  # Rich Markdown's code theme: the chat's code blocks look the same
+TAB = 4
+
+
+def lexer_for(name: str, text: str) -> Any | None:
+    """Pygments' lexer for a file name (None: plain text). No guessing from the content:
+    guessing runs every lexer over the text."""
+    from pygments.lexers import get_lexer_for_filename  # type: ignore[import-untyped]
+    from pygments.util import ClassNotFound  # type: ignore[import-untyped]
+
+    try:
+        return get_lexer_for_filename(name, text[:1024], stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
+
+
+def highlight(lexer: Any, lines: list[str]) -> list[Tokens]:
+    """Each line's pieces and styles, lexed as one text (so a state spans lines)."""
+    from rich.syntax import Syntax
+
+    theme = Syntax.get_theme(THEME)
+    result: list[Tokens] = [[]]
+    for kind, value in lexer.get_tokens("\n".join(lines) + "\n"):
+        style = theme.get_style_for_token(kind)
+        style = Style(color=style.color, bold=style.bold, italic=style.italic)  # no background
+        first, *rest = value.split("\n")
+        if first:
+            result[-1].append((first, style))
+        for piece in rest:
+            result.append([(piece, style)] if piece else [])
+    return result[: len(lines)]
+
+
+def window_start(lines: list[str], top: int) -> int:
+    """Where to start lexing for a window whose first row is ``top``: the nearest line above
+    the margin that starts at column 0 with a letter (a statement at the outer level)."""
+    start = max(0, top - WINDOW_ABOVE)
+    for index in range(start, max(-1, start - WINDOW_ABOVE), -1):
+        if lines[index][:1].isalpha():
+            return index
+    return start
+
+
+class CodeView(ScrollView, can_focus=True):
+    """One file's lines, drawn row by row; the screen gives the file and the marked lines."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "code-view--gutter",
+        "code-view--marked",
+        "code-view--cursor",
+        "code-view--match",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "move(-1)", show=False),
+        Binding("down,j", "move(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown,space", "page(1)", show=False),
+        Binding("home", "edge(0)", show=False),
+        Binding("end", "edge(-1)", show=False),
+    ]
+
+    def __init__(self, name: str, text: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.raw = text.splitlines() or [""]
+        self.shown = [inert(line).expandtabs(TAB) for line in self.raw]
+        self.lexer = lexer_for(name, text)
+        self.tokens: dict[int, Tokens] = {}
+        self.marked: tuple[int, int] | None = None  # 0-based, inclusive
+        self.cursor = 0
+        self.matches: list[tuple[int, int, int]] = []  # (line, start, end) of the search
+        self._on_line: dict[int, list[tuple[int, int]]] = {}  # the same, by line
+        self.searched = ""
+        self._digits = len(str(len(self.raw)))
+        widest = max((len(line) for line in self.shown), default=0)
+        self.virtual_size = Size(self.gutter_width + widest + 1, len(self.raw))
+
+    @property
+    def gutter_width(self) -> int:
+        return self._digits + 3  # " 123▌ "
+
+    # -- what the screen sets ---------------------------------------------------------------
+
+    def mark(self, first: int | None, last: int | None) -> None:
+        """Mark lines ``first``..``last`` (1-based, inclusive; clamped to the file) and put the
+        cursor on the first; None marks nothing."""
+        if first is None:
+            self.marked = None
+            return
+        start = min(max(first, 1), len(self.raw)) - 1
+        end = min(max(last or first, first), len(self.raw)) - 1
+        self.marked = (start, end)
+        self.cursor = start
+        self.refresh()
+
+    def reveal(self, line: int) -> None:
+        """Scroll so ``line`` (0-based) is in view, a third from the top, and colour it."""
+        height = max(1, self.scrollable_content_region.height or self.size.height)
+        top = max(0, line - height // 3)
+        self.highlight_window(top, height)
+        self.scroll_to(y=top, animate=False, immediate=True, force=True)
+        self.refresh()
+
+    def highlight_window(self, top: int, height: int) -> None:
+        """Colour the rows around ``top`` at once (the full lex comes later)."""
+        if self.lexer is None:
+            return
+        start = window_start(self.shown, top)
+        end = min(len(self.shown), top + height + WINDOW_BELOW)
+        if all(line in self.tokens for line in range(top, min(end, top + height))):
+            return
+        for offset, tokens in enumerate(highlight(self.lexer, self.shown[start:end])):
+            self.tokens.setdefault(start + offset, tokens)
+
+    def set_tokens(self, tokens: list[Tokens]) -> None:
+        """The whole file's colours, from the thread that lexed it."""
+        self.tokens = dict(enumerate(tokens))
+        self.refresh()
+
+    def marked_text(self) -> str:
+        """The marked lines as in the file (the cursor line when nothing is marked)."""
+        start, end = self.marked if self.marked is not None else (self.cursor, self.cursor)
+        return "\n".join(self.raw[start : end + 1])
+
+    # -- moving ------------------------------------------------------------------------------
+
+    def go_to(self, line: int) -> None:
+        """Put the cursor on ``line`` (0-based, clamped) and bring it into view."""
+        self.cursor = min(max(line, 0), len(self.raw) - 1)
+        height = self.scrollable_content_region.height
+        if not self.scroll_y <= self.cursor < self.scroll_y + height:
+            self.reveal(self.cursor)
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        self.go_to(self.cursor + step)
+
+    def action_page(self, step: int) -> None:
+        self.go_to(self.cursor + step * max(1, self.scrollable_content_region.height - 1))
+
+    def action_edge(self, index: int) -> None:
+        self.go_to(0 if index == 0 else len(self.raw) - 1)
+
+    def search(self, query: str) -> int:
+        """Find every match of ``query`` (ignoring case unless it holds a capital); the count."""
+        self.searched = query
+        flags = 0 if any(c.isupper() for c in query) else re.IGNORECASE
+        pattern = re.compile(re.escape(query), flags) if query else None
+        self.matches = [
+            (number, match.start(), match.end())
+            for number, line in enumerate(self.shown)
+            for match in (pattern.finditer(line) if pattern else ())
+        ]
+        self._on_line = {}
+        for line, start, end in self.matches:
+            self._on_line.setdefault(line, []).append((start, end))
+        self.refresh()
+        return len(self.matches)
+
+    def next_match(self, step: int, here: bool = False) -> int | None:
+        """Go to the next match after the cursor line (``step`` -1: before it; ``here``: the
+        cursor line counts); the match's index, None when there is none."""
+        if not self.matches:
+            return None
+        lines = [line for line, _start, _end in self.matches]
+        if step > 0:
+            after = self.cursor - 1 if here else self.cursor
+            index = next((i for i, line in enumerate(lines) if line > after), 0)
+        else:
+            before = [i for i, line in enumerate(lines) if line < self.cursor]
+            index = before[-1] if before else len(lines) - 1
+        self.go_to(lines[index])
+        return index
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.highlight_window(int(self.scroll_y), self.size.height)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self.highlight_window(int(new), self.size.height)
+
+    def render_line(self, y: int) -> Strip:
+        number = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        if number >= len(self.raw):
+            return Strip.blank(width, self.rich_style)
+        gutter = self._gutter(number)
+        code = self._code(number)
+        segments = list(code.render(self.app.console))
+        body = Strip(segments).crop(int(self.scroll_x), int(self.scroll_x) + width - len(gutter))
+        line = Strip.join([gutter, body]).extend_cell_length(width)
+        style = self.rich_style
+        if self.marked is not None and self.marked[0] <= number <= self.marked[1]:
+            style = style + self.get_component_rich_style("code-view--marked")
+        if number == self.cursor and self.has_focus:
+            style = style + self.get_component_rich_style("code-view--cursor")
+        return Strip(Segment.apply_style(line, style), width)
+
+    def _gutter(self, number: int) -> Strip:
+        gutter = self.get_component_rich_style("code-view--gutter")
+        marked = self.marked is not None and self.marked[0] <= number <= self.marked[1]
+        mark = Segment("▌" if marked else " ", Style(color=self.app.current_theme.accent))
+        digits = Segment(f" {number + 1:>{self._digits}}", gutter)
+        return Strip([digits, mark, Segment(" ")], self.gutter_width)
+
+    def _code(self, number: int) -> Text:
+        text = Text(no_wrap=True, end="")
+        tokens = self.tokens.get(number)
+        if tokens is None:
+            text.append(self.shown[number])
+        else:
+            for piece, style in tokens:
+                text.append(piece, style)
+        self._stylize_matches(text, number)
+        return text
+
+    def _stylize_matches(self, text: Text, number: int) -> None:
+        if not self.searched:
+            return
+        style = self.get_component_rich_style("code-view--match")
+        for start, end in self._on_line.get(number, ()):
+            text.stylize(style, start, end)
