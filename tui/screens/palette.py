@@ -6,15 +6,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.choices import DEFAULT, EFFORTS, models_offered
-from tui.screens.keys import MAIN_KEYS, Key, as_bindings
+from tui.screens.keys import MAIN_KEYS, VIEWER_KEYS, Key, as_bindings
 from tui.services import Host
 from tui.storage import StoreError
 from tui.text import inert
@@ -47,11 +47,13 @@ class ListedCommands(Provider):
 class ActionCommands(ListedCommands):
     """Every action of the main screen, found by its label, with its keys as help."""
 
+    KEYS: ClassVar[list[BindingType]] = MAIN_KEYS
+
     def entries(self) -> list[Entry]:
         run = self.screen.run_action
         return [
             (binding.description, partial(run, binding.action), self._keys(binding))
-            for binding in as_bindings(MAIN_KEYS)
+            for binding in as_bindings(self.KEYS)
             if binding.description
         ]
 
@@ -60,6 +62,12 @@ class ActionCommands(ListedCommands):
         slash command that runs the same action."""
         keys = ", ".join(self.app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
         return f"{keys} · /{binding.slash}" if isinstance(binding, Key) and binding.slash else keys
+
+
+class ViewerCommands(ActionCommands):
+    """Every action of the code viewer, the same way."""
+
+    KEYS = VIEWER_KEYS
 
 
 class ChoiceCommands(ListedCommands):

@@ -11,6 +11,7 @@ drawn, and lexed for colours in a thread.
 from __future__ import annotations
 
 import asyncio
+import time
 
 from rich.text import Text
 from textual import on
@@ -19,11 +20,14 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tui.screens.keys import VIEWER_KEYS
+from tui.screens.palette import ViewerCommands
 from tui.text import inert
 from tui.toast import toast
 from tui.viewed_file import ViewedFile
-from tui.widgets.code_view import CodeView, highlight
+from tui.widgets.code_view import CodeView, token_lines
 from tui.widgets.key_bar import KeyBar
+
+SLICE_S = 0.008  # the longest the whole file's colouring holds the event loop at a time
 
 
 def lines_label(first: int | None, last: int | None) -> str:
@@ -36,6 +40,7 @@ class ViewerScreen(Screen[None]):
     """A file with the cited lines marked; `/` searches, `g` goes to a line, `y` copies."""
 
     BINDINGS = VIEWER_KEYS
+    COMMANDS = Screen.COMMANDS | {ViewerCommands}
 
     def __init__(self, viewed: ViewedFile, first: int | None, last: int | None) -> None:
         super().__init__()
@@ -55,21 +60,39 @@ class ViewerScreen(Screen[None]):
         yield Static(Text(f"{title} · {count:,} lines · read-only"), id="viewer-title")
         yield CodeView(self.viewed.relative, self.viewed.text, id="code")
         yield Static(Text(""), id="viewer-status")
-        yield Input(id="viewer-input")
-        yield KeyBar(id="viewer-keys")
+        yield KeyBar(id="viewer-keys")  # the input line is mounted on the first / or g
 
     def on_mount(self) -> None:
         view = self.code
         view.mark(self.first, self.last)
+        view.opening = view.cursor  # revealed when the view gets its size, before a paint
         view.focus()
-        self.call_after_refresh(view.reveal, view.cursor)
         if view.lexer is not None:
-            self.run_worker(self._colour(view), group="viewer-lex", exit_on_error=False)
+            self.call_after_refresh(
+                self.run_worker, self._colour(view), group="viewer-lex", exit_on_error=False
+            )
 
     async def _colour(self, view: CodeView) -> None:
-        """Lex the whole file in a thread: exact colours replace the window's."""
-        tokens = await asyncio.to_thread(highlight, view.lexer, view.shown)
-        view.set_tokens(tokens)
+        """Lex the whole file after the first paint, a slice of at most SLICE_S at a time on
+        the event loop; each slice's exact colours replace the window's.
+
+        Not in a thread: Pygments is pure Python, so a thread would hold the GIL against the
+        UI for the whole lex (a page down took 300 ms while one ran); slices keep every frame
+        gap under SLICE_S plus a frame."""
+        lines = token_lines(view.lexer, view.shown)
+        done = 0
+        while True:
+            deadline = time.perf_counter() + SLICE_S
+            batch = []
+            for tokens in lines:
+                batch.append(tokens)
+                if len(batch) % 32 == 0 and time.perf_counter() > deadline:
+                    break
+            if not batch:
+                return
+            view.set_tokens(done, batch)
+            done += len(batch)
+            await asyncio.sleep(0)
 
     def say(self, sentence: str) -> None:
         self.query_one("#viewer-status", Static).update(Text(sentence))
@@ -91,7 +114,14 @@ class ViewerScreen(Screen[None]):
 
     def _ask(self, what: str) -> None:
         self.asking = what
-        line = self.query_one(Input)
+        found = self.query(Input)
+        if found:
+            line = found.first()
+        elif what:
+            line = Input(id="viewer-input")
+            self.mount(line, before="#viewer-keys")
+        else:
+            return
         line.value = ""
         line.placeholder = {"search": "Search for…", "line": "Go to line…"}.get(what, "")
         line.set_class(bool(what), "-asking")

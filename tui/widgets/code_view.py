@@ -16,21 +16,23 @@ Text is made inert (tui.text.inert) before it is drawn: a file may hold escape s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.text import inert
 
 Tokens = list[tuple[str, Style]]  # one line's highlighted pieces
-WINDOW_ABOVE = 120  # lines lexed above the first row drawn, for the state they open
-WINDOW_BELOW = 80
+WINDOW_ABOVE = 10  # lines lexed above the first row drawn, at least
+SEARCH_ABOVE = 200  # how far above that a line at column 0 is looked for
+WINDOW_BELOW = 10
 THEME = "monokai"  # Rich Markdown's code theme: the chat's code blocks look the same
 TAB = 4
 
@@ -47,28 +49,36 @@ def lexer_for(name: str, text: str) -> Any | None:
         return None
 
 
-def highlight(lexer: Any, lines: list[str]) -> list[Tokens]:
-    """Each line's pieces and styles, lexed as one text (so a state spans lines)."""
+def token_lines(lexer: Any, lines: list[str]) -> Iterator[Tokens]:
+    """Each line's pieces and styles in turn, lexed as one text (so a state spans lines); a
+    generator, so the whole file can be coloured a slice at a time."""
     from rich.syntax import Syntax
 
     theme = Syntax.get_theme(THEME)
-    result: list[Tokens] = [[]]
+    styles: dict[Any, Style] = {}
+    line: Tokens = []
+    count = 0
     for kind, value in lexer.get_tokens("\n".join(lines) + "\n"):
-        style = theme.get_style_for_token(kind)
-        style = Style(color=style.color, bold=style.bold, italic=style.italic)  # no background
+        style = styles.get(kind)
+        if style is None:
+            full = theme.get_style_for_token(kind)  # without its background: the view's shows
+            style = styles[kind] = Style(color=full.color, bold=full.bold, italic=full.italic)
         first, *rest = value.split("\n")
         if first:
-            result[-1].append((first, style))
+            line.append((first, style))
         for piece in rest:
-            result.append([(piece, style)] if piece else [])
-    return result[: len(lines)]
+            if count < len(lines):
+                yield line
+            count += 1
+            line = [(piece, style)] if piece else []
 
 
 def window_start(lines: list[str], top: int) -> int:
-    """Where to start lexing for a window whose first row is ``top``: the nearest line above
-    the margin that starts at column 0 with a letter (a statement at the outer level)."""
+    """Where to start lexing for a window whose first row is ``top``: the nearest line a little
+    above it that starts at column 0 with a letter (a statement at the outer level, where a
+    lexer is back in its first state), else a little above it."""
     start = max(0, top - WINDOW_ABOVE)
-    for index in range(start, max(-1, start - WINDOW_ABOVE), -1):
+    for index in range(start, max(-1, start - SEARCH_ABOVE), -1):
         if lines[index][:1].isalpha():
             return index
     return start
@@ -98,6 +108,10 @@ class CodeView(ScrollView, can_focus=True):
         self.shown = [inert(line).expandtabs(TAB) for line in self.raw]
         self.lexer = lexer_for(name, text)
         self.tokens: dict[int, Tokens] = {}
+        self.exact: set[int] = set()  # lines coloured by the whole file's lex
+        self._strips: dict[int, Strip] = {}  # each line's code drawn, before cropping
+        self.opening: int | None = None  # the line to reveal once the view has a size
+        self._paint = (Style(), Style(), Style(), Style(), Style())  # see render_lines
         self.marked: tuple[int, int] | None = None  # 0-based, inclusive
         self.cursor = 0
         self.matches: list[tuple[int, int, int]] = []  # (line, start, end) of the search
@@ -141,13 +155,20 @@ class CodeView(ScrollView, can_focus=True):
         end = min(len(self.shown), top + height + WINDOW_BELOW)
         if all(line in self.tokens for line in range(top, min(end, top + height))):
             return
-        for offset, tokens in enumerate(highlight(self.lexer, self.shown[start:end])):
-            self.tokens.setdefault(start + offset, tokens)
+        for offset, tokens in enumerate(token_lines(self.lexer, self.shown[start:end])):
+            if start + offset not in self.exact:
+                self.tokens[start + offset] = tokens
+                self._strips.pop(start + offset, None)
 
-    def set_tokens(self, tokens: list[Tokens]) -> None:
-        """The whole file's colours, from the thread that lexed it."""
-        self.tokens = dict(enumerate(tokens))
-        self.refresh()
+    def set_tokens(self, first: int, tokens: list[Tokens]) -> None:
+        """Exact colours for the lines from ``first`` on (the whole file's lex, a slice)."""
+        for offset, line in enumerate(tokens):
+            self.tokens[first + offset] = line
+            self._strips.pop(first + offset, None)
+        self.exact.update(range(first, first + len(tokens)))
+        top = int(self.scroll_y)
+        if first < top + self.size.height and first + len(tokens) > top:
+            self.refresh()
 
     def marked_text(self) -> str:
         """The marked lines as in the file (the cursor line when nothing is marked)."""
@@ -186,6 +207,7 @@ class CodeView(ScrollView, can_focus=True):
         self._on_line = {}
         for line, start, end in self.matches:
             self._on_line.setdefault(line, []).append((start, end))
+        self._strips.clear()
         self.refresh()
         return len(self.matches)
 
@@ -207,50 +229,71 @@ class CodeView(ScrollView, can_focus=True):
     # -- drawing -----------------------------------------------------------------------------
 
     def on_resize(self) -> None:
+        """The first size: the line the view opens at is revealed now, before the first
+        paint, so the file is never drawn from its top first."""
+        if self.opening is not None:
+            line, self.opening = self.opening, None
+            self.reveal(line)
+            return
         self.highlight_window(int(self.scroll_y), self.size.height)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         self.highlight_window(int(new), self.size.height)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The styles are looked up once per paint, not once per line."""
+        accent = Style(color=self.app.current_theme.accent)
+        self._paint = (
+            self.rich_style,
+            self.get_component_rich_style("code-view--gutter"),
+            self.get_component_rich_style("code-view--marked"),
+            self.get_component_rich_style("code-view--cursor"),
+            accent,
+        )
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         number = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
+        base, gutter_style, marked_style, cursor_style, accent = self._paint
         if number >= len(self.raw):
-            return Strip.blank(width, self.rich_style)
-        gutter = self._gutter(number)
-        code = self._code(number)
-        segments = list(code.render(self.app.console))
-        body = Strip(segments).crop(int(self.scroll_x), int(self.scroll_x) + width - len(gutter))
-        line = Strip.join([gutter, body]).extend_cell_length(width)
-        style = self.rich_style
-        if self.marked is not None and self.marked[0] <= number <= self.marked[1]:
-            style = style + self.get_component_rich_style("code-view--marked")
-        if number == self.cursor and self.has_focus:
-            style = style + self.get_component_rich_style("code-view--cursor")
-        return Strip(Segment.apply_style(line, style), width)
-
-    def _gutter(self, number: int) -> Strip:
-        gutter = self.get_component_rich_style("code-view--gutter")
+            return Strip.blank(width, base)
         marked = self.marked is not None and self.marked[0] <= number <= self.marked[1]
-        mark = Segment("▌" if marked else " ", Style(color=self.app.current_theme.accent))
-        digits = Segment(f" {number + 1:>{self._digits}}", gutter)
-        return Strip([digits, mark, Segment(" ")], self.gutter_width)
+        gutter = [
+            Segment(f" {number + 1:>{self._digits}}", gutter_style),
+            Segment("▌" if marked else " ", accent),
+            Segment(" "),
+        ]
+        code = self._strips.get(number)
+        if code is None:
+            code = self._strips[number] = Strip(self._code(number))
+        room = width - self.gutter_width
+        left = int(self.scroll_x)
+        if left or code.cell_length > room:  # cut to the view; most lines fit as they are
+            code = code.crop(left, left + room)
+        pad = [Segment(" " * (room - code.cell_length))] if code.cell_length < room else []
+        style = base + marked_style if marked else base
+        if number == self.cursor and self.has_focus:
+            style = style + cursor_style
+        return Strip(Segment.apply_style([*gutter, *code, *pad], style), width)
 
-    def _code(self, number: int) -> Text:
-        text = Text(no_wrap=True, end="")
+    def _code(self, number: int) -> list[Segment]:
+        """A line's code as segments (through a Rich Text only when search marks it)."""
         tokens = self.tokens.get(number)
-        if tokens is None:
-            text.append(self.shown[number])
-        else:
-            for piece, style in tokens:
+        if number in self._on_line and self.searched:
+            text = Text(no_wrap=True, end="")
+            for piece, style in tokens or [(self.shown[number], Style())]:
                 text.append(piece, style)
-        self._stylize_matches(text, number)
-        return text
+            self._stylize_matches(text, number)
+            return list(text.render(self.app.console))
+        if tokens is None:
+            return [Segment(self.shown[number])]
+        return [Segment(piece, style) for piece, style in tokens]
 
     def _stylize_matches(self, text: Text, number: int) -> None:
         if not self.searched:
             return
         style = self.get_component_rich_style("code-view--match")
-        for start, end in self._on_line.get(number, ()):
+        for start, end in self._on_line[number]:
             text.stylize(style, start, end)

@@ -1,0 +1,183 @@
+"""Benchmark the code viewer: opening a 10,000-line file at a cited line, paging through it, and
+finding an answer's references; against Textual's TextArea (read-only, tree-sitter) and a Static
+of Rich's Syntax opened at the same line, in the same run.
+
+Run: python -m bench.viewer   (prints a table; nothing is asserted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from rich.syntax import Syntax
+from textual.app import App
+from textual.widgets import Input, Static, TextArea
+
+from bench.harness import MARKDOWN_BLOCK, drawn, key, median_ms, print_measured
+from tui.references import candidates
+from tui.screens.viewer import ViewerScreen
+from tui.viewed_file import ViewedFile
+from tui.widgets.code_view import CodeView
+from tui.widgets.key_bar import KeyBar
+
+LINES = 10_000
+AT = 5_000  # the cited line
+RUNS = 5
+BASELINE_RUNS = 3  # the baselines take seconds each
+CSS = Path(__file__).resolve().parents[1] / "tui" / "app.tcss"
+
+
+def sample_code(lines: int = LINES) -> str:
+    """Python of many small functions, docstrings and comments (what lexers spend time on)."""
+    out: list[str] = []
+    for n in range(lines // 5 + 1):
+        out += [
+            f"def function_{n}(value, scale=2):",
+            f'    """Docstring of function {n}, with "quotes"."""',
+            f"    total = value + scale * {n}  # a comment",
+            f"    return [item for item in range(total)] or 'text {n}'",
+            "",
+        ]
+    return "\n".join(out[:lines]) + "\n"
+
+
+class Bare(App[None]):
+    """A bare app with the project's styles and the widgets the main screen already shows
+    (so their styles are parsed, as in the app): the viewer alone on top of it."""
+
+    CSS_PATH = str(CSS)
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("chat")
+        yield Input()
+        yield KeyBar()
+
+
+Opener = Callable[[App[None]], Awaitable[tuple[Callable[[], bool], Callable[[], object]]]]
+
+
+async def timed(open_it: Opener, runs: int) -> list[float]:
+    """Seconds from asking for the view to the first paint that shows the cited line, each
+    time in one app (the first open also parses the new widgets' styles)."""
+    app = Bare()
+    samples = []
+    async with app.run_test(size=(160, 48)):
+        await drawn(app)
+        for _ in range(runs):
+            start = time.perf_counter()
+            shown, close = await open_it(app)
+            while not shown():
+                await asyncio.sleep(0)
+            await drawn(app)
+            samples.append(time.perf_counter() - start)
+            await close()  # type: ignore[misc]
+            await app.workers.wait_for_complete()
+            await drawn(app)
+    return samples
+
+
+def ours(code: str) -> Opener:
+    async def open_it(app: App[None]) -> tuple[Callable[[], bool], Callable[[], object]]:
+        screen = ViewerScreen(ViewedFile("sample.py", code), AT, AT + 4)
+        await app.push_screen(screen)
+        view = screen.query_one(CodeView)
+        return (lambda: view.scroll_y > 0), app.pop_screen
+
+    return open_it
+
+
+def text_area(code: str) -> Opener:
+    async def open_it(app: App[None]) -> tuple[Callable[[], bool], Callable[[], object]]:
+        area = TextArea.code_editor(code, language="python", read_only=True)
+        await app.mount(area)
+        area.move_cursor((AT - 1, 0), center=True)
+        return (lambda: area.scroll_y > 0), area.remove
+
+    return open_it
+
+
+def rich_syntax(code: str) -> Opener:
+    """Rich's Syntax of the lines up to the cited one's screen (Rich lexes from the top)."""
+
+    async def open_it(app: App[None]) -> tuple[Callable[[], bool], Callable[[], object]]:
+        syntax = Syntax(code, "python", line_numbers=True, line_range=(AT - 15, AT + 30))
+        static = Static(syntax)
+        await app.mount(static)
+        return (lambda: static.size.height > 0), static.remove
+
+    return open_it
+
+
+async def paging(code: str) -> list[float]:
+    """PageDown in the viewer, key to screen, 30 times from the cited line."""
+    app = Bare()
+    async with app.run_test(size=(160, 48)):
+        screen = ViewerScreen(ViewedFile("sample.py", code), AT, AT + 4)
+        await app.push_screen(screen)
+        await drawn(app)
+        view = screen.query_one(CodeView)
+        samples = []
+        for _ in range(30):
+            before = view.scroll_y
+            samples.append(await key(app, "pagedown", lambda b=before: view.scroll_y != b))
+        return samples
+
+
+def scan_rows() -> list[str]:
+    """Finding reference shapes in a 60 KB answer, against rendering its Markdown once."""
+    import io
+
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    answer = (MARKDOWN_BLOCK + "See `src/calc.py:3-5` and tui/app.py#L10.\n") * 170
+    found, drawn_ms = [], []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        candidates(answer)
+        found.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        Console(file=io.StringIO(), width=100).print(Markdown(answer))
+        drawn_ms.append(time.perf_counter() - start)
+    a, b = median_ms(found), median_ms(drawn_ms)
+    return [
+        f"reference shapes in a {len(answer) // 1000} KB answer, once when settled (ms)",
+        f"{a:.1f}",
+        f"{b:.0f} (its Markdown drawn once)",
+        f"{a / b:.3f}x",
+        "off the loop (a thread)",
+    ]
+
+
+async def viewer_rows(root: Path) -> list[list[str]]:
+    code = sample_code()
+    first, *our = await timed(ours(code), RUNS + 1)
+    area = await timed(text_area(code), BASELINE_RUNS)
+    syntax = await timed(rich_syntax(code), BASELINE_RUNS)
+    pages = await paging(code)
+    a, b, c = median_ms(our), median_ms(area), median_ms(syntax)
+    worst = max(pages) * 1000
+    return [
+        [
+            f"open a {LINES:,}-line file at line {AT:,}, to first paint (ms; the first open)",
+            f"{a:.0f} ({first * 1000:.0f})",
+            f"{b:.0f} (TextArea, tree-sitter); {c:.0f} (Rich Syntax)",
+            f"{a / b:.3f}x",
+            "< 100",
+        ],
+        [
+            "viewer PageDown, key to screen (ms, median / worst of 30)",
+            f"{median_ms(pages):.1f} / {worst:.1f}",
+            "",
+            "",
+            "< 33",
+        ],
+        scan_rows(),
+    ]
+
+
+if __name__ == "__main__":
+    print_measured("code viewer", viewer_rows)

@@ -1,0 +1,34 @@
+"""The code viewer's colouring: one token list per line, a window that starts at a statement,
+and control characters made visible before anything is drawn."""
+
+from __future__ import annotations
+
+from tui.widgets.code_view import CodeView, lexer_for, token_lines, window_start
+
+SOURCE = (
+    'def f():\n    """A docstring\n\n    over lines."""\n    return 1\n\n\n'
+    'x = "\x1b]52;c;aGk=\x07"\n'
+)
+
+
+def test_every_line_gets_its_tokens_and_they_spell_the_line() -> None:
+    lines = SOURCE.splitlines()
+    tokens = list(token_lines(lexer_for("a.py", SOURCE), lines))
+    assert len(tokens) == len(lines)
+    assert ["".join(piece for piece, _style in line) for line in tokens] == lines
+    docstring = {style for piece, style in tokens[2 - 1] if "docstring" in piece.lower()}
+    assert docstring and tokens[3][0][1] in docstring  # the string's colour carries over a line
+
+
+def test_a_window_starts_at_a_line_at_column_zero_above_the_margin() -> None:
+    lines = ["def f():", *["    pass"] * 30, "class C:", *["    x = 1"] * 30]
+    assert window_start(lines, 50) == 31  # "class C:" is the nearest statement above 40
+    assert window_start(lines, 5) == 0
+    assert window_start(["    a"] * 500, 400) == 390  # none found: the margin alone
+
+
+def test_no_lexer_for_an_unknown_name_and_controls_shown_inert() -> None:
+    assert lexer_for("notes.unknownext", "text") is None
+    view = CodeView("a.py", SOURCE)
+    assert "\x1b" not in "".join(view.shown) and "␛]52" in view.shown[7]
+    assert view.raw[7] == SOURCE.splitlines()[7]  # copied as in the file
