@@ -18,7 +18,7 @@ from textual.widgets import Input, Static, TextArea
 
 from bench.harness import MARKDOWN_BLOCK, drawn, key, median_ms, print_measured
 from tui.references import candidates
-from tui.screens.viewer import ViewerScreen
+from tui.screens.viewer import Opened, ViewerScreen
 from tui.viewed_file import ViewedFile
 from tui.widgets.code_view import CodeView
 from tui.widgets.key_bar import KeyBar
@@ -81,7 +81,7 @@ async def timed(open_it: Opener, runs: int) -> list[float]:
 
 def ours(code: str) -> Opener:
     async def open_it(app: App[None]) -> tuple[Callable[[], bool], Callable[[], object]]:
-        screen = ViewerScreen(ViewedFile("sample.py", code), AT, AT + 4)
+        screen = ViewerScreen(Opened(ViewedFile("sample.py", code), AT, AT + 4))
         await app.push_screen(screen)
         view = screen.query_one(CodeView)
         return (lambda: view.scroll_y > 0), app.pop_screen
@@ -115,7 +115,7 @@ async def paging(code: str) -> list[float]:
     """PageDown in the viewer, key to screen, 30 times from the cited line."""
     app = Bare()
     async with app.run_test(size=(160, 48)):
-        screen = ViewerScreen(ViewedFile("sample.py", code), AT, AT + 4)
+        screen = ViewerScreen(Opened(ViewedFile("sample.py", code), AT, AT + 4))
         await app.push_screen(screen)
         await drawn(app)
         view = screen.query_one(CodeView)

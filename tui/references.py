@@ -19,12 +19,14 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from boundary.paths import Refused, check_components
 
+Span = tuple[int, int]  # first and last line, 1-based, inclusive
 MAX_CANDIDATES = 100  # per text: an answer listing a whole tree gets its first hundred
 MAX_LINE = 10_000_000
 _PATH = r"/?(?:[\w.\-]+/)*[\w.\-]*\w"
@@ -167,3 +169,37 @@ def resolve(text: str, guard: Decides) -> list[Reference]:
         if reason is None:
             kept.append(Reference(found.path, found.first, found.last, found.written, relative))
     return kept
+
+
+READ_LIMIT = 2000  # lines the CLI's Read takes when the call gives no limit
+
+
+def lines_read(calls: Iterable[Mapping[str, object]], relative: str, root: Path) -> list[Span]:
+    """The lines of ``relative`` that Read calls (their inputs) read: 1-based, inclusive.
+
+    A call's ``offset`` is the line it started at and ``limit`` how many it took (the CLI's
+    defaults when absent); a call naming the file another way (absolute, ``./``) counts too.
+    """
+    spans = []
+    for call in calls:
+        path = call.get("file_path")
+        if not isinstance(path, str):
+            continue
+        try:
+            if relative_path(path, root) != relative:
+                continue
+        except Refused:
+            continue
+        first = max(1, _number(call.get("offset"), 1))
+        spans.append((first, first + max(1, _number(call.get("limit"), READ_LIMIT)) - 1))
+    return spans
+
+
+def _number(value: object, default: int) -> int:
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return default

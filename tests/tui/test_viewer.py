@@ -4,6 +4,7 @@ link out of the project is no stop and cannot be opened. Real CLI, scripted mode
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 
 from tests.helpers.pilot import SIZE, ask, settle, until
 from tests.helpers.screen import notes, screen_rows
-from tui.demo.model_server import Turn
+from tui.demo.model_server import ToolCall, Turn
 from tui.references import Reference
 from tui.screens.viewer import ViewerScreen
 from tui.widgets.chat_pane import ChatPane
@@ -122,3 +123,55 @@ async def test_search_and_go_to_line_move_the_cursor(app_factory: Any) -> None:
         await pilot.press("slash", "escape")  # Esc closes the input line first
         await pilot.pause()
         assert isinstance(app.screen, ViewerScreen) and app.focused is view
+
+
+async def test_the_gutter_marks_what_was_read_and_brackets_go_through_the_answer(
+    app_factory: Any, project: Path
+) -> None:
+    (project / "src" / "util.py").write_text("one = 1\ntwo = 2\n")
+    read = ToolCall("Read", {"file_path": "src/calc.py", "offset": 10, "limit": 3})
+    turns = [
+        Turn(match="where is the sum", tools=[read], times=1),
+        Turn(text="See `src/calc.py:3-5` and then src/util.py#L2 for the rest.\n"),
+    ]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        chat = await answered(pilot)
+        assert [r.label() for r in reference_stops(chat)] == ["src/calc.py:3-5", "src/util.py:2"]
+        await pilot.press("up")  # from the last reference to the first
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")
+        await settle(pilot)
+        rows = viewer_rows(app)
+        assert "reference 1 of 2" in rows[0]
+        gutter = dict(m.groups() for r in rows[1:] if (m := re.match(r"\s*(\d+)(.)", r)))
+        assert [n for n, mark in gutter.items() if mark == "│"] == ["10", "11", "12"]
+        assert [n for n, mark in gutter.items() if mark == "▌"] == ["3", "4", "5"]
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        title = "src/util.py · line 2 · 2 lines · read-only · reference 2 of 2"
+        assert title in screen_rows(app)[0]
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert shown(app, "This is its last one.")
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert "src/calc.py · lines 3-5" in screen_rows(app)[0]
+        await pilot.press("escape")
+        await settle(pilot)
+        here = chat.current()
+        assert here is not None and here.reference is not None
+        assert here.reference.label() == "src/calc.py:3-5"
+
+
+async def test_a_click_on_a_reference_opens_it(app_factory: Any) -> None:
+    async with app_factory([Turn(text=ANSWER)]) as (app, _), app.run_test(size=SIZE) as pilot:
+        chat = await answered(pilot)
+        await pilot.press("up")  # the cursor off the reference: the click alone must open it
+        await pilot.pause()
+        stop = next(s for s in chat.stops() if s.reference is not None)
+        line, column, width = stop.block.place(stop.part)  # type: ignore[union-attr]
+        region = stop.block.content_region  # type: ignore[union-attr]
+        assert width == len("src/calc.py:3-5")
+        await pilot.click(offset=(region.x + column + 2, region.y + line))
+        await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")

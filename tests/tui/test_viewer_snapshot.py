@@ -11,6 +11,7 @@ from tui.app import AssistantApp
 from tui.config import Settings
 from tui.demo.model_server import Turn
 from tui.screens.viewer import ViewerScreen
+from tui.widgets.code_view import CodeView
 
 CALC = '''"""A tiny calculator."""
 
@@ -39,6 +40,8 @@ def test_viewer_at_a_cited_range(snap_compare: Any, make_app: Any, tmp_path: Pat
         await settle_still(pilot)
         await pilot.press("ctrl+o", "enter")
         await until(pilot, lambda: isinstance(pilot.app.screen, ViewerScreen), "viewer open")
+        view = pilot.app.screen.query_one(CodeView)
+        await until(pilot, lambda: len(view.exact) == len(view.raw), "the file coloured")
         await settle_still(pilot)
 
     assert snap_compare(app, terminal_size=(100, 20), run_before=run_before)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tui.agent.guard import Guard
-from tui.references import Reference, candidates, refusal, resolve
+from tui.references import Reference, candidates, lines_read, refusal, resolve
 from tui.viewed_file import MAX_BYTES, MAX_LINES, NotViewable, read_for_viewer
 
 
@@ -123,3 +123,16 @@ def test_the_viewer_reads_what_resolves_and_says_why_not_otherwise(guard: Guard)
     assert "outside the project" in sentences["out.py"]
     assert "symbolic link" in sentences["inside.py"]
     assert all(s.endswith(".") and s.count(". ") == 0 for s in sentences.values())
+
+
+def test_lines_read_come_from_the_read_calls_of_that_file(guard: Guard) -> None:
+    root = guard.root
+    calls = [
+        {"file_path": "src/calc.py", "offset": 10, "limit": 5},
+        {"file_path": f"{root}/src/calc.py"},
+        {"file_path": "./src/calc.py", "offset": "3", "limit": "2"},
+        {"file_path": "src/other.py", "offset": 1, "limit": 1},
+        {"file_path": "../src/calc.py"},
+        {"pattern": "*.py"},
+    ]
+    assert lines_read(calls, "src/calc.py", root) == [(10, 14), (1, 2000), (3, 4)]

@@ -811,7 +811,7 @@ class MainScreen(Screen[None]):
 
     @on(ChatPane.OpenReference)
     def reference_opened(self, message: ChatPane.OpenReference) -> None:
-        self.viewing.open(message.reference)
+        self.viewing.open(message.reference, message.siblings)
 
     # -- the prompt's history and drafts (tui.screens.prompt_memory) ----------------------------
 

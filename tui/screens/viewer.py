@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -19,15 +21,29 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from tui.references import Reference
 from tui.screens.keys import VIEWER_KEYS
 from tui.screens.palette import ViewerCommands
 from tui.text import inert
 from tui.toast import toast
-from tui.viewed_file import ViewedFile
+from tui.viewed_file import NotViewable, ViewedFile
 from tui.widgets.code_view import CodeView, token_lines
 from tui.widgets.key_bar import KeyBar
 
 SLICE_S = 0.008  # the longest the whole file's colouring holds the event loop at a time
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What the viewer shows: a file read, the lines cited, the lines the assistant read."""
+
+    viewed: ViewedFile
+    first: int | None = None
+    last: int | None = None
+    read: tuple[tuple[int, int], ...] = ()  # 1-based, inclusive
+
+
+Opener = Callable[[Reference], Awaitable[Opened]]  # raises NotViewable
 
 
 def lines_label(first: int | None, last: int | None) -> str:
@@ -42,30 +58,53 @@ class ViewerScreen(Screen[None]):
     BINDINGS = VIEWER_KEYS
     COMMANDS = Screen.COMMANDS | {ViewerCommands}
 
-    def __init__(self, viewed: ViewedFile, first: int | None, last: int | None) -> None:
+    def __init__(
+        self,
+        opened: Opened,
+        references: Sequence[Reference] = (),
+        index: int = 0,
+        opener: Opener | None = None,
+    ) -> None:
         super().__init__()
-        self.viewed = viewed
-        self.first = first
-        self.last = last
+        self.opened = opened
+        self.references = list(references)  # the answer's, for ] and [
+        self.index = index
+        self.opener = opener
         self.asking = ""  # what the input line asks for: "search", "line" or ""
+
+    @property
+    def viewed(self) -> ViewedFile:
+        return self.opened.viewed
 
     @property
     def code(self) -> CodeView:
         return self.query_one(CodeView)
 
     def compose(self) -> ComposeResult:
-        count = len(self.viewed.lines)
-        cited = lines_label(self.first, self.last)
-        title = f" {inert(self.viewed.relative)}" + (f" · {cited}" if cited else "")
-        yield Static(Text(f"{title} · {count:,} lines · read-only"), id="viewer-title")
-        yield CodeView(self.viewed.relative, self.viewed.text, id="code")
+        yield Static(self._title(), id="viewer-title")
+        yield self._view()
         yield Static(Text(""), id="viewer-status")
         yield KeyBar(id="viewer-keys")  # the input line is mounted on the first / or g
 
-    def on_mount(self) -> None:
-        view = self.code
-        view.mark(self.first, self.last)
+    def _title(self) -> Text:
+        count = len(self.viewed.lines)
+        cited = lines_label(self.opened.first, self.opened.last)
+        title = f" {inert(self.viewed.relative)}" + (f" · {cited}" if cited else "")
+        which = f" · reference {self.index + 1} of {len(self.references)}"
+        many = which if len(self.references) > 1 else ""
+        return Text(f"{title} · {count:,} lines · read-only{many}")
+
+    def _view(self) -> CodeView:
+        view = CodeView(self.viewed.relative, self.viewed.text, id="code")
+        view.mark(self.opened.first, self.opened.last)
+        view.show_read(self.opened.read)
         view.opening = view.cursor  # revealed when the view gets its size, before a paint
+        return view
+
+    def on_mount(self) -> None:
+        self._shown(self.code)
+
+    def _shown(self, view: CodeView) -> None:
         view.focus()
         if view.lexer is not None:
             self.call_after_refresh(
@@ -93,6 +132,31 @@ class ViewerScreen(Screen[None]):
             view.set_tokens(done, batch)
             done += len(batch)
             await asyncio.sleep(0)
+
+    def action_jump(self, step: int) -> None:
+        """] and [: the answer's next or previous reference, in this viewer."""
+        index = self.index + step
+        if not 0 <= index < len(self.references) or self.opener is None:
+            where = "last" if step > 0 else "first"
+            alone = len(self.references) <= 1
+            self.say("The answer cites no other file." if alone else f"This is its {where} one.")
+            return
+        self.run_worker(self._jump(index), group="viewer-jump", exclusive=True, exit_on_error=False)
+
+    async def _jump(self, index: int) -> None:
+        assert self.opener is not None
+        try:
+            opened = await self.opener(self.references[index])
+        except NotViewable as refused:
+            self.say(str(refused))
+            return
+        self.opened, self.index = opened, index
+        self.query_one("#viewer-title", Static).update(self._title())
+        await self.code.remove()
+        view = self._view()
+        await self.mount(view, after="#viewer-title")
+        self.say("")
+        self._shown(view)
 
     def say(self, sentence: str) -> None:
         self.query_one("#viewer-status", Static).update(Text(sentence))

@@ -18,14 +18,17 @@ from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
 
-from tui.references import Reference, resolve
+from tui.models import ToolStatus
+from tui.references import Reference, lines_read, resolve
 from tui.services import Host
+from tui.storage import StoreError
 from tui.toast import toast
 from tui.viewed_file import NotViewable, ViewedFile, read_for_viewer
 from tui.widgets.markdown_block import MarkdownBlock
 
 if TYPE_CHECKING:
     from tui.agent.guard import Guard
+    from tui.screens.viewer import Opened
 
 CACHED_TEXTS = 512  # answer texts whose references are kept
 
@@ -81,19 +84,47 @@ class Viewing:
         while len(self.cache) > CACHED_TEXTS:
             self.cache.popitem(last=False)
 
-    def open(self, reference: Reference) -> None:
-        """Open the viewer at a reference, or say in one sentence why it cannot be."""
+    def open(self, reference: Reference, siblings: list[Reference] | None = None) -> None:
+        """Open the viewer at a reference, or say in one sentence why it cannot be;
+        ``siblings`` are its answer's references, which ] and [ go through."""
         self.screen.run_worker(
-            self._open(reference), group="viewer", exclusive=True, exit_on_error=False
+            self._open(reference, siblings or [reference]),
+            group="viewer",
+            exclusive=True,
+            exit_on_error=False,
         )
 
-    async def _open(self, reference: Reference) -> None:
+    async def _open(self, reference: Reference, siblings: list[Reference]) -> None:
         from tui.screens.viewer import ViewerScreen
 
-        path = reference.relative or reference.path
         try:
-            viewed: ViewedFile = await asyncio.to_thread(read_for_viewer, path, self.guard())
+            opened = await self.opened(reference)
         except NotViewable as refused:
             toast(self.screen, str(refused), severity="warning", timeout=8)
             return
-        await self.screen.app.push_screen(ViewerScreen(viewed, reference.first, reference.last))
+        index = next((i for i, r in enumerate(siblings) if r is reference), 0)
+        viewer = ViewerScreen(opened, siblings, index, self.opened)
+        await self.screen.app.push_screen(viewer)
+
+    async def opened(self, reference: Reference) -> Opened:
+        """The file of a reference read (in a thread, through the boundary), with the lines
+        the assistant read of it in this conversation; raises NotViewable."""
+        from tui.screens.viewer import Opened
+
+        guard = self.guard()
+        path = reference.relative or reference.path
+        viewed: ViewedFile = await asyncio.to_thread(read_for_viewer, path, guard)
+        read = lines_read(await self._read_calls(), viewed.relative, guard.root)
+        return Opened(viewed, reference.first, reference.last, tuple(read))
+
+    async def _read_calls(self) -> list[dict[str, object]]:
+        """The inputs of the open conversation's Read calls that succeeded, from the store."""
+        conversation = getattr(self.screen, "conversation", None)
+        if conversation is None or conversation.id is None:
+            return []
+        store = (await cast(Host, self.screen.app).open_services()).store
+        try:
+            events = await store.tool_event_list(conversation.id)
+        except StoreError:
+            return []  # the gutter is a help, not a reason to refuse the file
+        return [dict(e.input) for e in events if e.name == "Read" and e.status is ToolStatus.OK]

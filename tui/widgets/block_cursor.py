@@ -115,11 +115,13 @@ class BlockCursorScroll(VerticalScroll):
         """The user is done with the cursor: focus goes back to the prompt."""
 
     class OpenReference(Message):
-        """Open a file reference of an answer in the code viewer."""
+        """Open a file reference of an answer in the code viewer; ``siblings`` are all the
+        references of that answer, in order (``]`` and ``[`` go through them)."""
 
-        def __init__(self, reference: Reference) -> None:
+        def __init__(self, reference: Reference, siblings: list[Reference]) -> None:
             super().__init__()
             self.reference = reference
+            self.siblings = siblings
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -226,7 +228,7 @@ class BlockCursorScroll(VerticalScroll):
             stop = min(hits, key=lambda hit: self._drawn_at(hit).area)
             self.place(stop, reveal=False)
             if stop.reference is not None:
-                self.post_message(self.OpenReference(stop.reference))
+                self._open_reference(stop)
 
     def on_focus(self) -> None:
         """Show the cursor where it was, or on the lowest block on screen the first time.
@@ -267,13 +269,22 @@ class BlockCursorScroll(VerticalScroll):
         anything else is copied."""
         stop = self.current()
         if stop is not None and stop.reference is not None:
-            self.post_message(self.OpenReference(stop.reference))
+            self._open_reference(stop)
             return
         if stop is not None and stop.block is None and isinstance(stop.message, Folding):
             stop.message.toggle()
             self.place(stop)  # an unfolded block taller than the view shows its top
             return
         self.action_copy_block()
+
+    def _open_reference(self, stop: Stop) -> None:
+        siblings = [
+            found.reference
+            for found in self.stops()
+            if found.message is stop.message and found.reference is not None
+        ]
+        if stop.reference is not None:
+            self.post_message(self.OpenReference(stop.reference, siblings))
 
     def action_branch_block(self) -> None:
         stop = self.current()

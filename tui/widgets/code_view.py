@@ -16,7 +16,7 @@ Text is made inert (tui.text.inert) before it is drawn: a file may hold escape s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from rich.segment import Segment
@@ -92,6 +92,7 @@ class CodeView(ScrollView, can_focus=True):
         "code-view--marked",
         "code-view--cursor",
         "code-view--match",
+        "code-view--read",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "move(-1)", show=False),
@@ -111,8 +112,9 @@ class CodeView(ScrollView, can_focus=True):
         self.exact: set[int] = set()  # lines coloured by the whole file's lex
         self._strips: dict[int, Strip] = {}  # each line's code drawn, before cropping
         self.opening: int | None = None  # the line to reveal once the view has a size
-        self._paint = (Style(), Style(), Style(), Style(), Style())  # see render_lines
+        self._paint = (Style(), Style(), Style(), Style(), Style(), Style())  # see render_lines
         self.marked: tuple[int, int] | None = None  # 0-based, inclusive
+        self.read: set[int] = set()  # 0-based lines the assistant read in this conversation
         self.cursor = 0
         self.matches: list[tuple[int, int, int]] = []  # (line, start, end) of the search
         self._on_line: dict[int, list[tuple[int, int]]] = {}  # the same, by line
@@ -137,6 +139,15 @@ class CodeView(ScrollView, can_focus=True):
         end = min(max(last or first, first), len(self.raw)) - 1
         self.marked = (start, end)
         self.cursor = start
+        self.refresh()
+
+    def show_read(self, ranges: Iterable[tuple[int, int]]) -> None:
+        """Mark in the gutter the lines the assistant read (1-based, inclusive ranges)."""
+        self.read = {
+            line - 1
+            for first, last in ranges
+            for line in range(max(first, 1), min(last, len(self.raw)) + 1)
+        }
         self.refresh()
 
     def reveal(self, line: int) -> None:
@@ -250,19 +261,24 @@ class CodeView(ScrollView, can_focus=True):
             self.get_component_rich_style("code-view--marked"),
             self.get_component_rich_style("code-view--cursor"),
             accent,
+            self.get_component_rich_style("code-view--read"),
         )
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         number = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
-        base, gutter_style, marked_style, cursor_style, accent = self._paint
+        base, gutter_style, marked_style, cursor_style, accent, read_style = self._paint
         if number >= len(self.raw):
             return Strip.blank(width, base)
         marked = self.marked is not None and self.marked[0] <= number <= self.marked[1]
         gutter = [
             Segment(f" {number + 1:>{self._digits}}", gutter_style),
-            Segment("▌" if marked else " ", accent),
+            Segment("▌", accent)
+            if marked
+            else Segment("│", read_style)
+            if number in self.read
+            else Segment(" "),
             Segment(" "),
         ]
         code = self._strips.get(number)
