@@ -17,6 +17,7 @@ from tui.references import Reference
 from tui.screens.viewer import ViewerScreen
 from tui.widgets.chat_pane import ChatPane
 from tui.widgets.code_view import CodeView
+from tui.widgets.tool_log import ToolLog
 
 CALC = "".join(f"def f{n}(x):  # line {n}\n" for n in range(1, 41))
 ANSWER = "The sum is in `src/calc.py:3-5`; the settings in `.env` and `out.py:1` are not shown.\n"
@@ -175,3 +176,25 @@ async def test_a_click_on_a_reference_opens_it(app_factory: Any) -> None:
         assert width == len("src/calc.py:3-5")
         await pilot.click(offset=(region.x + column + 2, region.y + line))
         await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")
+
+
+async def test_a_read_row_of_the_tool_log_opens_at_the_lines_it_read(app_factory: Any) -> None:
+    read = ToolCall("Read", {"file_path": "src/calc.py", "offset": 10, "limit": 3})
+    turns = [Turn(match="where is the sum", tools=[read], times=1), Turn(text="Done.")]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "where is the sum")
+        log = app.screen.query_one(ToolLog)
+        log.focus()
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert shown(app, "o: open it in the viewer")
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")
+        await settle(pilot)
+        assert "src/calc.py · lines 10-12" in screen_rows(app)[0]
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard.splitlines() == [f"def f{n}(x):  # line {n}" for n in (10, 11, 12)]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is log

@@ -42,6 +42,7 @@ from tui.agent.web import WEB_MEANINGS, WEB_MODES
 from tui.config import ConfigError
 from tui.models import Conversation, Message, MessageStatus, Role, SearchHit, TurnUsage
 from tui.paging import MessageWindow
+from tui.references import Reference
 from tui.screens import slash
 from tui.screens.choosing import Choosing
 from tui.screens.in_flight import InFlight, Turn
@@ -808,6 +809,10 @@ class MainScreen(Screen[None]):
     @on(MarkdownBlock.Settled)
     def block_settled(self, message: MarkdownBlock.Settled) -> None:
         self.viewing.scan(message.block)
+
+    @on(ToolLog.OpenFile)
+    def read_opened(self, message: ToolLog.OpenFile) -> None:
+        self.viewing.open(Reference(message.path, message.first, message.last, message.path))
 
     @on(ChatPane.OpenReference)
     def reference_opened(self, message: ChatPane.OpenReference) -> None:

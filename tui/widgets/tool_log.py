@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -31,6 +32,15 @@ from tui.widgets.empty_hint import EmptyHint
 NO_CALLS = (
     "No tool calls yet. The files the assistant reads and searches are listed here as it "
     "answers: type a question and press Enter."
+)
+# Declared here with the log's other keys (a widget may not import tui.screens.keys, whose help
+# reads every widget); its id makes it rebindable in config.toml.
+TOOL_LOG_OPEN = Binding(
+    "o",
+    "open_file",
+    "Open in viewer",
+    id="tool_open_file",
+    tooltip="On a Read row: open the file it read in the code viewer, at the lines it read",
 )
 SHOWN = 4000  # characters of a result drawn when a row is expanded; a row stays light
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -98,7 +108,22 @@ def label(row: ToolRow, frame: int = 0) -> Text:
         size = max(row.size or 0, len(row.result))
         if size > SHOWN:
             text.append(f"\n… ({size:,} characters; first {SHOWN:,} shown)", style="dim")
+        if read_file(row) is not None:
+            text.append(f"\n{TOOL_LOG_OPEN.key}: open it in the viewer", style="dim")
     return text
+
+
+def read_file(row: ToolRow) -> tuple[str, int | None, int | None] | None:
+    """A finished Read row's file and the lines it read (1-based, inclusive; None: from the
+    start, to the CLI's default length), or None for any other row."""
+    path = row.input.get("file_path")
+    if row.name != "Read" or row.status is not ToolStatus.OK or not isinstance(path, str):
+        return None
+    offset, limit = row.input.get("offset"), row.input.get("limit")
+    first = offset if isinstance(offset, int) and offset >= 1 else None
+    if first is None or not isinstance(limit, int) or limit < 1:
+        return path, first, None
+    return path, first, first + limit - 1
 
 
 class ToolLog(ScrollView, can_focus=True):
@@ -106,6 +131,7 @@ class ToolLog(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "expand", "Expand"),
+        TOOL_LOG_OPEN,
         Binding("up", "move(-1)", show=False),
         Binding("down", "move(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
@@ -214,6 +240,20 @@ class ToolLog(ScrollView, can_focus=True):
         return label(self.rows[self.order[index]], self.frame)
 
     # -- keys --------------------------------------------------------------------------------
+
+    class OpenFile(Message):
+        """Open the file a Read row read in the code viewer, at the lines it read."""
+
+        def __init__(self, path: str, first: int | None, last: int | None) -> None:
+            super().__init__()
+            self.path, self.first, self.last = path, first, last
+
+    def action_open_file(self) -> None:
+        if self.highlighted is None:
+            return
+        found = read_file(self.rows[self.order[self.highlighted]])
+        if found is not None:
+            self.post_message(self.OpenFile(*found))
 
     def action_expand(self) -> None:
         if self.highlighted is None:
