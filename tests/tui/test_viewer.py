@@ -4,7 +4,9 @@ link out of the project is no stop and cannot be opened. Real CLI, scripted mode
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +200,42 @@ async def test_a_read_row_of_the_tool_log_opens_at_the_lines_it_read(app_factory
         await pilot.press("escape")
         await settle(pilot)
         assert app.focused is log
+
+
+async def test_e_opens_the_editor_at_the_cursor_line_and_shows_the_file_after(
+    app_factory: Any, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's editor (a script here) gets +LINE and the path while the app is suspended
+    (the headless terminal cannot be handed over, so only that hand-over is stood in for)."""
+    said = tmp_path / "editor-args"
+    editor = tmp_path / "editor"
+    editor.write_text(
+        f'#!/bin/sh\necho "$@" > {said}\nfor last; do :; done\necho "# edited" >> "$last"\n'
+    )
+    editor.chmod(0o755)
+    monkeypatch.setenv("VISUAL", f"{editor} --wait")
+    async with app_factory([Turn(text=ANSWER)]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await answered(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")
+        await settle(pilot)
+        await pilot.press("e")  # the headless terminal cannot be suspended: one sentence
+        await pilot.pause()
+        assert shown(app, "This terminal cannot be handed to an editor from here.")
+        suspended = []
+
+        @contextlib.contextmanager
+        def suspend() -> Iterator[None]:
+            suspended.append(True)
+            yield
+
+        monkeypatch.setattr(app, "suspend", suspend)
+        await pilot.press("e")
+        await settle(pilot)
+        assert suspended and said.read_text().split() == [
+            "--wait",
+            "+3",
+            str(project / "src" / "calc.py"),
+        ]
+        view = app.screen.query_one(CodeView)
+        assert view.raw[-1] == "# edited" and view.marked == (2, 4)  # read again, still marked

@@ -287,6 +287,14 @@ VIEWER_KEYS: list[BindingType] = [
         tooltip="The previous file reference of the same answer",
     ),
     Binding(
+        "e",
+        "edit",
+        "Edit",
+        id="viewer_edit",
+        tooltip="Open the file at the cursor's line in $VISUAL or $EDITOR (the app waits; "
+        "not in the browser mode)",
+    ),
+    Binding(
         "y",
         "copy",
         "Copy lines",

@@ -11,19 +11,25 @@ drawn, and lexed for colours in a thread.
 from __future__ import annotations
 
 import asyncio
+import os
+import shlex
+import subprocess
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tui.references import Reference
 from tui.screens.keys import VIEWER_KEYS
 from tui.screens.palette import ViewerCommands
+from tui.services import Host
 from tui.text import inert
 from tui.toast import toast
 from tui.viewed_file import NotViewable, ViewedFile
@@ -44,6 +50,20 @@ class Opened:
 
 
 Opener = Callable[[Reference], Awaitable[Opened]]  # raises NotViewable
+
+
+def editor_command(env: Mapping[str, str], path: Path, line: int) -> list[str] | str:
+    """The command that opens ``path`` at ``line`` in the user's editor ($VISUAL, else
+    $EDITOR, split as a shell would split it, then ``+LINE PATH``, which vi, vim, nano, emacs
+    and micro understand), or the sentence saying why there is none."""
+    chosen = env.get("VISUAL") or env.get("EDITOR") or ""
+    try:
+        words = shlex.split(chosen)
+    except ValueError:
+        return f"$VISUAL or $EDITOR ({chosen!r}) cannot be read as a command."
+    if not words:
+        return "Set $VISUAL or $EDITOR to open the file in your editor."
+    return [*words, f"+{line}", str(path)]
 
 
 def lines_label(first: int | None, last: int | None) -> str:
@@ -134,9 +154,12 @@ class ViewerScreen(Screen[None]):
             await asyncio.sleep(0)
 
     def action_jump(self, step: int) -> None:
-        """] and [: the answer's next or previous reference, in this viewer."""
+        """] and [: the answer's next or previous reference, in this viewer (0: this one again,
+        read afresh)."""
         index = self.index + step
         if not 0 <= index < len(self.references) or self.opener is None:
+            if step == 0:
+                return
             where = "last" if step > 0 else "first"
             alone = len(self.references) <= 1
             self.say("The answer cites no other file." if alone else f"This is its {where} one.")
@@ -157,6 +180,38 @@ class ViewerScreen(Screen[None]):
         await self.mount(view, after="#viewer-title")
         self.say("")
         self._shown(view)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No editor in the browser mode: its key is neither shown nor run there."""
+        return not (action == "edit" and self.app.is_web)
+
+    def action_edit(self) -> None:
+        """e: the user's editor on the file at the cursor's line; the app suspends meanwhile
+        and shows the file again as it is after (what the user edits is theirs to edit)."""
+        command = editor_command(os.environ, self.root / self.viewed.relative, self.code.cursor + 1)
+        if isinstance(command, str):
+            self.say(command)
+            return
+        if self.app.is_web:
+            self.say("The browser mode cannot hand the terminal to an editor; run it locally.")
+            return
+        try:
+            with self.app.suspend():
+                finished = subprocess.run(command, check=False)
+        except SuspendNotSupported:
+            self.say("This terminal cannot be handed to an editor from here.")
+            return
+        except OSError as error:
+            self.say(f"The editor {command[0]} could not be started ({error.strerror}).")
+            return
+        self.say(
+            "" if finished.returncode == 0 else f"The editor exited with {finished.returncode}."
+        )
+        self.action_jump(0)  # read again: the viewer shows the file as it is now
+
+    @property
+    def root(self) -> Path:
+        return cast(Host, self.app).settings.project
 
     def say(self, sentence: str) -> None:
         self.query_one("#viewer-status", Static).update(Text(sentence))
