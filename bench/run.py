@@ -23,6 +23,7 @@ from bench.latency import latency_rows
 from bench.mentions import mention_rows
 from bench.search import search_rows
 from bench.streaming import main_async as streaming_rows
+from bench.viewer import viewer_rows
 
 PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 
@@ -44,6 +45,7 @@ async def measured(root: Path) -> list[list[str]]:
     rows += await backlog_rows(root)
     rows += await search_rows(root)
     rows += await mention_rows(root / "mentions")
+    rows += await viewer_rows(root)
     return rows
 
 

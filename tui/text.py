@@ -75,3 +75,12 @@ def thinking_summary(length: int, seconds: float) -> str:
     """'Thinking · 1,234 chars · 3.2 s': the line a folded thinking block shows (and exports)."""
     took = f"{seconds:.1f} s" if seconds < 60 else f"{int(seconds // 60)} min {int(seconds % 60)} s"
     return f"Thinking · {length:,} chars · {took}"
+
+
+def file_lines(text: str) -> list[str]:
+    """A file's lines as an editor counts them: split at \n only (a form feed or U+2028 inside
+    a line is not a line break here), a \r before it dropped, no empty line after the last."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return lines

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from boundary.paths import Refused, read_nofollow
 from boundary.secrets import CONTENT_LIMIT, secret_kind
 from tui.references import Decides, refusal
+from tui.text import file_lines
 
 MAX_BYTES = CONTENT_LIMIT
 MAX_LINES = 50_000
@@ -37,7 +38,7 @@ class ViewedFile:
 
     @property
     def lines(self) -> list[str]:
-        return self.text.splitlines() or [""]
+        return file_lines(self.text)
 
 
 def read_for_viewer(path: str, guard: Decides) -> ViewedFile:
@@ -69,7 +70,7 @@ def _text_of(relative: str, data: bytes, allow_secrets: bool) -> str:
         raise NotViewable(
             f"{relative} is not UTF-8 text (binary?), which the viewer does not show."
         ) from None
-    count = text.count("\n")
+    count = text.count("\n")  # what file_lines gives, give or take the last line
     if count > MAX_LINES:
         raise NotViewable(
             f"{relative} has {count:,} lines, more than the viewer's {MAX_LINES:,}; open it "

@@ -32,3 +32,10 @@ def test_no_lexer_for_an_unknown_name_and_controls_shown_inert() -> None:
     view = CodeView("a.py", SOURCE)
     assert "\x1b" not in "".join(view.shown) and "␛]52" in view.shown[7]
     assert view.raw[7] == SOURCE.splitlines()[7]  # copied as in the file
+
+
+def test_lines_are_split_at_newlines_only_and_stay_aligned() -> None:
+    text = "a\r\nb\x0cc\u2028d\n\tx\x1b\n"
+    view = CodeView("notes.txt", text)
+    assert view.raw == ["a", "b\x0cc\u2028d", "\tx\x1b"]
+    assert view.shown == ["a", "b^Lc\u2028d", "    x␛"]

@@ -36,6 +36,7 @@ from tui.viewed_file import NotViewable, ViewedFile
 from tui.widgets.code_view import CodeView, token_lines
 from tui.widgets.key_bar import KeyBar
 
+CHROME_ROWS = 3  # the title, the status line and the key bar around the code
 SLICE_S = 0.008  # the longest the whole file's colouring holds the event loop at a time
 
 
@@ -118,7 +119,7 @@ class ViewerScreen(Screen[None]):
         view = CodeView(self.viewed.relative, self.viewed.text, id="code")
         view.mark(self.opened.first, self.opened.last)
         view.show_read(self.opened.read)
-        view.opening = view.cursor  # revealed when the view gets its size, before a paint
+        view.open_at(view.cursor, self.app.size.height - CHROME_ROWS)
         return view
 
     def on_mount(self) -> None:
