@@ -15,7 +15,8 @@ import pytest
 from tests.helpers.pilot import SIZE, ask, settle, until
 from tests.helpers.screen import notes, screen_rows
 from tui.demo.model_server import ToolCall, Turn
-from tui.references import Reference
+from tui.models import Role
+from tui.references import Reference, resolve
 from tui.screens.viewer import ViewerScreen
 from tui.widgets.chat_pane import ChatPane
 from tui.widgets.code_view import CodeView
@@ -239,3 +240,28 @@ async def test_e_opens_the_editor_at_the_cursor_line_and_shows_the_file_after(
         ]
         view = app.screen.query_one(CodeView)
         assert view.raw[-1] == "# edited" and view.marked == (2, 4)  # read again, still marked
+
+
+async def test_a_stored_answer_reopened_has_its_references_as_stops(
+    app_factory: Any, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    looked_up: list[str] = []
+
+    def counted(text: str, guard: Any) -> list[Reference]:
+        looked_up.append(text)
+        return resolve(text, guard)
+
+    monkeypatch.setattr("tui.screens.viewing.resolve", counted)
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.open_services()
+        conv, _first = await app.store.conversation_create(project, "where")
+        await app.store.message_add(conv.id, Role.ASSISTANT, "It is `src/calc.py:7` and .env.")
+        await app.screen.open_conversation(await app.store.conversation_get(conv.id))
+        await settle(pilot)
+        chat = app.screen.query_one(ChatPane)
+        assert [r.label() for r in reference_stops(chat)] == ["src/calc.py:7"]
+        assert len(looked_up) == 1
+        await app.screen.open_conversation(await app.store.conversation_get(conv.id))
+        await settle(pilot)  # shown again: from the cache, no new look-up
+        assert [r.label() for r in reference_stops(chat)] == ["src/calc.py:7"]
+        assert len(looked_up) == 1

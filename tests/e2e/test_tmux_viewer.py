@@ -1,0 +1,57 @@
+"""The installed `assistant-tui` in a real terminal (tmux): an answer's file reference opens in
+the code viewer at the cited lines, and Esc brings the chat back."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from tests.helpers.processes import children_of
+from tests.helpers.tmux import screen_shows, tmux
+from tui.demo.model_server import ModelServer, Turn
+
+
+async def test_a_reference_opens_in_the_viewer_in_a_terminal(
+    isolated: Path, project: Path, tmp_path: Path
+) -> None:
+    turns = [Turn(text="`main` is in `app.py:1-2` and returns 42.")]
+    socket = f"atui-view-{os.getpid()}"
+    command = Path(sys.executable).parent / "assistant-tui"
+    async with ModelServer(turns) as server:
+        env = {
+            "ANTHROPIC_BASE_URL": server.url,
+            "ASSISTANT_TUI_DB": str(tmp_path / "h.db"),
+            "TERM": "xterm-256color",
+        }
+        exports = " ".join(
+            f"{k}={shlex.quote(v)}" for k, v in {**os.environ, **env}.items() if k.isidentifier()
+        )
+        target = shlex.quote(str(project))
+        line = f"env -u COLUMNS -u LINES {exports} {command} {target} --model scripted"
+        size = ("-x", "140", "-y", "40")
+        tmux(socket, "-f", "/dev/null", "new-session", "-d", "-s", "app", *size, line)
+        tmux(socket, "resize-window", "-t", "app", *size)
+        try:
+            await screen_shows(socket, "ready")
+            tmux(socket, "send-keys", "-t", "app", "-l", "Where is main?")
+            tmux(socket, "send-keys", "-t", "app", "Enter")
+            await screen_shows(socket, "and returns 42.")
+            tmux(socket, "send-keys", "-t", "app", "C-o")  # the lowest stop: the reference
+            await screen_shows(socket, "Back to the prompt")  # the chat's key hints
+            tmux(socket, "send-keys", "-t", "app", "Enter")
+            screen = await screen_shows(socket, "app.py · lines 1-2 · 2 lines · read-only")
+            assert "1▌ def main():" in screen and "2▌     return 42" in screen
+            tmux(socket, "send-keys", "-t", "app", "Escape")
+            screen = await screen_shows(socket, "Where is main?")
+            assert "read-only" not in screen
+            tmux(socket, "send-keys", "-t", "app", "C-q")
+            end = time.monotonic() + 30
+            while tmux(socket, "list-sessions") and time.monotonic() < end:
+                await asyncio.sleep(0.1)
+        finally:
+            tmux(socket, "kill-server")
+    assert children_of(os.getpid()) == set()
