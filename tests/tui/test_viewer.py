@@ -265,3 +265,25 @@ async def test_a_stored_answer_reopened_has_its_references_as_stops(
         await settle(pilot)  # shown again: from the cache, no new look-up
         assert [r.label() for r in reference_stops(chat)] == ["src/calc.py:7"]
         assert len(looked_up) == 1
+
+
+async def test_a_grep_row_opens_its_matches_one_after_the_other(app_factory: Any) -> None:
+    grep = ToolCall("Grep", {"pattern": "line 1[12]$", "output_mode": "content", "-n": True})
+    turns = [Turn(match="where is the sum", tools=[grep], times=1), Turn(text="Done.")]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "where is the sum")
+        log = app.screen.query_one(ToolLog)
+        log.focus()
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert shown(app, "o: open the files found in the viewer")
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")
+        await settle(pilot)
+        assert (
+            "src/calc.py · line 11 · 40 lines · read-only · reference 1 of 2"
+            in (screen_rows(app)[0])
+        )
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "src/calc.py · line 12" in screen_rows(app)[0]

@@ -814,6 +814,10 @@ class MainScreen(Screen[None]):
     def read_opened(self, message: ToolLog.OpenFile) -> None:
         self.viewing.open(Reference(message.path, message.first, message.last, message.path))
 
+    @on(ToolLog.OpenFound)
+    def found_opened(self, message: ToolLog.OpenFound) -> None:
+        self.viewing.open_found(message.result)
+
     @on(ChatPane.OpenReference)
     def reference_opened(self, message: ChatPane.OpenReference) -> None:
         self.viewing.open(message.reference, message.siblings)

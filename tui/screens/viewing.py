@@ -94,6 +94,21 @@ class Viewing:
             exit_on_error=False,
         )
 
+    def open_found(self, result: str) -> None:
+        """Open the files a search's result names (``path:line:`` lines, or paths), the first
+        one at once and the others one ] away; those the guard refuses are left out."""
+        self.screen.run_worker(
+            self._open_found(result), group="viewer", exclusive=True, exit_on_error=False
+        )
+
+    async def _open_found(self, result: str) -> None:
+        guard = self.guard()
+        found = await asyncio.to_thread(resolve, result, guard)
+        if not found:
+            toast(self.screen, "No file this search found can be opened.", severity="warning")
+            return
+        await self._open(found[0], found)
+
     async def _open(self, reference: Reference, siblings: list[Reference]) -> None:
         from tui.screens.viewer import ViewerScreen
 

@@ -40,7 +40,8 @@ TOOL_LOG_OPEN = Binding(
     "open_file",
     "Open in viewer",
     id="tool_open_file",
-    tooltip="On a Read row: open the file it read in the code viewer, at the lines it read",
+    tooltip="On a Read row: open the file it read in the code viewer, at the lines it read; on "
+    "a Grep or Glob row: the files (and lines) it found",
 )
 SHOWN = 4000  # characters of a result drawn when a row is expanded; a row stays light
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -110,7 +111,18 @@ def label(row: ToolRow, frame: int = 0) -> Text:
             text.append(f"\n… ({size:,} characters; first {SHOWN:,} shown)", style="dim")
         if read_file(row) is not None:
             text.append(f"\n{TOOL_LOG_OPEN.key}: open it in the viewer", style="dim")
+        elif found_files(row):
+            text.append(
+                f"\n{TOOL_LOG_OPEN.key}: open the files found in the viewer (] and [ go "
+                "through them)",
+                style="dim",
+            )
     return text
+
+
+def found_files(row: ToolRow) -> bool:
+    """Whether a row is a finished search whose result lists files (Grep, Glob)."""
+    return row.name in ("Grep", "Glob") and row.status is ToolStatus.OK and bool(row.result)
 
 
 def read_file(row: ToolRow) -> tuple[str, int | None, int | None] | None:
@@ -248,12 +260,22 @@ class ToolLog(ScrollView, can_focus=True):
             super().__init__()
             self.path, self.first, self.last = path, first, last
 
+    class OpenFound(Message):
+        """Open the files a search found (its result's text) in the code viewer."""
+
+        def __init__(self, result: str) -> None:
+            super().__init__()
+            self.result = result
+
     def action_open_file(self) -> None:
         if self.highlighted is None:
             return
-        found = read_file(self.rows[self.order[self.highlighted]])
+        row = self.rows[self.order[self.highlighted]]
+        found = read_file(row)
         if found is not None:
             self.post_message(self.OpenFile(*found))
+        elif found_files(row):
+            self.post_message(self.OpenFound(row.result))
 
     def action_expand(self) -> None:
         if self.highlighted is None:
