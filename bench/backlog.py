@@ -191,6 +191,7 @@ async def create(pilot: Pilot[object], pane: BacklogPane, name: str) -> float:
     form.query_one("#form-name", Input).value = name
     form.query_one("#form-description", TextArea).load_text("Measured.")
     form.query_one("#form-steps", TextArea).load_text("create it")
+    await drawn(pane.app)  # the filled form on screen, as it is when a user presses Ctrl+S
 
     def listed() -> bool:
         return any(f["name"] == name for s in pane.view.sections for f in s.features)
