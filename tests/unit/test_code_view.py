@@ -38,4 +38,14 @@ def test_lines_are_split_at_newlines_only_and_stay_aligned() -> None:
     text = "a\r\nb\x0cc\u2028d\n\tx\x1b\n"
     view = CodeView("notes.txt", text)
     assert view.raw == ["a", "b\x0cc\u2028d", "\tx\x1b"]
-    assert view.shown == ["a", "b^Lc\u2028d", "    x␛"]
+    assert view.shown == ["a", "b^Lc<U+2028>d", "    x␛"]
+
+
+def test_bidi_and_invisible_characters_and_markup_are_drawn_as_they_are() -> None:
+    text = 'access = "user\u202e \u2066// admin\u2069\u2066"  # [bold red]x[/]\u200b\n'
+    view = CodeView("a.py", text)
+    assert view.shown[0] == (
+        'access = "user<U+202E> <U+2066>// admin<U+2069><U+2066>"  # [bold red]x[/]<U+200B>'
+    )
+    drawn = "".join(segment.text for segment in view._code(0))
+    assert drawn == view.shown[0]  # no markup read: the brackets are drawn

@@ -37,6 +37,15 @@ THEME = "monokai"  # Rich Markdown's code theme: the chat's code blocks look the
 TAB = 4
 
 
+# Bidirectional overrides, zero-width and line-separator characters: in code they can make a
+# line read differently from what it does (Trojan Source), so each is drawn as its code point.
+_INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def _named(match: re.Match[str]) -> str:
+    return f"<U+{ord(match.group()):04X}>"
+
+
 def lexer_for(name: str, text: str) -> Any | None:
     """Pygments' lexer for a file name (None: plain text). No guessing from the content:
     guessing runs every lexer over the text."""
@@ -108,7 +117,8 @@ class CodeView(ScrollView, can_focus=True):
         self.raw = file_lines(text)
         # One pass over the whole text each (a pass per line took 20 ms for 10,000 lines); a
         # tab or a control character never crosses a line, so the lines stay the same lines.
-        self.shown = file_lines(inert(text.replace("\r\n", "\n")).expandtabs(TAB))
+        shown = inert(text.replace("\r\n", "\n")).expandtabs(TAB)
+        self.shown = file_lines(_INVISIBLE.sub(_named, shown))
         self.lexer = lexer_for(name, text)
         self.tokens: dict[int, Tokens] = {}
         self.exact: set[int] = set()  # lines coloured by the whole file's lex
