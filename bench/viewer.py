@@ -17,7 +17,15 @@ from rich.syntax import Syntax
 from textual.app import App
 from textual.widgets import Input, Static, TextArea
 
-from bench.harness import MARKDOWN_BLOCK, drawn, key, median_ms, print_measured
+from bench.harness import (
+    MARKDOWN_BLOCK,
+    drawn,
+    headless_app,
+    key,
+    median_ms,
+    print_measured,
+    settle,
+)
 from tui.references import candidates
 from tui.screens.viewer import Opened, ViewerScreen
 from tui.viewed_file import ViewedFile
@@ -156,6 +164,42 @@ def scan_rows() -> list[str]:
     ]
 
 
+STREAM = 20_000  # characters of a streamed answer citing files
+STREAM_RATE = 2_000  # characters a second (a stress rate: a real model streams 200-600)
+
+
+async def stream_cpu(root: Path, scan: bool) -> float:
+    """CPU seconds (all threads) to stream an answer citing a file in every section into the
+    real chat, with the screen's reference look-up on or off (its scan replaced by nothing)."""
+    from tui.models import MessageStatus
+    from tui.widgets.chat_pane import ChatPane, LiveText
+
+    project = root / ("scan" if scan else "plain")
+    (project / "src").mkdir(parents=True)
+    (project / "src" / "calc.py").write_text(sample_code(50))
+    section = MARKDOWN_BLOCK + "The sum is in `src/calc.py:3-5`, see also src/calc.py#L9.\n\n"
+    text = (section * (STREAM // len(section) + 1))[:STREAM]
+    app = headless_app(project=project)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app)
+        if not scan:
+            app.screen.viewing.scan = lambda block: None  # type: ignore[attr-defined,method-assign]
+        chat = app.screen.query_one(ChatPane)
+        live = LiveText()
+        await chat.add_user("stream please", live)
+        used, start = time.process_time(), time.perf_counter()
+        for index, begin in enumerate(range(0, len(text), 4)):
+            delay = start + index * 4 / STREAM_RATE - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            live.add(text[begin : begin + 4])
+            await chat.follow(live)
+        await chat.end(live, MessageStatus.COMPLETE, None)
+        await settle(app)
+        await pilot.pause()
+        return time.process_time() - used
+
+
 async def viewer_rows(root: Path) -> list[list[str]]:
     code = sample_code()
     cpu: list[float] = []
@@ -163,6 +207,8 @@ async def viewer_rows(root: Path) -> list[list[str]]:
     area = await timed(text_area(code), BASELINE_RUNS)
     syntax = await timed(rich_syntax(code), BASELINE_RUNS)
     pages = await paging(code)
+    plain = await stream_cpu(root / "stream-1", scan=False)
+    scanned = await stream_cpu(root / "stream-2", scan=True)
     a, b, c = median_ms(our), median_ms(area), median_ms(syntax)
     worst = max(pages) * 1000
     return [
@@ -181,6 +227,13 @@ async def viewer_rows(root: Path) -> list[list[str]]:
             "< 33",
         ],
         scan_rows(),
+        [
+            f"stream a {STREAM // 1000} KB answer citing files at {STREAM_RATE:,} chars/s (CPU s)",
+            f"{scanned:.2f} (references looked up)",
+            f"{plain:.2f} (look-up off)",
+            f"{scanned / plain:.2f}x",
+            "~1.0x",
+        ],
     ]
 
 
