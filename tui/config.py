@@ -95,6 +95,9 @@ class Settings:
     stall_notice_s: float = 30.0  # silence from the model before the user is told
     # config.toml's [context_windows]: a model's window in tokens (see tui.choices)
     context_windows: dict[str, int] = field(default_factory=dict)
+    # How the user chooses another model, as a failure's sentence names it: headless the flag;
+    # in the app the main screen sets the key bound now (the keymap is the app's to know).
+    choose_model: str = "--model"
 
     @classmethod
     def build(

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input
 
@@ -152,11 +153,19 @@ async def test_an_effort_chosen_restarts_the_cli_resuming_and_goes_with_each_req
         assert session_of(third) == session_of(first)
 
 
+@pytest.mark.parametrize(
+    ("keymap", "shown"), [("", "alt+m or /model"), ('[keys]\nmodel = "f9"\n', "f9 or /model")]
+)
 async def test_a_model_the_api_does_not_know_fails_the_question_in_one_sentence(
-    app_factory: Any,
+    app_factory: Any, isolated: Path, keymap: str, shown: str
 ) -> None:
     """The CLI checks a model it is switched to with a one-token request; a 404 there keeps it
-    on the old model. The question waits (stored) for another choice and Ctrl+R."""
+    on the old model. The question waits (stored) for another choice and Ctrl+R. The sentence
+    names the model key as config.toml binds it (it said Alt+M after a rebinding too)."""
+    if keymap:
+        config = isolated / "config" / "assistant-tui" / "config.toml"
+        config.parent.mkdir(parents=True)
+        config.write_text(keymap)
     turns = [Turn(match="Hi", status=404), Turn(text="answered")]
     async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
         await ask(pilot, "first")
@@ -164,10 +173,12 @@ async def test_a_model_the_api_does_not_know_fails_the_question_in_one_sentence(
         await ask(pilot, "second")
         said = (
             "The model claude-nope is not available (Model 'claude-nope' not found); choose "
-            "another model (Alt+M), then press ctrl+r (or run the command again) to retry."
+            f"another model ({shown}), then press ctrl+r (or run the command again) to retry."
         )
         assert said in notes(app)
         assert any(said[:40] in row for row in screen_rows(app))
+        stored = await app.store.message_page(app.screen.conversation.id)
+        assert stored[-1].error == said  # stored as shown
         await app.screen.action_model("default")
         await pilot.press("ctrl+r")
         await settle(pilot)

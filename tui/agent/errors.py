@@ -57,15 +57,19 @@ class ModelRefused(Exception):
         self.reason = reason
 
 
-def connection_failure(error: BaseException) -> str:
-    """Explain why the Claude CLI could not start or stopped talking."""
+def connection_failure(error: BaseException, choose_model: str = "--model") -> str:
+    """Explain why the Claude CLI could not start or stopped talking.
+
+    ``choose_model`` is how the user picks another model where they are: the app's key as bound
+    now and /model (the screen knows the keymap; this layer cannot import Textual), or a
+    headless command's flag."""
     name = type(error).__name__
     text = " ".join(str(error).split())[:300].rstrip(".")
     if isinstance(error, ModelRefused):
         reason = " ".join(error.reason.split())[:200].rstrip(".")
         return (
             f"The model {error.model} is not available ({reason}); choose another model "
-            f"(Alt+M), then {RETRY}."
+            f"({choose_model}), then {RETRY}."
         )
     if name == "CLINotFoundError":
         return (

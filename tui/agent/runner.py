@@ -302,7 +302,7 @@ class _Turn:
                         return
         except Exception as error:  # the SDK's errors: missing CLI, process died, bad JSON
             await self.session.close()
-            yield await self.fail(connection_failure(error))
+            yield await self.fail(connection_failure(error, self.session.settings.choose_model))
             return
         if not self.done:
             await self.session.close()

@@ -136,6 +136,13 @@ def shown_keys(screen: Screen[Any]) -> dict[str, str]:
     return {action: ", ".join(keys) for action, keys in found.items()}
 
 
+def choose_model(screen: Screen[Any]) -> str:
+    """How a failure's sentence tells the user to pick another model: the key bound to it now
+    (the user's keymap may have moved or removed it) and the slash command, which always is."""
+    keys = shown_keys(screen).get("model")
+    return f"{keys} or /model" if keys else "/model"
+
+
 def unknown(name: str) -> str:
     """The sentence for a name no command has (the text stays in the prompt)."""
     what = f"There is no command /{name}" if name else "A / must be followed by a command's name"
