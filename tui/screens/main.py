@@ -561,7 +561,8 @@ class MainScreen(Screen[None]):
         waiting = [q for q in self.questions.get(self.conversation.id, []) if not q.answer.done()]
         picks = [q for q in waiting if isinstance(q, Pick)]
         if picks:
-            self.call_later(self.query_one(ChatPane).ask, picks[0].questions, picks[0])
+            pick = picks[0]
+            self.call_later(self.query_one(ChatPane).ask, pick.questions, pick, pick.given)
         if any(isinstance(s, ApprovalDialog) for s in self.app.screen_stack):
             return
         approvals = [q for q in waiting if isinstance(q, Question)]
