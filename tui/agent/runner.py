@@ -367,8 +367,12 @@ class _Turn:
         elif isinstance(event, TurnFailed):
             return await self.fail(event.message)
         elif isinstance(event, Compacted):
-            # Kept in the history where it happened, so the chat says it again when reopened.
-            await self.store.message_add(self.conversation_id, Role.SYSTEM, event.line())
+            # Kept in the history where the chat shows it (above the answer), so it says it
+            # again in the same place when reopened.
+            if self.reply_id is None:
+                await self.store.message_add(self.conversation_id, Role.SYSTEM, event.line())
+            else:
+                self.reply_id = await self.store.message_note_before(self.reply_id, event.line())
         return event
 
     async def _tool_finished(self, event: ToolFinished) -> None:
