@@ -23,3 +23,14 @@ async def screen_shows(socket: str, text: str, deadline: float = 60) -> str:
             return screen
         await asyncio.sleep(0.1)
     raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+
+async def screen_lacks(socket: str, text: str, deadline: float = 60) -> str:
+    """Read the screen until ``text`` is gone from it (a dialog closed)."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        screen = tmux(socket, "capture-pane", "-p", "-t", "app")
+        if text not in screen:
+            return screen
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{text!r} never went away; the screen was:\n{screen}")
