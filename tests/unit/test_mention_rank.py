@@ -86,6 +86,30 @@ def test_the_fast_path_agrees_with_the_whole_text(
     assert paths(query, listing=masked) == paths(query, listing=plain)
 
 
+@pytest.mark.parametrize(
+    ("query", "alone"),
+    [("a", False), ("io", False), ("ppa", True), ("nrp", True), ("wz", True), ("qi", True)],
+)
+def test_a_search_gone_on_in_the_lines_holding_every_letter_finds_the_same(
+    query: str, alone: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many lines hold every letter: the letters-in-order search scans the whole text up to
+    SCAN characters, then only those lines. Cut at once or never, the matches are the same."""
+    generator = random.Random(11)
+    words = ["app", "main", "screen", "widget", "rank", "parser", "io", "zq"]
+    many = [
+        "/".join(generator.choice(words) for _ in range(generator.randint(1, 4))) + ".py"
+        for _ in range(3000)
+    ]
+    monkeypatch.setattr(rank, "SUBSET", 5)
+    listing = Listing(sorted(set(many)))
+    monkeypatch.setattr(rank, "SCAN", 10**9)
+    whole = paths(query, listing=listing)
+    monkeypatch.setattr(rank, "SCAN", 40)
+    assert paths(query, listing=listing) == whole
+    assert (listing._subset[0] != 0) is alone  # a literal found enough: no letters in order
+
+
 def test_typing_on_matches_among_the_lines_that_matched_before() -> None:
     """A query's complete matches are kept; the next letter searches only those, and finds
     what a fresh listing finds."""
