@@ -81,7 +81,7 @@ class Completions(Widget):
     def render_line(self, y: int) -> Strip:
         """Row ``y``: an entry (the highlighted one reversed, matched characters bold and
         underlined, its hint dim), the empty line, or blank; cut with "…" when too long."""
-        base = self.rich_style
+        base = self.visual_style.rich_style  # cached; rich_style walks the ancestors per row
         width = self.size.width
         if not self.entries:
             segments = [Segment(self.empty, base + EMPTY)] if y == 0 and self.empty else []
