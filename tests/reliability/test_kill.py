@@ -1,6 +1,6 @@
 """SIGKILL in the middle of a streaming answer: the question and the reply so far survive.
 
-Twenty `assistant-tui ask` processes are killed at random points of a paced answer (four at a
+Twelve `assistant-tui ask` processes are killed at random points of a paced answer (four at a
 time, each with its own database file); every database must pass integrity_check, hold the
 question, and hold the reply up to at most a second before the kill, marked interrupted once the
 next start recovers it.
@@ -26,7 +26,7 @@ from tui.storage import Store
 PACE = 0.01  # seconds per 4-character delta: 400 characters a second
 RATE = 4 / PACE
 ANSWER = "".join(f"{i:05d} " for i in range(3000))  # every prefix is recognisable
-KILL_POINTS = 20
+KILL_POINTS = 12  # random points; four at a time, each an `ask` process to start
 AT_ONCE = 4
 
 

@@ -65,6 +65,7 @@ def shown_answer(app: Any) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # ~60 s alone; twice that on a machine shared with other test runs
 async def test_120kb_in_2_char_deltas_while_typing_and_switching(
     app_factory: Any, figures: Figures
 ) -> None:

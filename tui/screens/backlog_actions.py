@@ -55,12 +55,13 @@ class BacklogActions:
     def _open_create(self, names: dict[int, str]) -> None:
         self.screen.app.push_screen(FeatureForm(names, save=self._create))
 
-    async def _create(self, draft: FeatureDraft) -> str | None:
+    async def _create(self, draft: FeatureDraft, close: Callable[[], None]) -> str | None:
         return await self._saved(
             lambda: self.reader.create(
                 draft.category, draft.name, draft.description, draft.steps, draft.dependencies
             ),
             lambda new_id: (f"Created feature #{new_id}.", new_id),
+            close,
         )
 
     def _edit(self, feature: Feature) -> None:
@@ -75,15 +76,22 @@ class BacklogActions:
                 [str(s) for s in full.get("steps") or []],
                 list(full.get("dependencies") or []),
             )
+            fid = full["id"]
             form = FeatureForm(
-                names, draft, full["id"], save=lambda edited: self._save(full["id"], draft, edited)
+                names, draft, fid, save=lambda new, close: self._save(fid, draft, new, close)
             )
             self.screen.app.push_screen(form)
 
         fid = feature["id"]
         self._off_loop(lambda: (self.reader.feature(fid), self.reader.names()), opened)
 
-    async def _save(self, feature_id: int, before: FeatureDraft, after: FeatureDraft) -> str | None:
+    async def _save(
+        self,
+        feature_id: int,
+        before: FeatureDraft,
+        after: FeatureDraft,
+        close: Callable[[], None],
+    ) -> str | None:
         """Write only what the user changed: a field left alone keeps another program's edit."""
         changed = {
             key: getattr(after, key)
@@ -100,7 +108,9 @@ class BacklogActions:
             self.reader.edit(feature_id, changed, deps)
             return feature_id
 
-        return await self._saved(save, lambda _: (f"Saved feature #{feature_id}.", feature_id))
+        return await self._saved(
+            save, lambda _: (f"Saved feature #{feature_id}.", feature_id), close
+        )
 
     def _skip(self, feature: Feature) -> None:
         fid = feature["id"]
@@ -236,13 +246,17 @@ class BacklogActions:
         self.screen.run_worker(run(), group="backlog-change", exit_on_error=False)
 
     async def _saved(
-        self, change: Callable[[], Any], said: Callable[[Any], tuple[str, int | None]]
+        self,
+        change: Callable[[], Any],
+        said: Callable[[Any], tuple[str, int | None]],
+        close: Callable[[], None] | None = None,
     ) -> str | None:
         """Make a change and read the file back in one thread, then update the pane; return
-        the refusal in one sentence, or None. A form stays up meanwhile and closes right after,
-        so the closing and the new row are drawn in one frame. Reading in the write's thread
-        starts no second thread and cancels no read of the pane's own (the file watch may have
-        started one mid-write). ``keep`` None: the pane keeps its row and reads, knowing which."""
+        the refusal in one sentence, or None. A form stays up meanwhile and is closed by
+        ``close`` in the same update as the new row, so both are drawn in one frame. Reading in
+        the write's thread starts no second thread and cancels no read of the pane's own (the
+        file watch may have started one mid-write). ``keep`` None: the pane keeps its row and
+        reads, knowing which."""
 
         def write() -> tuple[str, int | None, tuple[BacklogView, object] | None]:
             sentence, keep = said(change())
@@ -261,6 +275,8 @@ class BacklogActions:
                 return str(failed.error)
             raise
         with self.screen.app.batch_update():
+            if close is not None:
+                close()
             self._done(sentence, keep, read)
         return None
 

@@ -49,7 +49,10 @@ class FeatureDraft:
     dependencies: list[int] = field(default_factory=list)
 
 
-Save = Callable[["FeatureDraft"], Awaitable[str | None]]  # None: saved; else why not, one sentence
+SAVING_SHOWN_AFTER_S = 0.2  # a save still running then says so in the form
+# Called with the draft and the form's close: it returns None once saved (having closed the form
+# in the same update that shows the saved feature), else why not in one sentence.
+Save = Callable[["FeatureDraft", Callable[[], None]], Awaitable[str | None]]
 
 
 def matching(
@@ -95,6 +98,7 @@ class FeatureForm(ModalScreen[FeatureDraft | None]):
         self.chosen = list(self.draft.dependencies)
         self.save = save
         self.saving = False
+        self.closed = False
 
     def compose(self) -> ComposeResult:
         draft = self.draft
@@ -145,7 +149,8 @@ class FeatureForm(ModalScreen[FeatureDraft | None]):
     async def action_save(self) -> None:
         """Check the fields, then save while the form stays up: a refusal (another program
         deleted a chosen dependency meanwhile) is shown here with everything typed kept, and a
-        saved form closes in the frame that shows the saved feature."""
+        saved form is closed by the saver in the update that shows the saved feature (closed
+        after it, the form would draw itself once more over the changed screen behind it)."""
         if self.saving:
             return
         draft = self._draft()
@@ -155,15 +160,24 @@ class FeatureForm(ModalScreen[FeatureDraft | None]):
             self.dismiss(draft)
             return
         self.saving = True
-        self._error("Saving…", "dim")
+        # Said only if the save is slow (a busy file): a word shown and gone within a tenth of a
+        # second is flicker, and drawing it cost the form a layout before the write began.
+        slow = self.set_timer(SAVING_SHOWN_AFTER_S, lambda: self._error("Saving…", "dim"))
         try:
-            refused = await self.save(draft)
+            refused = await self.save(draft, lambda: self._close(draft))
         finally:
+            slow.stop()
             self.saving = False
         if refused is not None:
             self._error(f"{refused} Nothing was saved: change the form, or Esc to cancel.")
             return
-        self.dismiss(draft)
+        self._close(draft)
+
+    def _close(self, draft: FeatureDraft) -> None:
+        """Dismiss with the saved draft, once (the saver may have closed the form already)."""
+        if not self.closed:
+            self.closed = True
+            self.dismiss(draft)
 
     def _error(self, sentence: str, style: str = "red") -> None:
         self.query_one("#form-error", Label).update(Text(inert(sentence), style=style))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, TextArea
@@ -84,6 +85,10 @@ class MainScreen(Screen[None]):
     """Sidebar, chat, tool log (or backlog) and prompt for one project."""
 
     COMMANDS = Screen.COMMANDS | {ActionCommands, ChoiceCommands, WebHostCommands}
+    # Textual repaints the whole screen whenever the focus moves, a second full frame after the
+    # one that drew the change (F4, a conversation switch). The widgets that gain and lose the
+    # focus restyle and redraw themselves (their :focus rules, a cursor), so nothing else needs it.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     AUTO_FOCUS = "#prompt"  # from the start: a first focus elsewhere redrew the key hints
     BINDINGS = MAIN_KEYS
 
