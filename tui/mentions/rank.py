@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -183,13 +184,12 @@ class Listing:
         often one the query holds already (same letters, same mask)."""
         if self._subset[0] != mask:
             lines = _set_bits(mask)
-            self._subset = (mask, lines, _joined([self.keys[line] for line in lines]))
+            self._subset = (mask, lines, _joined(_picked(self.keys, lines)))
         return self._subset[1], self._subset[2]
 
     def _within(self, wanted: str, lines: list[int]) -> list[int]:
         """``_tiered`` over some lines only (ascending, so still shortest first)."""
-        text = _joined([self.keys[line] for line in lines])
-        return [lines[found] for found in _tiered(wanted, text)]
+        return [lines[found] for found in _tiered(wanted, _joined(_picked(self.keys, lines)))]
 
     def _remember(self, wanted: str, found: list[int]) -> list[int]:
         """Keep a query's matches when they are all of them (fewer than the tiers' cap): a
@@ -230,6 +230,14 @@ def _filled(seen: dict[int, None], lines: Iterable[int]) -> bool:
         if len(seen) >= CANDIDATES:
             return True
     return False
+
+
+def _picked(keys: Sequence[str], lines: Sequence[int]) -> Sequence[str]:
+    """``keys[line]`` for each line, gathered in C (twice as quick as a comprehension)."""
+    if len(lines) < 2:  # itemgetter of one index gives the item, not a tuple
+        return [keys[line] for line in lines]
+    picked: tuple[str, ...] = operator.itemgetter(*lines)(keys)
+    return picked
 
 
 def _joined(keys: Sequence[str]) -> str:
