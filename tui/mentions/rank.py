@@ -162,22 +162,19 @@ class Listing:
         return self._plentiful(wanted, mask)
 
     def _plentiful(self, wanted: str, mask: int) -> list[int]:
-        """The tiers in the whole text, where many lines hold every letter: matches are
+        """The tiers where many lines hold every letter: in the whole text, where matches are
         usually plentiful and each tier stops early. The letters-in-the-name tier is left out
         (it would scan it all; scores rank names anyway). When the letters in order are rare
-        ("readme": common letters in an order few names have), the last tier would scan most
-        of the text: past SCAN characters it goes on in the lines holding every letter alone
-        (it finds the lines it found already again, in the same order: they are kept once)."""
-        seen: dict[int, None] = {}
-        *literal, in_order = tiers(wanted, False, wanted in self.text)
-        for pattern in literal:
-            if _filled(seen, _lines(pattern, self.text)):
-                return list(seen)
-        if _filled(seen, _lines(in_order, self.text, SCAN)) or len(self.text) <= SCAN:
-            return list(seen)
-        lines, text = self._lines_of(mask)
-        _filled(seen, (lines[line] for line in _lines(in_order, text)))
-        return list(seen)
+        ("readme": common letters in an order few names have; every literal match is one of
+        theirs, so those are rarer still), the tiers would scan most of the text: a probe of
+        the first SCAN characters tells, and then they search the lines holding every letter
+        alone (the same matches in the same order, in a fraction of the text)."""
+        in_order = tiers(wanted, False, False)[-1]
+        probe: dict[int, None] = {}
+        if len(self.text) > SCAN and not _filled(probe, _lines(in_order, self.text, SCAN)):
+            lines, text = self._lines_of(mask)
+            return [lines[line] for line in _tiered(wanted, text, name_tier=False)]
+        return _tiered(wanted, self.text, name_tier=False)
 
     def _lines_of(self, mask: int) -> tuple[list[int], str]:
         """The lines a mask selects and their text; the last kept, as the next letter typed is
