@@ -8,9 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.test_tmux_history import PROMPT, keys, quit_app, start
 from tests.helpers.processes import children_of
-from tests.helpers.tmux import screen_lacks, screen_shows, tmux
+from tests.helpers.tmux import PROMPT, keys, quit_app, screen_lacks, screen_shows, start, tmux
 from tui.demo.model_server import ModelServer, Turn
 
 THOUGHT = "The user wants the reasoning; main returns a constant, nothing else happens. " * 3

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.pilot import SIZE, settle
-from tests.tui.test_mentions import listed, typed
+from tests.helpers.popup import listed, typed
 from tui.demo.model_server import Turn
 
 DEEP = "/".join(f"deeply_nested_folder_{n}" for n in range(6))

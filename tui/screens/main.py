@@ -409,7 +409,7 @@ class MainScreen(Screen[None]):
         try:
             services = await self.services()
             opened = True
-            services.settings.choose_model = slash.choose_model(self)  # named in a failure
+            slash.name_keys(self, services.settings)  # as a failure's sentence names them
             async for event in services.manager.run(turn.text, conversation, turn.retry_of):
                 await self.turn_event(turn, event)
         except StoreError as error:
