@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.agent.errors import RETRY
 from tui.agent.web import WEB_MODES, parse_hosts
 
 BACKLOG_MODES = ("ask", "on")
@@ -95,6 +96,11 @@ class Settings:
     stall_notice_s: float = 30.0  # silence from the model before the user is told
     # config.toml's [context_windows]: a model's window in tokens (see tui.choices)
     context_windows: dict[str, int] = field(default_factory=dict)
+    # How the user chooses another model and asks again, as a failure's sentence names them:
+    # headless the flag and a second run; in the app the main screen sets the keys bound now
+    # (the keymap is the app's to know).
+    choose_model: str = "--model"
+    retry: str = RETRY
 
     @classmethod
     def build(

@@ -245,3 +245,31 @@ async def test_orphaned_streaming_replies_become_interrupted(store: Store, proje
     assert after[stale.id].status is MessageStatus.INTERRUPTED
     assert after[stale.id].content == "half an answ"
     assert after[live.id].status is MessageStatus.STREAMING  # a live writer is left alone
+
+
+async def test_a_note_before_a_streaming_reply_takes_its_place(store: Store, project: Path) -> None:
+    """A compaction mid-answer: the line goes above the reply, which moves to a new id with its
+    text, thinking and tool calls; search finds both under their ids; the count is one more."""
+    conv, _ = await store.conversation_create(project, "question")
+    reply = await store.message_add(conv.id, Role.ASSISTANT, "", MessageStatus.STREAMING)
+    await store.message_update_text(reply.id, "halfway through zebras")
+    await store.tool_event_upsert(
+        conv.id, "tu_1", "Read", {"file_path": "a.py"}, message_id=reply.id
+    )
+    moved = await store.message_note_before(reply.id, "Context compacted into a summary.")
+    assert moved > reply.id
+    listed = await store.message_page(conv.id)
+    assert [(m.role, m.content) for m in listed] == [
+        (Role.USER, "question"),
+        (Role.SYSTEM, "Context compacted into a summary."),
+        (Role.ASSISTANT, "halfway through zebras"),
+    ]
+    assert [m.id for m in listed[1:]] == [reply.id, moved]
+    assert listed[2].status is MessageStatus.STREAMING
+    assert [e.message_id for e in await store.tool_event_list(conv.id)] == [moved]
+    assert [h.message_id for h in await store.search("zebras")] == [moved]
+    assert [h.message_id for h in await store.search("compacted")] == [reply.id]
+    found = await store.conversation_get(conv.id)
+    assert found is not None and found.message_count == 3
+    with pytest.raises(StoreError, match="no longer exists"):
+        await store.message_note_before(999_999, "late")

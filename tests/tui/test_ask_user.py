@@ -364,3 +364,35 @@ async def test_two_questions_at_once_are_asked_one_after_the_other(app_factory: 
             f"The user answered:\n- {asked_first} → {picked[asked_first][0]}",
             f"The user answered:\n- {asked_second} → {picked[asked_second][1]}",
         }
+
+
+async def test_answers_given_survive_a_switch_away_and_the_card_resumes_where_it_was(
+    app_factory: Any,
+) -> None:
+    """Three questions in one call: the first answered, then the user goes to a new chat and
+    comes back. The card drawn again asked from question 1 (the answer given was lost with the
+    old card); it goes on at question 2, and the model gets all three answers."""
+    detail = {"question": "How much detail?", "options": [{"label": "Short"}, {"label": "Long"}]}
+    tests = {"question": "Tests too?", "options": [{"label": "Yes"}, {"label": "No"}]}
+    questions = [{"question": QUESTION, "header": "Store", "options": OPTIONS}, detail, tests]
+    turns = asking_turns(ask_call(questions))
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        await send(pilot, "design it")
+        await asked(pilot)
+        await pilot.press("2")
+        await until(pilot, lambda: "2 of 3" in painted(app), "the second question")
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: not card_shown(app), "the new chat")
+        await pilot.press("alt+down")
+        await asked(pilot)
+        shown = painted(app)
+        assert "The assistant asks · 2 of 3" in shown and "How much detail?" in shown
+        assert QUESTION not in shown.split("The assistant asks")[-1]
+        await pilot.press("2")
+        await until(pilot, lambda: "3 of 3" in painted(app), "the third question")
+        await pilot.press("1")
+        await settle(pilot)
+        assert tool_results(server) == [
+            f"The user answered:\n- {QUESTION} → Postgres\n- How much detail? → Long\n"
+            "- Tests too? → Yes"
+        ]

@@ -120,3 +120,43 @@ async def test_a_compaction_is_one_line_in_the_chat_and_again_after_a_restart(
         notes = [n.text for n in app.screen.query(SystemNote)]
         assert notes == [line.removeprefix("· ")]
         assert any(line in row for row in screen_rows(app))
+
+
+def chat_order(app: Any, wanted: list[str]) -> list[str]:
+    """The chat's lines among ``wanted``, top to bottom as painted."""
+    return [text for row in screen_rows(app) if (text := chat_text(row)) in wanted]
+
+
+async def test_a_compaction_in_the_middle_of_an_answer_is_kept_where_it_was_shown(
+    app_factory: Any, tmp_path: Path
+) -> None:
+    """The CLI compacts between a tool call and the answer's next request: the reply's row
+    already existed, so its line was stored after the answer and shown below it once reopened
+    (above it live). The line, the answer and its tool call read the same after a restart."""
+    turns = [
+        Turn(
+            match="look",
+            text="Let me look.",
+            tools=[ToolCall("Read", {"file_path": "app.py"})],
+            usage=usage(100, 990_000, 0),
+            times=1,
+        ),
+        Turn(match="Respond with TEXT ONLY", text="Summary: app.py was read."),
+        Turn(match="continued from a previous", text="It returns 42."),
+    ]
+    line = "· Context compacted at 990,118 tokens into a summary."
+    wanted = ["look at app.py", line, "Let me look.", "It returns 42."]
+    db = tmp_path / "history.db"
+    async with app_factory(turns, db=db) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "look at app.py")
+        live = chat_order(app, wanted)
+        assert live == wanted
+    async with app_factory([], db=db) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert chat_order(app, wanted) == live
+        assert "Reading file: app.py" in "\n".join(screen_rows(app))  # its tool call went along
+        conversation = app.screen.conversation
+        stored = await app.store.message_page(conversation.id)
+        assert [m.role.value for m in stored] == ["user", "system", "assistant"]
+        (tool,) = await app.store.tool_event_list(conversation.id)
+        assert tool.message_id == stored[-1].id

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from tests.helpers.pilot import SIZE, settle, until
+from tests.helpers.popup import listed, popup_rows, typed
 from tests.helpers.screen import notes, screen_rows
 from tui.demo.model_server import Turn
 from tui.storage import Store
-from tui.widgets.completions import Completions
 from tui.widgets.prompt_input import PromptInput
 
 
@@ -31,28 +31,6 @@ def project(tmp_path: Path) -> Path:
     (path / ".gitignore").write_text("build/\n")
     (path / ".env").write_text("API_KEY=hunter2\n")
     return path
-
-
-def popup_rows(app: Any) -> list[str]:
-    """The popup's rows as painted on the screen (empty when it is not shown)."""
-    popup = app.screen.query_one(Completions)
-    if not popup.display:
-        return []
-    region = popup.region
-    rows = screen_rows(app)[region.y : region.bottom]
-    inside = [row[region.x : region.right].strip(" │╭╮╰╯─▔▁▎▊▕▏") for row in rows]
-    return [row for row in inside if row]
-
-
-async def typed(pilot: Any, text: str) -> None:
-    for char in text:
-        await pilot.press({" ": "space", "@": "at", "/": "slash", ".": "full_stop"}.get(char, char))
-
-
-async def listed(pilot: Any, wanted: str) -> list[str]:
-    """Wait until the popup paints a row holding ``wanted``; its rows."""
-    await until(pilot, lambda: any(wanted in r for r in popup_rows(pilot.app)), f"{wanted} listed")
-    return popup_rows(pilot.app)
 
 
 async def test_at_lists_files_tab_inserts_and_the_note_reaches_the_model(

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input
 
@@ -152,11 +153,24 @@ async def test_an_effort_chosen_restarts_the_cli_resuming_and_goes_with_each_req
         assert session_of(third) == session_of(first)
 
 
+REBOUND = '[keys]\nmodel = "f11"\nretry = "f12"\n'
+
+
+@pytest.mark.parametrize(
+    ("keymap", "model", "retry"),
+    [("", "alt+m or /model", "^r"), (REBOUND, "f11 or /model", "f12")],
+)
 async def test_a_model_the_api_does_not_know_fails_the_question_in_one_sentence(
-    app_factory: Any,
+    app_factory: Any, isolated: Path, keymap: str, model: str, retry: str
 ) -> None:
     """The CLI checks a model it is switched to with a one-token request; a 404 there keeps it
-    on the old model. The question waits (stored) for another choice and Ctrl+R."""
+    on the old model. The question waits (stored) for another choice and the retry key. The
+    sentence names the model and retry keys as config.toml binds them (it said Alt+M and
+    ctrl+r after a rebinding too)."""
+    if keymap:
+        config = isolated / "config" / "assistant-tui" / "config.toml"
+        config.parent.mkdir(parents=True)
+        config.write_text(keymap)
     turns = [Turn(match="Hi", status=404), Turn(text="answered")]
     async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
         await ask(pilot, "first")
@@ -164,12 +178,14 @@ async def test_a_model_the_api_does_not_know_fails_the_question_in_one_sentence(
         await ask(pilot, "second")
         said = (
             "The model claude-nope is not available (Model 'claude-nope' not found); choose "
-            "another model (Alt+M), then press ctrl+r (or run the command again) to retry."
+            f"another model ({model}), then press {retry} (or type /retry) to retry."
         )
         assert said in notes(app)
         assert any(said[:40] in row for row in screen_rows(app))
+        stored = await app.store.message_page(app.screen.conversation.id)
+        assert stored[-1].error == said  # stored as shown
         await app.screen.action_model("default")
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+r" if retry == "^r" else retry)
         await settle(pilot)
         assert [b["model"] for b in sent(server)] == ["scripted", "scripted"]
         assert "second" in json.dumps(sent(server)[-1]["messages"])

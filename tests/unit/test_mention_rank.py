@@ -86,6 +86,28 @@ def test_the_fast_path_agrees_with_the_whole_text(
     assert paths(query, listing=masked) == paths(query, listing=plain)
 
 
+@pytest.mark.parametrize("query", ["a", "io", "ppa", "nrp", "wz", "qi", "parser."])
+def test_a_search_gone_on_in_the_lines_holding_every_letter_finds_the_same(
+    query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many lines hold every letter: a probe of the whole text's first SCAN characters finds
+    few letters-in-order matches, so only those lines are searched. Cut at once or never, the
+    matches are the same."""
+    generator = random.Random(11)
+    words = ["app", "main", "screen", "widget", "rank", "parser", "io", "zq"]
+    many = [
+        "/".join(generator.choice(words) for _ in range(generator.randint(1, 4))) + ".py"
+        for _ in range(3000)
+    ]
+    monkeypatch.setattr(rank, "SUBSET", 5)
+    listing = Listing(sorted(set(many)))
+    monkeypatch.setattr(rank, "SCAN", 10**9)
+    whole = paths(query, listing=listing)
+    monkeypatch.setattr(rank, "SCAN", 40)
+    assert paths(query, listing=listing) == whole
+    assert listing._subset[0] != 0  # the lines holding every letter were searched alone
+
+
 def test_typing_on_matches_among_the_lines_that_matched_before() -> None:
     """A query's complete matches are kept; the next letter searches only those, and finds
     what a fresh listing finds."""

@@ -214,7 +214,10 @@ async def test_a_stream_that_ends_without_a_result_fails_and_keeps_the_text(
     session = ScriptedSession(settings, [*streamed("Half an answer")])
     runner = runner_for(store, session)
     events = await run(runner)
-    sentence = "The Claude CLI ended the answer without a result; press ctrl+r to retry."
+    sentence = (
+        "The Claude CLI ended the answer without a result; press ctrl+r (or run the command "
+        "again) to retry."
+    )
     assert events[-1] == TurnFailed(sentence)
     assert await stored(store, project) == [
         (Role.USER, QUESTION, MessageStatus.COMPLETE),

@@ -107,6 +107,9 @@ class Pick:
     tool_use_id: str
     questions: tuple[Asking, ...]
     answer: asyncio.Future[tuple[Answer, ...]] = field(repr=False)
+    # The answers given so far, one per question in order: kept here, not in the card, so a
+    # card drawn again (its conversation reopened) goes on from the first question unanswered.
+    given: list[Answer] = field(default_factory=list)
 
     def choose(self, answers: tuple[Answer, ...]) -> None:
         """Answer once; a pick already answered or given up on stays as it is."""

@@ -257,7 +257,9 @@ class _Turn:
         self.store = store
         self.conversation_id = conversation_id
         self.session = session
-        self.translator = Translator(session.guard.denied, session.guard.decisions)
+        self.translator = Translator(
+            session.guard.denied, session.guard.decisions, session.settings.retry
+        )
         self.budget = TurnBudget()  # at most 50 MB stored per turn, whatever streams
         self.reply_id: int | None = None
         self.flushed_at = 0.0
@@ -297,17 +299,19 @@ class _Turn:
                     yield await self.persist(event)
                     if self._no_answer(event) >= UNREACHABLE_AFTER:
                         url = self.session.settings.api_url()
-                        yield await self.fail(unreachable(url, self.unanswered))
+                        retry = self.session.settings.retry
+                        yield await self.fail(unreachable(url, self.unanswered, retry))
                         await self.session.close()  # the failure is on screen; the CLI stops
                         return
         except Exception as error:  # the SDK's errors: missing CLI, process died, bad JSON
             await self.session.close()
-            yield await self.fail(connection_failure(error))
+            settings = self.session.settings
+            yield await self.fail(connection_failure(error, settings.choose_model, settings.retry))
             return
         if not self.done:
             await self.session.close()
             yield await self.fail(
-                "The Claude CLI ended the answer without a result; press ctrl+r to retry."
+                f"The Claude CLI ended the answer without a result; {self.session.settings.retry}."
             )
 
     def _no_answer(self, event: Event) -> int:
@@ -367,8 +371,12 @@ class _Turn:
         elif isinstance(event, TurnFailed):
             return await self.fail(event.message)
         elif isinstance(event, Compacted):
-            # Kept in the history where it happened, so the chat says it again when reopened.
-            await self.store.message_add(self.conversation_id, Role.SYSTEM, event.line())
+            # Kept in the history where the chat shows it (above the answer), so it says it
+            # again in the same place when reopened.
+            if self.reply_id is None:
+                await self.store.message_add(self.conversation_id, Role.SYSTEM, event.line())
+            else:
+                self.reply_id = await self.store.message_note_before(self.reply_id, event.line())
         return event
 
     async def _tool_finished(self, event: ToolFinished) -> None:

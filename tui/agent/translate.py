@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tui.agent.errors import api_failure
+from tui.agent.errors import RETRY, api_failure
 from tui.agent.events import (
     Compacted,
     Event,
@@ -38,8 +38,12 @@ class Translator:
     """Stateful over one turn: tracks the answer text and the tools still running."""
 
     def __init__(
-        self, denied: set[str] | None = None, decisions: dict[str, str] | None = None
+        self,
+        denied: set[str] | None = None,
+        decisions: dict[str, str] | None = None,
+        retry: str = RETRY,
     ) -> None:
+        self.retry = retry  # how a failure's sentence says to ask again (tui.agent.errors)
         self.committed = ""  # text of assistant messages that finished streaming
         self.pending = ""  # text of the message streaming now
         self.denied = denied if denied is not None else set()
@@ -162,7 +166,8 @@ class Translator:
         if message.terminal_reason in INTERRUPTED:
             return TurnFinished(MessageStatus.INTERRUPTED, usage, message.session_id)
         if message.is_error:
-            return TurnFailed(api_failure(message.api_error_status, message.result, message.errors))
+            status, result, errors = message.api_error_status, message.result, message.errors
+            return TurnFailed(api_failure(status, result, errors, self.retry))
         return TurnFinished(MessageStatus.COMPLETE, usage, message.session_id)
 
 

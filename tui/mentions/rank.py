@@ -13,9 +13,10 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 CANDIDATES = 200  # scored per key; the tiers stop once this many are found
@@ -24,6 +25,7 @@ RECENT_KEPT = 100
 RECENT_BONUS = 40.0  # the newest mention; the n-th newest gets RECENT_BONUS / n
 SUBLISTINGS = 8  # folder listings kept
 SUBSET = 10_000  # lines holding every letter searched alone up to this many
+SCAN = 300_000  # characters the letters-in-order search may scan of the whole text
 _BOUNDARY = "/_-. "
 
 
@@ -70,7 +72,7 @@ class Listing:
             order = sorted(order, key=lambda i: (len(keys[i]), keys[i], full[i]))
         self.full = [full[i] for i in order]
         self.keys = [keys[i] for i in order]
-        self.text, self.starts = _joined(self.keys)
+        self.text = _joined(self.keys)
         # A small listing is searched whole: its masks would cost more than they save.
         self.masks = _char_masks(self.keys) if len(self.keys) > SUBSET else None
         # Line numbers in the keys' alphabetical order: a folder's paths are one slice of it.
@@ -79,6 +81,7 @@ class Listing:
         self._folders: dict[str, Listing] = {}
         self.folder = ""  # the folded folder this listing is narrowed to ("tui/"), if any
         self._complete: tuple[str, list[int]] = ("", [])  # a query and all its matches
+        self._subset: tuple[int, list[int], str] = (0, [], "")  # a mask, its lines, their text
 
     def __len__(self) -> int:
         return len(self.full)
@@ -150,18 +153,40 @@ class Listing:
         if known and wanted.startswith(known):  # typing on: only the lines that matched before
             return self._within(wanted, complete)
         if self.masks is None:
-            return self._remember(wanted, _tiered(wanted, self.text, self.starts))
+            return self._remember(wanted, _tiered(wanted, self.text))
         mask = -1
         for char in set(wanted):
             mask &= self.masks.get(char, 0)
-        if mask.bit_count() > SUBSET:  # the letters-in-the-name tier would scan it all: scores
-            return _tiered(wanted, self.text, self.starts, name_tier=False)  # rank names anyway
-        return self._remember(wanted, self._within(wanted, _set_bits(mask)))
+        if mask.bit_count() <= SUBSET:
+            return self._remember(wanted, self._within(wanted, _set_bits(mask)))
+        return self._plentiful(wanted, mask)
+
+    def _plentiful(self, wanted: str, mask: int) -> list[int]:
+        """The tiers where many lines hold every letter: in the whole text, where matches are
+        usually plentiful and each tier stops early. The letters-in-the-name tier is left out
+        (it would scan it all; scores rank names anyway). When the letters in order are rare
+        ("readme": common letters in an order few names have; every literal match is one of
+        theirs, so those are rarer still), the tiers would scan most of the text: a probe of
+        the first SCAN characters tells, and then they search the lines holding every letter
+        alone (the same matches in the same order, in a fraction of the text)."""
+        in_order = tiers(wanted, False, False)[-1]
+        probe: dict[int, None] = {}
+        if len(self.text) > SCAN and not _filled(probe, _lines(in_order, self.text, SCAN)):
+            lines, text = self._lines_of(mask)
+            return [lines[line] for line in _tiered(wanted, text, name_tier=False)]
+        return _tiered(wanted, self.text, name_tier=False)
+
+    def _lines_of(self, mask: int) -> tuple[list[int], str]:
+        """The lines a mask selects and their text; the last kept, as the next letter typed is
+        often one the query holds already (same letters, same mask)."""
+        if self._subset[0] != mask:
+            lines = _set_bits(mask)
+            self._subset = (mask, lines, _joined(_picked(self.keys, lines)))
+        return self._subset[1], self._subset[2]
 
     def _within(self, wanted: str, lines: list[int]) -> list[int]:
         """``_tiered`` over some lines only (ascending, so still shortest first)."""
-        text, starts = _joined([self.keys[line] for line in lines])
-        return [lines[found] for found in _tiered(wanted, text, starts)]
+        return [lines[found] for found in _tiered(wanted, _joined(_picked(self.keys, lines)))]
 
     def _remember(self, wanted: str, found: list[int]) -> list[int]:
         """Keep a query's matches when they are all of them (fewer than the tiers' cap): a
@@ -171,27 +196,59 @@ class Listing:
         return found
 
 
-def _tiered(wanted: str, text: str, starts: list[int], name_tier: bool = True) -> list[int]:
-    """Line numbers of ``text`` matching ``wanted``, best tier first, at most CANDIDATES."""
+def _tiered(wanted: str, text: str, name_tier: bool = True) -> list[int]:
+    """Line numbers of ``text`` matching ``wanted``, best tier first, at most CANDIDATES.
+
+    The literal tiers are skipped when one find says the query is nowhere in the text,
+    instead of each scanning all of it."""
     seen: dict[int, None] = {}
-    for pattern in tiers(wanted, name_tier):
-        position = 0
-        while len(seen) < CANDIDATES:
-            found = pattern.search(text, position)
-            if found is None:
-                break
-            line = bisect.bisect_right(starts, found.start()) - 1
-            seen[line] = None
-            position = starts[line + 1] if line + 1 < len(starts) else len(text)
-        if len(seen) >= CANDIDATES:
+    for pattern in tiers(wanted, name_tier, wanted in text):
+        if _filled(seen, _lines(pattern, text)):
             break
     return list(seen)
 
 
-def _joined(keys: Sequence[str]) -> tuple[str, list[int]]:
-    """The keys as one text, a line each, and where each line starts."""
-    lengths = [len(key) + 1 for key in keys]
-    return "".join(key + "\n" for key in keys), [0, *itertools.accumulate(lengths)][:-1]
+def _lines(pattern: re.Pattern[str], text: str, end: int | None = None) -> Iterator[int]:
+    """The numbers of the lines where ``pattern`` matches (before ``end``), ascending, once
+    each. A match's line is counted from the last one's (the newlines between, counted in
+    C): no table of line starts is built per search."""
+    position = line = 0
+    while (found := pattern.search(text, position, len(text) if end is None else end)) is not None:
+        start = found.start()
+        line += text.count("\n", position, start)
+        yield line
+        position, line = text.index("\n", start) + 1, line + 1  # on from the next line
+
+
+def _filled(seen: dict[int, None], lines: Iterable[int]) -> bool:
+    """Add lines (in order, once each) until there are CANDIDATES; whether there are."""
+    for line in lines:
+        seen[line] = None
+        if len(seen) >= CANDIDATES:
+            return True
+    return False
+
+
+def _picked(keys: Sequence[str], lines: Sequence[int]) -> Sequence[str]:
+    """``keys[line]`` for each line, gathered in C (twice as quick as a comprehension)."""
+    if len(lines) < 2:  # itemgetter of one index gives the item, not a tuple
+        return [keys[line] for line in lines]
+    picked: tuple[str, ...] = operator.itemgetter(*lines)(keys)
+    return picked
+
+
+def _joined(keys: Sequence[str]) -> str:
+    """The keys as one text, a line each (every line ends with a newline)."""
+    return "\n".join(keys) + "\n" if keys else ""
+
+
+_BYTE_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
+
+
+def _set_bits(mask: int) -> list[int]:
+    """The numbers of the bits set in a mask, ascending."""
+    raw = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
+    return [at * 8 + bit for at, value in enumerate(raw) if value for bit in _BYTE_BITS[value]]
 
 
 def _char_masks(keys: Sequence[str]) -> dict[str, int]:
@@ -208,34 +265,27 @@ def _char_masks(keys: Sequence[str]) -> dict[str, int]:
     return {char: int.from_bytes(bits, "little") for char, bits in found.items()}
 
 
-_BYTE_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
-
-
-def _set_bits(mask: int) -> list[int]:
-    """The numbers of the bits set in a mask, ascending."""
-    raw = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
-    return [at * 8 + bit for at, value in enumerate(raw) if value for bit in _BYTE_BITS[value]]
-
-
 def _below(path: str, depth: int) -> str:
     return "/".join(path.split("/")[depth:])
 
 
 @functools.lru_cache(maxsize=256)
-def tiers(wanted: str, name_tier: bool = True) -> list[re.Pattern[str]]:
+def tiers(wanted: str, name_tier: bool = True, literal: bool = True) -> list[re.Pattern[str]]:
     """The searches of one query, best tier first. Each letter's gap is a negated class of the
     next letter (``a[^b\\n]*b``): the earliest match, found without backtracking. Without
-    ``name_tier``, the letters-in-order search within file names is left out."""
-    literal = re.escape(wanted)
+    ``name_tier``, the letters-in-order search within file names is left out; without
+    ``literal`` (the query is nowhere as typed), the two searches for it as typed."""
     gaps = [re.escape(wanted[0])]
     name_gaps = [re.escape(wanted[0])]
     for char in wanted[1:]:
         escaped = re.escape(char)
         gaps.append(f"[^{escaped}\\n]*{escaped}")
         name_gaps.append(f"[^{escaped}/\\n]*{escaped}")
-    found = [re.compile(literal)]
+    exact = re.escape(wanted)
+    found = [re.compile(exact)] if literal else []
     if "/" not in wanted:
-        found.insert(0, re.compile(literal + "[^/\\n]*/?\\n"))
+        if literal:
+            found.insert(0, re.compile(exact + "[^/\\n]*/?\\n"))
         if name_tier:
             found.append(re.compile("".join(name_gaps) + "[^/\\n]*/?\\n"))
     found.append(re.compile("".join(gaps)))

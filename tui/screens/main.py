@@ -413,6 +413,7 @@ class MainScreen(Screen[None]):
         try:
             services = await self.services()
             opened = True
+            slash.name_keys(self, services.settings)  # as a failure's sentence names them
             async for event in services.manager.run(turn.text, conversation, turn.retry_of):
                 await self.turn_event(turn, event)
         except StoreError as error:
@@ -569,7 +570,8 @@ class MainScreen(Screen[None]):
         waiting = [q for q in self.questions.get(self.conversation.id, []) if not q.answer.done()]
         picks = [q for q in waiting if isinstance(q, Pick)]
         if picks:
-            self.call_later(self.query_one(ChatPane).ask, picks[0].questions, picks[0])
+            pick = picks[0]
+            self.call_later(self.query_one(ChatPane).ask, pick.questions, pick, pick.given)
         if any(isinstance(s, ApprovalDialog) for s in self.app.screen_stack):
             return
         approvals = [q for q in waiting if isinstance(q, Question)]

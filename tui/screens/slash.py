@@ -15,6 +15,7 @@ from typing import Any
 
 from textual.screen import Screen
 
+from tui.config import Settings
 from tui.screens.keys import (
     ELSEWHERE,
     MAIN_KEYS,
@@ -134,6 +135,25 @@ def shown_keys(screen: Screen[Any]) -> dict[str, str]:
             continue  # a focused widget's own keys (the prompt's) are not commands
         found.setdefault(action, []).append(screen.app.get_key_display(active.binding))
     return {action: ", ".join(keys) for action, keys in found.items()}
+
+
+def name_keys(screen: Screen[Any], settings: Settings) -> None:
+    """Tell the engine the keys bound now for what a failure's sentence asks of the user."""
+    settings.choose_model, settings.retry = choose_model(screen), retry_words(screen)
+
+
+def choose_model(screen: Screen[Any]) -> str:
+    """How a failure's sentence tells the user to pick another model: the key bound to it now
+    (the user's keymap may have moved or removed it) and the slash command, which always is."""
+    keys = shown_keys(screen).get("model")
+    return f"{keys} or /model" if keys else "/model"
+
+
+def retry_words(screen: Screen[Any]) -> str:
+    """How a failure's sentence tells the user to ask again: the key bound to it now, or the
+    slash command when the keymap left it none."""
+    keys = shown_keys(screen).get("retry")
+    return f"press {keys} (or type /retry) to retry" if keys else "type /retry to retry"
 
 
 def unknown(name: str) -> str:

@@ -26,7 +26,7 @@ from tui.models import (
     ToolStatus,
     TurnUsage,
 )
-from tui.storage import branch, imported, questions, rows, search, state_keys
+from tui.storage import branch, imported, notes, questions, rows, search, state_keys
 from tui.storage.database import Database
 from tui.storage.errors import StoreError
 
@@ -324,6 +324,12 @@ class Store:
         message = await self.message_get(message_id)
         assert message is not None
         return message
+
+    async def message_note_before(self, message_id: int, content: str) -> int:
+        """A system line just above ``message_id``, a reply still being written; returns the
+        reply's new id (see tui.storage.notes)."""
+        async with self.db.writing() as conn:
+            return await notes.note_before(conn, message_id, content, to_text(now()))
 
     async def conversation_cost(self, conversation_id: int) -> float:
         """What all of a conversation's turns cost, in USD."""

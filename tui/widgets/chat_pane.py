@@ -21,7 +21,7 @@ from textual.widgets import Static
 from tui.clock import local
 from tui.models import Message, MessageStatus, Role
 from tui.text import inert, settled_prefix
-from tui.user_questions import Asking
+from tui.user_questions import Answer, Asking
 from tui.widgets.block_cursor import BlockCursorScroll, Stop
 from tui.widgets.choice_card import ChoiceCard
 from tui.widgets.markdown_block import MarkdownBlock
@@ -379,12 +379,15 @@ class ChatPane(BlockCursorScroll):
         labels = [child for child in before if child.has_class("answer-label")]
         await self.mount(SystemNote(text), before=labels[-1] if labels else self.answer)
 
-    async def ask(self, questions: tuple[Asking, ...], token: object) -> None:
+    async def ask(
+        self, questions: tuple[Asking, ...], token: object, given: list[Answer] | None = None
+    ) -> None:
         """Put the assistant's question below the answer; ``token`` comes back with the answers
-        (ChoiceCard.Answered). One at a time: a second waits until the first is settled."""
+        (ChoiceCard.Answered). One at a time: a second waits until the first is settled.
+        ``given``: the answers so far, kept by the caller (see ChoiceCard)."""
         if self.card is not None:
             return
-        self.card = ChoiceCard(questions, token)
+        self.card = ChoiceCard(questions, token, given)
         await self.mount(self.card)
         self.scroll_end(animate=False)
 

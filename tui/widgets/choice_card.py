@@ -86,11 +86,17 @@ class ChoiceCard(Vertical):
             self.card = card
             self.answers = answers
 
-    def __init__(self, questions: tuple[Asking, ...], token: object) -> None:
+    def __init__(
+        self, questions: tuple[Asking, ...], token: object, given: list[Answer] | None = None
+    ) -> None:
         super().__init__(classes="choice-card")
         self.questions = questions
         self.token = token  # what the screen asked with: the answer goes back to it
-        self.answers: list[Answer] = []
+        # The answers so far, in the caller's list: each is in it the moment it is given, so a
+        # card drawn again for the same call (the conversation switched away and back) resumes
+        # at the first unanswered question. A message would arrive too late: the card can be
+        # gone before it is handled.
+        self.answers: list[Answer] = given if given is not None else []
         self.ticked: set[int] = set()  # options chosen so far, when several may be
         self.opened_at = clock()
 
@@ -110,6 +116,9 @@ class ChoiceCard(Vertical):
         yield Label("", id="choice-hint", markup=False)
 
     def on_mount(self) -> None:
+        if len(self.answers) >= len(self.questions):  # answered before it was drawn again
+            self._finish()
+            return
         self._show()
         self.query_one(PickList).focus()
         self.opened_at = clock()
@@ -207,7 +216,10 @@ class ChoiceCard(Vertical):
     def _answer(self, answer: Answer) -> None:
         self.answers.append(answer)
         if len(self.answers) == len(self.questions):
-            self.post_message(self.Answered(self, tuple(self.answers)))
-            self.disabled = True  # answered: no second answer while it is taken away
+            self._finish()
             return
         self._show()
+
+    def _finish(self) -> None:
+        self.post_message(self.Answered(self, tuple(self.answers)))
+        self.disabled = True  # answered: no second answer while it is taken away
