@@ -5,7 +5,7 @@ leaves the code ~50 columns (most lines cut), and at 160 the chat beside it is n
 while reading, since the answer is one Esc away. Esc pops the screen and Textual gives the
 focus back to the chat, whose block cursor kept its place. The file was read before this
 screen was built (tui.screens.viewing, in a thread, through the boundary); here it is only
-drawn, and lexed for colours in a thread.
+drawn, and lexed for colours a slice at a time after the first paint.
 """
 
 from __future__ import annotations
