@@ -7,9 +7,8 @@ line is drawn. This view draws only the rows on screen (a ScrollView's render_li
 highlights the rows around the one it opens at first, lexing a short window from a line that
 starts at column 0 (where Pygments is back in its outer state for most languages). The whole
 file is then lexed a slice at a time on the event loop (tui.screens.viewer) and replaces the
-window's colours, so a string that opened above
-the window is coloured right a moment later. Pygments with Rich's theme is what the chat's code
-blocks use, so the same code looks the same in both.
+window's colours, so a string that opened above the window is coloured right a moment later.
+Pygments with Rich's theme is what the chat's code blocks use, so code looks the same in both.
 
 Text is made inert (tui.text.inert) before it is drawn: a file may hold escape sequences.
 """
