@@ -39,6 +39,7 @@ TOOL_LOG_OPEN = Binding(
     "o",
     "open_file",
     "Open in viewer",
+    show=False,  # the key bar is full; an expanded Read, Grep or Glob row names the key
     id="tool_open_file",
     tooltip="On a Read row: open the file it read in the code viewer, at the lines it read; on "
     "a Grep or Glob row: the files (and lines) it found",
