@@ -488,9 +488,8 @@ async def test_help_scrolls_to_its_last_key_on_a_small_terminal(app_factory: Any
         await pilot.press("end")
         await pilot.pause()
         assert keys.scroll_y == keys.max_scroll_y
-        assert "Copy lines" in "\n".join(
-            screen_rows(app)
-        )  # the last key of the last group (viewer)
+        # the last key of the last group (the code viewer's)
+        assert "Copy lines" in "\n".join(screen_rows(app))
 
 
 def tool_log_rows(app: Any) -> list[str]:
