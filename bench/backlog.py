@@ -164,7 +164,7 @@ async def working(project: Path) -> tuple[float, float, float, float]:
             mark(project, 2 * RUNS + run, passes=run % 2 == 0)  # another program, while hidden
             while pane.seen != pane.source.signature() or pane.reading_now():
                 await asyncio.sleep(0.001)
-            opens.append(await key(app, "f4", lambda: pane.display))
+            opens.append(await key(app, "f4", lambda: not pane.away))
             await pilot.press("f4")
             await pilot.pause()
             pane.stale, before = True, pane.view  # announced, not read: F4 reads first
@@ -178,7 +178,7 @@ async def working(project: Path) -> tuple[float, float, float, float]:
 
 def shown(pane: BacklogPane, before: object) -> bool:
     """The pane in sight with a new read (F4 may read before it shows the pane)."""
-    return pane.view is not before and pane.display
+    return pane.view is not before and not pane.away
 
 
 async def create(pilot: Pilot[object], pane: BacklogPane, name: str) -> float:

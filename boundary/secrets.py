@@ -45,6 +45,7 @@ SECRET_PATTERNS = (
     ".s3cfg",
     ".boto",
     "credentials.json",
+    "config.worktree",  # git's per-worktree config: remote URLs may carry a password
 )
 # Matched against the path's last components, lower-cased ("a/.git/config" ends with ".git/config").
 SECRET_TAILS = (
@@ -55,7 +56,17 @@ SECRET_TAILS = (
     ".kube/config",
 )
 # Any file below a folder of one of these names.
-SECRET_DIRS = (".ssh", ".aws", ".gnupg", ".kube", ".docker", ".azure", ".config/gcloud")
+# ".git/modules": each submodule's own git folder, its config holding remote URLs as .git/config.
+SECRET_DIRS = (
+    ".ssh",
+    ".aws",
+    ".gnupg",
+    ".kube",
+    ".docker",
+    ".azure",
+    ".config/gcloud",
+    ".git/modules",
+)
 
 # How much of a file is scanned before Read may hand it out. More than the 64 KB a quick look
 # would take: for a long result the CLI sends the raw text to the API's count_tokens endpoint

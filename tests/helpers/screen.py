@@ -60,3 +60,9 @@ def pane_text(app: Any) -> str:
     region = found.first().region
     rows = screen_rows(app)[region.y : region.bottom]
     return "\n".join(row[region.x : region.right].strip() for row in rows)
+
+
+def in_sight(app: Any, widget: Any) -> bool:
+    """Whether any part of ``widget`` lies on the screen (a hidden card of the side panel is
+    laid out far below it, a hidden panel not at all)."""
+    return bool(widget.region) and app.screen.region.overlaps(widget.region)

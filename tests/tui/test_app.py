@@ -15,7 +15,7 @@ from textual.command import CommandPalette
 
 from tests.helpers.pilot import SIZE, ask, settle, until
 from tests.helpers.processes import children_of
-from tests.helpers.screen import answers, screen_rows
+from tests.helpers.screen import answers, in_sight, screen_rows
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
 from tui.paging import OLDER_PAGE, PAGE
@@ -270,7 +270,7 @@ async def test_narrow_terminal_hides_side_panels(app_factory: Any) -> None:
     async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.screen.query_one("#sidebar").has_class("-hidden")
-        assert app.screen.query_one(ToolLog).region.width == 0  # not painted
+        assert not in_sight(app, app.screen.query_one(ToolLog))  # not painted
         await pilot.press("ctrl+b")
         await pilot.pause()
         assert not app.screen.query_one("#sidebar").has_class("-hidden")

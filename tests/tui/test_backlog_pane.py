@@ -15,7 +15,7 @@ import pytest
 
 from tests.helpers.backlog_db import FEATURES, make_backlog
 from tests.helpers.pilot import SIZE, asked, send, until
-from tests.helpers.screen import pane_text
+from tests.helpers.screen import in_sight, pane_text
 from tui.demo.model_server import ToolCall, Turn
 from tui.screens.feature_details import FeatureDetails
 from tui.widgets.backlog_pane import BacklogPane
@@ -30,7 +30,7 @@ async def test_progress_ready_blocked_and_details(app_factory: Any, project: Pat
         await until(pilot, lambda: "passing" in pane_text(app), "the backlog was read")
         shown = pane_text(app)
         assert "1/5 passing · 1 in progress · 20.0%" in shown
-        assert app.screen.query_one(ToolLog).region.width == 0  # the pane took its place
+        assert not in_sight(app, app.screen.query_one(ToolLog))  # the pane took its place
         # Ready in the tools' order (priority, then id); blocked with what each waits on.
         ready_at, reset_at = shown.index("#3 Logout button"), shown.index("#5 Password reset")
         assert "Ready (2)" in shown and ready_at < reset_at
@@ -56,8 +56,8 @@ async def test_progress_ready_blocked_and_details(app_factory: Any, project: Pat
         assert not isinstance(app.screen, FeatureDetails)
         await pilot.press("f4")
         await pilot.pause()
-        assert app.screen.query_one(BacklogPane).region.width == 0
-        assert app.screen.query_one(ToolLog).region.width > 0
+        assert not in_sight(app, app.screen.query_one(BacklogPane))
+        assert in_sight(app, app.screen.query_one(ToolLog))
 
 
 async def test_pane_follows_a_write_by_another_process(app_factory: Any, project: Path) -> None:

@@ -107,6 +107,10 @@ async def test_hook_reports_denial_and_remembers_it(guard: Guard) -> None:
     [
         ".git/config",
         ".GIT/CONFIG",
+        ".git/config.worktree",
+        ".git/worktrees/feature/config.worktree",
+        ".git/modules/lib/config",
+        "vendor/.git/modules/deep/nested/config",
         ".git/credentials",
         ".config/gh/hosts.yml",
         ".vault-token",

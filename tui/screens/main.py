@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, TextArea
+from textual.widgets import TextArea
 from textual.worker import Worker, WorkerState
 
 from tui.agent.errors import NO_CREDENTIALS
@@ -65,6 +65,7 @@ from tui.widgets.command_list import CompletionList, Offer
 from tui.widgets.completions import Completions
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.history_search import HistorySearchBar
+from tui.widgets.kept_switcher import KeptSwitcher
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.markdown_block import MarkdownBlock
 from tui.widgets.panels import Body
@@ -136,7 +137,7 @@ class MainScreen(Screen[None]):
                 yield (commands := CompletionList(id="commands"))
                 yield PromptInput(commands, id="prompt")
                 yield StatusBar("starting", id="status")
-            with ContentSwitcher(id="side", initial="tools"):
+            with KeptSwitcher(id="side", initial="tools"):
                 yield ToolLog(id="tools")
         yield KeyBar(id="keys")
 

@@ -31,6 +31,7 @@ from textual.worker import Worker, get_current_worker
 from tui.models import BacklogSection, BacklogView
 from tui.text import inert
 from tui.widgets.feature_list import FeatureList, row_key
+from tui.widgets.kept_switcher import Card
 
 POLL_S = 0.5  # how often the file's signature is compared while the pane is shown
 FRESH_WAIT_S = 0.1  # F4 waits this long at most for a read before showing what it has
@@ -137,7 +138,7 @@ Action = Literal[
 ]
 
 
-class BacklogPane(Vertical):
+class BacklogPane(Card, Vertical):
     """Progress, then every feature by status (ready in the queue's order, in progress, waiting
     for you, blocked with what blocks each, passing); keys act on the highlighted feature."""
 

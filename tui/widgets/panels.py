@@ -15,9 +15,9 @@ from contextlib import suppress
 from textual import events
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher
 
 from tui.widgets.backlog_pane import BacklogPane, BacklogSource
+from tui.widgets.kept_switcher import KeptSwitcher
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.sidebar import Sidebar
 
@@ -37,8 +37,8 @@ class Body(Horizontal):
         self.tools_were_hidden = False  # the tool log's state before the backlog took its place
 
     @property
-    def side(self) -> ContentSwitcher:
-        return self.query_one("#side", ContentSwitcher)
+    def side(self) -> KeptSwitcher:
+        return self.query_one("#side", KeptSwitcher)
 
     def on_resize(self, event: events.Resize) -> None:
         """Below 100 columns the side panels start hidden (Ctrl+B / Ctrl+T bring them back)."""
@@ -103,7 +103,7 @@ class Body(Horizontal):
 
     def _width(self, panel: Widget) -> int:
         """A side panel's width as styled (it may be hidden, so not its laid-out size)."""
-        if isinstance(panel, ContentSwitcher):
+        if isinstance(panel, KeptSwitcher):
             panel = panel.visible_content or panel
         width = panel.styles.width
         return int(width.resolve(self.size, self.app.size)) if width is not None else 0

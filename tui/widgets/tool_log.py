@@ -28,6 +28,7 @@ from tui.models import ToolEvent, ToolStatus
 from tui.text import inert
 from tui.tool_lines import ASKED, describe
 from tui.widgets.empty_hint import EmptyHint
+from tui.widgets.kept_switcher import Card
 
 NO_CALLS = (
     "No tool calls yet. The files the assistant reads and searches are listed here as it "
@@ -139,7 +140,7 @@ def read_file(row: ToolRow) -> tuple[str, int | None, int | None] | None:
     return path, first, first + limit - 1
 
 
-class ToolLog(ScrollView, can_focus=True):
+class ToolLog(Card, ScrollView, can_focus=True):
     """Rows keyed by tool-use id; the screen calls ``start``, ``finish`` and ``show``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
