@@ -117,6 +117,8 @@ def relative_path(path: str, root: Path) -> str:
     if not path.isprintable():
         raise Refused(f"{path} holds control characters")
     pure = PurePosixPath(path)
+    if path.startswith("~"):  # the guard expands it to a home folder: never this project's
+        raise Refused(f"{path} names a home folder ('~'), not a project file")
     if ".." in pure.parts:
         raise Refused(f"{path} climbs out of its folder ('..')")
     if pure.is_absolute():

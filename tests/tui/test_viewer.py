@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from tests.helpers.pilot import SIZE, ask, settle, until
 from tests.helpers.screen import notes, screen_rows
@@ -124,6 +125,13 @@ async def test_search_and_go_to_line_move_the_cursor(app_factory: Any) -> None:
         await pilot.press("g", *"400", "enter")
         await pilot.pause()
         assert view.cursor == 11 and shown(app, "Type a line number from 1 to 40.")
+        for typed in ("²", "9" * 5000):  # a digit to str.isdigit, not to int(); an endless one
+            await pilot.press("g")
+            app.screen.query_one("#viewer-input", Input).value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.is_running and view.cursor == 11
+            assert shown(app, "Type a line number from 1 to 40.")
         await pilot.press("slash", "escape")  # Esc closes the input line first
         await pilot.pause()
         assert isinstance(app.screen, ViewerScreen) and app.focused is view

@@ -49,3 +49,28 @@ def test_bidi_and_invisible_characters_and_markup_are_drawn_as_they_are() -> Non
     )
     drawn = "".join(segment.text for segment in view._code(0))
     assert drawn == view.shown[0]  # no markup read: the brackets are drawn
+
+
+def test_fillers_tags_and_other_blank_drawing_characters_show_as_code_points() -> None:
+    hidden = "\u3164\uffa0\u061c\u00ad\u034f\ufe0f\U000e0041\U000e0100"
+    view = CodeView("a.js", f"const {{ timeout,{hidden}}} = req.query;\n")
+    assert view.shown[0] == (
+        "const { timeout,<U+3164><U+FFA0><U+061C><U+00AD><U+034F><U+FE0F><U+E0041><U+E0100>}"
+        " = req.query;"
+    )
+
+
+def test_a_file_with_a_very_long_line_is_shown_without_colours() -> None:
+    """A minified bundle: lexing its one 1 MiB line took 9.5 s on the event loop."""
+    bundle = CodeView("bundle.min.js", "var a=1;" * 130_000 + "\n")
+    assert bundle.lexer is None
+    bundle.highlight_window(0, 40)
+    assert bundle.tokens == {}
+    assert CodeView("app.js", "var a = 1;\n" * 10).lexer is not None
+
+
+def test_the_first_window_is_left_plain_when_its_lines_are_long() -> None:
+    wide = CodeView("wide.py", ("x = '" + "a" * 1_900 + "'\n") * 200)
+    assert wide.lexer is not None  # each line under the limit: the sliced lex colours it
+    wide.highlight_window(100, 40)
+    assert wide.tokens == {}

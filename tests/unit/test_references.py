@@ -92,6 +92,7 @@ def test_only_files_the_viewer_may_open_are_kept(guard: Guard) -> None:
         ("missing.py", "does not exist"),
         ("src", "not a regular file"),
         ("/etc/passwd", "outside the project"),
+        ("~/proj/src/calc.py", "home folder"),  # the guard would judge $HOME's file, not this
     ],
 )
 def test_each_refusal_says_why(guard: Guard, path: str, why: str) -> None:

@@ -146,7 +146,7 @@ class ViewerScreen(Screen[None]):
             batch = []
             for tokens in lines:
                 batch.append(tokens)
-                if len(batch) % 32 == 0 and time.perf_counter() > deadline:
+                if time.perf_counter() > deadline:  # each line: one may take milliseconds
                     break
             if not batch:
                 return
@@ -272,7 +272,13 @@ class ViewerScreen(Screen[None]):
         self._ask("")
         view = self.code
         if what == "line":
-            if value.isdigit() and 1 <= int(value) <= len(view.raw):
+            # ASCII digits only ("²" is a digit to Python, not to int), and few of them.
+            if (
+                value.isascii()
+                and value.isdigit()
+                and len(value) <= 9
+                and 1 <= int(value) <= len(view.raw)
+            ):
                 view.go_to(int(value) - 1)
                 self.say("")
             else:

@@ -35,11 +35,18 @@ SEARCH_ABOVE = 200  # how far above that a line at column 0 is looked for
 WINDOW_BELOW = 10
 THEME = "monokai"  # Rich Markdown's code theme: the chat's code blocks look the same
 TAB = 4
+LONGEST_COLOURED = 2_000  # characters: a file with a longer line is shown without colours
+WINDOW_CHARS = 64_000  # the window coloured before the first paint, at most (else plain)
 
 
 # Bidirectional overrides, zero-width and line-separator characters: in code they can make a
 # line read differently from what it does (Trojan Source), so each is drawn as its code point.
-_INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# Also the soft hyphen, joiners, the Arabic letter mark, Hangul fillers (an "invisible"
+# identifier), variation selectors and tag characters: each draws as nothing or a blank.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
 
 
 def _named(match: re.Match[str]) -> str:
@@ -119,7 +126,6 @@ class CodeView(ScrollView, can_focus=True):
         # tab or a control character never crosses a line, so the lines stay the same lines.
         shown = inert(text.replace("\r\n", "\n")).expandtabs(TAB)
         self.shown = file_lines(_INVISIBLE.sub(_named, shown))
-        self.lexer = lexer_for(name, text)
         self.tokens: dict[int, Tokens] = {}
         self.exact: set[int] = set()  # lines coloured by the whole file's lex
         self._strips: dict[int, Strip] = {}  # each line's code drawn, before cropping
@@ -133,6 +139,9 @@ class CodeView(ScrollView, can_focus=True):
         self.searched = ""
         self._digits = len(str(len(self.raw)))
         widest = max((len(line) for line in self.shown), default=0)
+        # Pygments takes ~20 us a character: a minified bundle's one long line would hold the
+        # loop for seconds in one go, so such a file is shown uncoloured.
+        self.lexer = lexer_for(name, text) if widest <= LONGEST_COLOURED else None
         self.virtual_size = Size(self.gutter_width + widest + 1, len(self.raw))
 
     @property
@@ -189,6 +198,8 @@ class CodeView(ScrollView, can_focus=True):
         end = min(len(self.shown), top + height + WINDOW_BELOW)
         if all(line in self.tokens for line in range(top, min(end, top + height))):
             return
+        if sum(len(line) for line in self.shown[start:end]) > WINDOW_CHARS:
+            return  # long lines: plain at first, coloured by the sliced lex that follows
         for offset, tokens in enumerate(token_lines(self.lexer, self.shown[start:end])):
             if start + offset not in self.exact:
                 self.tokens[start + offset] = tokens
