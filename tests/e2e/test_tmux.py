@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from tests.helpers.processes import children_of
-from tests.helpers.tmux import screen_shows, tmux
+from tests.helpers.tmux import quit_app, screen_shows, start, tmux
 from tui.demo.model_server import ModelServer, ToolCall, Turn
 
 
@@ -22,44 +22,20 @@ async def test_installed_app_answers_in_a_terminal(
         Turn(match="return 42", text="It returns **forty-two**."),
     ]
     socket = f"atui-{os.getpid()}"
-    command = Path(sys.executable).parent / "assistant-tui"
     async with ModelServer(turns) as server:
         env = {
             "ANTHROPIC_BASE_URL": server.url,
             "ASSISTANT_TUI_DB": str(tmp_path / "h.db"),
             "TERM": "xterm-256color",
         }
-        exports = " ".join(
-            f"{k}={shlex.quote(v)}" for k, v in {**os.environ, **env}.items() if k.isidentifier()
-        )
-        # pytest's environment carries COLUMNS=80, which would pin the app's width.
-        target = shlex.quote(str(project))
-        line = f"env -u COLUMNS -u LINES {exports} {command} {target} --model scripted"
-        tmux(
-            socket,
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "app",
-            "-x",
-            "140",
-            "-y",
-            "40",
-            line,
-        )
-        tmux(socket, "resize-window", "-t", "app", "-x", "140", "-y", "40")
+        start(socket, project, env)  # pytest's COLUMNS=80 would pin the width: start unsets it
         try:
             await screen_shows(socket, "ready")
             tmux(socket, "send-keys", "-t", "app", "-l", "What does main return?")
             tmux(socket, "send-keys", "-t", "app", "Enter")
             screen = await screen_shows(socket, "It returns forty-two.")
             assert "Reading file: app.py" in screen
-            tmux(socket, "send-keys", "-t", "app", "C-q")
-            end = time.monotonic() + 30
-            while tmux(socket, "list-sessions") and time.monotonic() < end:
-                await asyncio.sleep(0.1)
+            await quit_app(socket)
         finally:
             tmux(socket, "kill-server")
     assert children_of(os.getpid()) == set()

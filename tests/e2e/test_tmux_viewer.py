@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shlex
-import sys
 import time
 from pathlib import Path
 
 from tests.helpers.processes import children_of
-from tests.helpers.tmux import screen_shows, tmux
+from tests.helpers.tmux import quit_app, screen_shows, start, tmux
 from tui.demo.model_server import ModelServer, Turn
 
 
@@ -35,21 +33,13 @@ async def test_a_reference_opens_in_the_viewer_in_a_terminal(
 ) -> None:
     turns = [Turn(text="`main` is in `app.py:1-2` and returns 42.")]
     socket = f"atui-view-{os.getpid()}"
-    command = Path(sys.executable).parent / "assistant-tui"
     async with ModelServer(turns) as server:
         env = {
             "ANTHROPIC_BASE_URL": server.url,
             "ASSISTANT_TUI_DB": str(tmp_path / "h.db"),
             "TERM": "xterm-256color",
         }
-        exports = " ".join(
-            f"{k}={shlex.quote(v)}" for k, v in {**os.environ, **env}.items() if k.isidentifier()
-        )
-        target = shlex.quote(str(project))
-        line = f"env -u COLUMNS -u LINES {exports} {command} {target} --model scripted"
-        size = ("-x", "140", "-y", "40")
-        tmux(socket, "-f", "/dev/null", "new-session", "-d", "-s", "app", *size, line)
-        tmux(socket, "resize-window", "-t", "app", *size)
+        start(socket, project, env)
         try:
             await screen_shows(socket, "ready")
             tmux(socket, "send-keys", "-t", "app", "-l", "Where is main?")
@@ -62,10 +52,7 @@ async def test_a_reference_opens_in_the_viewer_in_a_terminal(
             tmux(socket, "send-keys", "-t", "app", "Escape")
             screen = await screen_shows(socket, "Where is main?")
             assert "read-only" not in screen
-            tmux(socket, "send-keys", "-t", "app", "C-q")
-            end = time.monotonic() + 30
-            while tmux(socket, "list-sessions") and time.monotonic() < end:
-                await asyncio.sleep(0.1)
+            await quit_app(socket)
         finally:
             tmux(socket, "kill-server")
     assert children_of(os.getpid()) == set()

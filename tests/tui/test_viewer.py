@@ -62,6 +62,19 @@ def viewer_rows(app: Any) -> list[str]:
     return screen_rows(app)
 
 
+async def open_from_the_tool_log(pilot: Any, question: str, hint: str) -> None:
+    """Ask, then on the tool log's last row: Enter shows ``hint``, o opens the viewer."""
+    app = pilot.app
+    await ask(pilot, question)
+    app.screen.query_one(ToolLog).focus()
+    await pilot.press("end", "enter")
+    await settle(pilot)
+    assert shown(app, hint)
+    await pilot.press("o")
+    await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")
+    await settle(pilot)
+
+
 async def test_a_cited_range_opens_marked_copies_exactly_and_esc_returns(app_factory: Any) -> None:
     async with app_factory([Turn(text=ANSWER)]) as (app, _), app.run_test(size=SIZE) as pilot:
         chat = await answered(pilot)
@@ -193,22 +206,14 @@ async def test_a_read_row_of_the_tool_log_opens_at_the_lines_it_read(app_factory
     read = ToolCall("Read", {"file_path": "src/calc.py", "offset": 10, "limit": 3})
     turns = [Turn(match="where is the sum", tools=[read], times=1), Turn(text="Done.")]
     async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
-        await ask(pilot, "where is the sum")
-        log = app.screen.query_one(ToolLog)
-        log.focus()
-        await pilot.press("end", "enter")
-        await settle(pilot)
-        assert shown(app, "o: open it in the viewer")
-        await pilot.press("o")
-        await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")
-        await settle(pilot)
+        await open_from_the_tool_log(pilot, "where is the sum", "o: open it in the viewer")
         assert "src/calc.py · lines 10-12" in screen_rows(app)[0]
         await pilot.press("y")
         await pilot.pause()
         assert app.clipboard.splitlines() == [f"def f{n}(x):  # line {n}" for n in (10, 11, 12)]
         await pilot.press("escape")
         await settle(pilot)
-        assert app.focused is log
+        assert app.focused is app.screen.query_one(ToolLog)
 
 
 async def test_e_opens_the_editor_at_the_cursor_line_and_shows_the_file_after(
@@ -279,15 +284,9 @@ async def test_a_grep_row_opens_its_matches_one_after_the_other(app_factory: Any
     grep = ToolCall("Grep", {"pattern": "line 1[12]$", "output_mode": "content", "-n": True})
     turns = [Turn(match="where is the sum", tools=[grep], times=1), Turn(text="Done.")]
     async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
-        await ask(pilot, "where is the sum")
-        log = app.screen.query_one(ToolLog)
-        log.focus()
-        await pilot.press("end", "enter")
-        await settle(pilot)
-        assert shown(app, "o: open the files found in the viewer")
-        await pilot.press("o")
-        await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")
-        await settle(pilot)
+        await open_from_the_tool_log(
+            pilot, "where is the sum", "o: open the files found in the viewer"
+        )
         assert (
             "src/calc.py · line 11 · 40 lines · read-only · reference 1 of 2"
             in (screen_rows(app)[0])
