@@ -19,6 +19,7 @@ from tests.helpers.screen import in_sight, pane_text
 from tui.demo.model_server import ToolCall, Turn
 from tui.screens.feature_details import FeatureDetails
 from tui.widgets.backlog_pane import BacklogPane
+from tui.widgets.prompt_input import PromptInput
 from tui.widgets.tool_log import ToolLog
 
 
@@ -58,6 +59,30 @@ async def test_progress_ready_blocked_and_details(app_factory: Any, project: Pat
         await pilot.pause()
         assert not in_sight(app, app.screen.query_one(BacklogPane))
         assert in_sight(app, app.screen.query_one(ToolLog))
+
+
+async def test_tab_and_the_tool_log_key_never_reach_the_pane_out_of_sight(
+    app_factory: Any, project: Path
+) -> None:
+    """The pane hidden is only moved out of sight (tui.widgets.kept_switcher): it must not keep
+    or take the focus, or keys would go to a list nobody sees."""
+    make_backlog(project / "features.db", FEATURES)
+    async with app_factory([]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f4")
+        await until(pilot, lambda: "passing" in pane_text(app), "the backlog was read")
+        pane = app.screen.query_one(BacklogPane)
+        assert pane.has_focus_within
+        await pilot.press("ctrl+t")  # the tool log in the backlog's place
+        await pilot.pause()
+        assert not in_sight(app, pane) and not pane.has_focus_within
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.screen.query_one(PromptInput).text == "x"  # typed where the user sees it
+        for _ in range(8):  # round the focus chain: never into the pane out of sight
+            await pilot.press("tab")
+            await pilot.pause()
+            assert not pane.has_focus_within
 
 
 async def test_pane_follows_a_write_by_another_process(app_factory: Any, project: Path) -> None:

@@ -57,8 +57,11 @@ class Body(Horizontal):
         """The tool log on or off (in the backlog's place, when the backlog is shown)."""
         side = self.side
         showing_tools = side.current == "tools" and not side.has_class("-hidden")
+        backlog = side.visible_content if side.current == "backlog" else None
         side.current = "tools"
         side.set_class(showing_tools, "-hidden")
+        if backlog is not None and backlog.has_focus_within:  # out of sight, it keeps no keys
+            self.query_one(PromptInput).focus()
         self._make_room(side)
 
     async def toggle_backlog(self, source: Callable[[], BacklogSource]) -> None:
