@@ -10,6 +10,7 @@ import pytest
 
 from tui.agent.guard import Guard
 from tui.references import Reference, candidates, lines_read, refusal, resolve
+from tui.screens.viewer import editor_command
 from tui.viewed_file import MAX_BYTES, MAX_LINES, NotViewable, read_for_viewer
 
 
@@ -137,3 +138,21 @@ def test_lines_read_come_from_the_read_calls_of_that_file(guard: Guard) -> None:
         {"pattern": "*.py"},
     ]
     assert lines_read(calls, "src/calc.py", root) == [(10, 14), (1, 2000), (3, 4)]
+
+
+def test_the_editor_is_told_the_line_in_its_own_way() -> None:
+    path = Path("/p/src/a b.py")
+    assert editor_command({"EDITOR": "vim"}, path, 12) == ["vim", "+12", "/p/src/a b.py"]
+    assert editor_command({"VISUAL": "code --wait", "EDITOR": "vi"}, path, 3) == [
+        "code",
+        "--wait",
+        "-g",
+        "/p/src/a b.py:3",
+    ]
+    assert editor_command({"EDITOR": "/usr/bin/subl -w"}, path, 7) == [
+        "/usr/bin/subl",
+        "-w",
+        "/p/src/a b.py:7",
+    ]
+    assert "cannot be read" in str(editor_command({"EDITOR": "vim 'x"}, path, 1))
+    assert "Set $VISUAL" in str(editor_command({}, path, 1))

@@ -53,10 +53,16 @@ class Opened:
 Opener = Callable[[Reference], Awaitable[Opened]]  # raises NotViewable
 
 
+GOTO_FLAG = frozenset({"code", "code-insiders", "codium", "cursor", "windsurf"})
+PATH_COLON_LINE = frozenset({"subl", "zed"})
+
+
 def editor_command(env: Mapping[str, str], path: Path, line: int) -> list[str] | str:
     """The command that opens ``path`` at ``line`` in the user's editor ($VISUAL, else
     $EDITOR, split as a shell would split it, then ``+LINE PATH``, which vi, vim, nano, emacs
-    and micro understand), or the sentence saying why there is none."""
+    and micro understand; VS Code and its kin take ``-g PATH:LINE``, Sublime Text and Zed
+    ``PATH:LINE``: given ``+LINE`` they open a second file of that name), or the sentence saying
+    why there is none."""
     chosen = env.get("VISUAL") or env.get("EDITOR") or ""
     try:
         words = shlex.split(chosen)
@@ -64,6 +70,11 @@ def editor_command(env: Mapping[str, str], path: Path, line: int) -> list[str] |
         return f"$VISUAL or $EDITOR ({chosen!r}) cannot be read as a command."
     if not words:
         return "Set $VISUAL or $EDITOR to open the file in your editor."
+    name = Path(words[0]).name
+    if name in GOTO_FLAG:
+        return [*words, "-g", f"{path}:{line}"]
+    if name in PATH_COLON_LINE:
+        return [*words, f"{path}:{line}"]
     return [*words, f"+{line}", str(path)]
 
 
