@@ -173,6 +173,29 @@ def resolve(text: str, guard: Decides) -> list[Reference]:
     return kept
 
 
+_HIT = re.compile(r"(?P<path>.+?):(?P<line>\d+)[:-]")  # Grep's "path:12:text" or "path-12-"
+
+
+def search_hits(result: str, guard: Decides) -> list[Reference]:
+    """The files (and lines) a Grep or Glob result lists, one per line of it, that the
+    viewer may open. Read by the result's own shape, not as prose: a found name may hold
+    spaces or any other character a file name can (prose references cannot)."""
+    decided: dict[str, tuple[str, str | None]] = {}
+    kept: list[Reference] = []
+    for raw in result.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("Found ", "No files found", "No matches")):
+            continue
+        hit = _HIT.match(line)
+        path, number = (hit["path"], int(hit["line"])) if hit else (line, None)
+        if path not in decided:
+            decided[path] = refusal(path, guard)
+        relative, reason = decided[path]
+        if reason is None and (number is None or 1 <= number <= MAX_LINE):
+            kept.append(Reference(path, number, None, line[:200], relative))
+    return kept
+
+
 READ_LIMIT = 2000  # lines the CLI's Read takes when the call gives no limit
 
 

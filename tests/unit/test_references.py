@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tui.agent.guard import Guard
-from tui.references import Reference, candidates, lines_read, refusal, resolve
+from tui.references import Reference, candidates, lines_read, refusal, resolve, search_hits
 from tui.screens.viewer import editor_command
 from tui.viewed_file import MAX_BYTES, MAX_LINES, NotViewable, read_for_viewer
 
@@ -156,3 +156,24 @@ def test_the_editor_is_told_the_line_in_its_own_way() -> None:
     ]
     assert "cannot be read" in str(editor_command({"EDITOR": "vim 'x"}, path, 1))
     assert "Set $VISUAL" in str(editor_command({}, path, 1))
+
+
+def test_a_search_result_is_read_line_by_line_names_with_spaces_included(guard: Guard) -> None:
+    (guard.root / "src" / "my notes+@v2.py").write_text("x = 1\ny = 2\n")
+    grep = "\n".join(
+        [
+            "src/calc.py:3:    return a + b",
+            "src/my notes+@v2.py:2:y = 2",
+            ".env:1:KEY=x",  # refused by name, as for the model
+            "linkdir/calc.py:1:x",  # a symlink on the way: refused
+        ]
+    )
+    assert [(r.relative, r.first) for r in search_hits(grep, guard)] == [
+        ("src/calc.py", 3),
+        ("src/my notes+@v2.py", 2),
+    ]
+    glob = "Found 2 files\nsrc/my notes+@v2.py\nsrc/calc.py\n"
+    assert [(r.relative, r.first) for r in search_hits(glob, guard)] == [
+        ("src/my notes+@v2.py", None),
+        ("src/calc.py", None),
+    ]

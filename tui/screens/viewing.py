@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 from textual.screen import Screen
 
 from tui.models import ToolStatus
-from tui.references import Reference, lines_read, resolve
+from tui.references import Reference, lines_read, resolve, search_hits
 from tui.services import Host
 from tui.storage import StoreError
 from tui.toast import toast
@@ -103,7 +103,7 @@ class Viewing:
 
     async def _open_found(self, result: str) -> None:
         guard = self.guard()
-        found = await asyncio.to_thread(resolve, result, guard)
+        found = await asyncio.to_thread(search_hits, result, guard)
         if not found:
             toast(self.screen, "No file this search found can be opened.", severity="warning")
             return
