@@ -81,3 +81,19 @@ def test_raw_code_is_copied_as_written() -> None:
     assert shown == ["echo ␛[31mred"]
     assert raw_codes(text, shown) == ["echo \x1b[31mred"]
     assert raw_codes("```\nplain\n```", ["plain"]) == ["plain"]
+
+
+def test_a_reference_after_wide_characters_is_found_at_its_cells() -> None:
+    """中 and 🙂 take two cells each: the reversed highlight and a click use cells."""
+    from rich.segment import Segment
+    from textual.strip import Strip
+
+    from tui.references import Reference
+    from tui.widgets.markdown_block import find_places
+
+    lines = [Strip([Segment("中文 🙂 see src/calc.py:3 and calc.py")])]
+    cited = [
+        Reference("src/calc.py", 3, None, "src/calc.py:3"),
+        Reference("calc.py", written="calc.py"),
+    ]
+    assert find_places(lines, cited) == [(0, 12, 13), (0, 30, 7)]

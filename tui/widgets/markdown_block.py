@@ -18,6 +18,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.style import Style
@@ -144,8 +145,11 @@ def find_places(lines: list[Strip], references: list[Reference]) -> list[tuple[i
         if place is None:
             places.append((y, 0, 0))
             continue
-        places.append(place)
-        y, x = place[0], place[1] + place[2]
+        row, column, length = place
+        # Drawn in cells: a wide character (中, 🙂) before or inside it takes two.
+        before = texts[row][:column]
+        places.append((row, cell_len(before), cell_len(texts[row][column : column + length])))
+        y, x = row, column + length
     return places
 
 
