@@ -9,14 +9,19 @@ from tests.helpers.screen import screen_rows
 from tui.widgets.completions import Completions
 
 
-def popup_rows(app: Any) -> list[str]:
-    """The popup's rows as painted on the screen (empty when it is not shown)."""
-    popup = app.screen.query_one(Completions)
-    if not popup.display:
+def painted_rows(app: Any, kind: type[Any]) -> list[str]:
+    """The screen rows inside the region of the screen's ``kind`` widget, as painted (none
+    when it is not shown)."""
+    widget = app.screen.query_one(kind)
+    if not widget.display:
         return []
-    region = popup.region
-    rows = screen_rows(app)[region.y : region.bottom]
-    inside = [row[region.x : region.right].strip(" │╭╮╰╯─▔▁▎▊▕▏") for row in rows]
+    region = widget.region
+    return [row[region.x : region.right] for row in screen_rows(app)[region.y : region.bottom]]
+
+
+def popup_rows(app: Any) -> list[str]:
+    """The @ popup's rows as painted on the screen, its border and blank rows left out."""
+    inside = [row.strip(" │╭╮╰╯─▔▁▎▊▕▏") for row in painted_rows(app, Completions)]
     return [row for row in inside if row]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers.pilot import SIZE, ask, settle, until
+from tests.helpers.popup import painted_rows
 from tests.helpers.screen import notes, screen_rows  # run_test paints no toasts: notes
 from tui.demo.model_server import Turn
 from tui.screens.dialogs import ChoiceDialog, HelpScreen
@@ -24,12 +25,7 @@ async def type_keys(pilot: Any, text: str) -> None:
 
 def picker_rows(app: Any) -> list[str]:
     """The picker as painted: the screen rows inside its region, stripped."""
-    picker = app.screen.query_one(CompletionList)
-    if not picker.display:
-        return []
-    region = picker.region
-    rows = screen_rows(app)[region.y : region.bottom]
-    return [row[region.x : region.right].strip() for row in rows]
+    return [row.strip() for row in painted_rows(app, CompletionList)]
 
 
 def painted(app: Any) -> str:
