@@ -75,3 +75,22 @@ async def asked(pilot: Any) -> ApprovalDialog:
     found = dialog(pilot.app)
     assert found is not None
     return found
+
+
+def key_now(app: Any, name: str) -> None:
+    """Send a key as the terminal would, without waiting for the app to be idle (as
+    ``pilot.press`` does): for keys whose handler is held up on purpose by the test."""
+    from textual import events
+
+    app._driver.send_message(events.Key(name, None))
+
+
+async def until_held(condition: Callable[[], object], what: str, seconds: float = 15.0) -> None:
+    """Poll ``condition()`` while a handler of the screen is held up by the test: then
+    ``pilot.pause`` would wait for that handler, so this only yields to the event loop."""
+    import asyncio
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        await asyncio.sleep(0.005)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import re
@@ -9,13 +10,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
 from textual.command import CommandPalette
 
-from tests.helpers.pilot import SIZE, ask, settle, until
+from tests.helpers.pilot import SIZE, ask, key_now, settle, until, until_held
 from tests.helpers.processes import children_of
-from tests.helpers.screen import answers, in_sight, screen_rows
+from tests.helpers.screen import answer_texts, answers, in_sight, screen_rows
+from tui.agent.events import TurnFinished
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
 from tui.paging import OLDER_PAGE, PAGE
@@ -188,6 +191,114 @@ async def test_answer_goes_on_in_the_background_when_switching(app_factory: Any)
             lambda: bool(answers(app)) and answers(app)[0].text == "part " * 400,
             "the finished answer shown on switching back",
         )
+
+
+async def test_a_switch_back_mid_answer_shows_it_from_its_first_word(app_factory: Any) -> None:
+    answer = "".join(f"line {n} of the long answer\n\n" for n in range(300))
+    turns = [Turn(match="long", text=answer, hold_after=300), Turn(text="quick")]
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "first")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.screen.query_one(PromptInput).load_text("long one")
+        await pilot.press("enter")
+        await until(pilot, lambda: "".join(answer_texts(app)) == answer[:300], "the answer held")
+        await pilot.press("alt+down")
+        await until(pilot, lambda: answer_texts(app) == ["quick"], "the switch to the first")
+        await pilot.press("alt+up")
+        await until(pilot, lambda: answer_texts(app) == [answer[:300]], "what streamed so far")
+        assert "line 0 of the long answer" in "\n".join(screen_rows(app))
+        server.release()
+        await settle(pilot)
+        assert answer_texts(app) == [answer]
+        rows = "\n".join(screen_rows(app))
+        assert "line 299 of the long answer" in rows and "streaming" not in rows
+
+
+async def test_a_retry_reopened_mid_answer_keeps_the_failed_answer_above_it(
+    app_factory: Any,
+) -> None:
+    answer = "".join(f"line {n} of the retried answer\n\n" for n in range(100))
+    turns = [
+        Turn(match="hello", status=529, times=2),
+        Turn(match="hello", text=answer, hold_after=200),
+        Turn(text="quick"),
+    ]
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "first")
+        await pilot.press("ctrl+n")
+        await ask(pilot, "hello")
+        assert [a.border_subtitle for a in answers(app)] == ["error"]
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: answer_texts(app)[-1] == answer[:200], "the retry held")
+        await pilot.press("alt+down")
+        await until(pilot, lambda: answer_texts(app) == ["quick"], "the switch to the first")
+        await pilot.press("alt+up")
+        await until(pilot, lambda: len(answers(app)) == 2, "the reopened retry")
+        assert answers(app)[0].has_class("-error")  # the answer that failed stays shown
+        await until(pilot, lambda: answer_texts(app)[1] == answer[:200], "what streamed so far")
+        server.release()
+        await settle(pilot)
+        assert answer_texts(app)[1] == answer
+        assert str(answers(app)[1].border_subtitle) == ""
+
+
+async def test_a_switch_in_while_the_answer_ends_shows_it_whole_and_finished(
+    app_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer ends while the history of its conversation is being read for a switch in:
+    the chat must show it once, whole, and finished (not cut at the read, nor "streaming")."""
+    answer = "".join(f"line {n} of the long answer\n\n" for n in range(300))
+    turns = [Turn(match="long", text=answer, hold_after=300), Turn(text="quick")]
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "first")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        prompt = app.screen.query_one(PromptInput)
+        prompt.load_text("long one")
+        await pilot.press("enter")
+        await until(pilot, lambda: len("".join(answer_texts(app))) >= 300, "the answer held")
+        await pilot.press("alt+down")
+        await until(pilot, lambda: answer_texts(app) == ["quick"], "the switch to the first")
+        read, go_on, ended = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        real_page, real_event = app.store.message_page, app.screen.turn_event
+
+        async def slow_page(*args: Any, **kwargs: Any) -> Any:
+            found = await real_page(*args, **kwargs)
+            read.set()
+            await go_on.wait()  # the read is done; the switch goes on only when told
+            return found
+
+        waiting = 0  # events handed to the screen and not handled yet
+
+        async def watched(turn: Any, event: Any) -> None:
+            nonlocal waiting
+            if isinstance(event, TurnFinished):
+                ended.set()
+            waiting += 1
+            try:
+                await real_event(turn, event)
+            finally:
+                waiting -= 1
+
+        monkeypatch.setattr(app.store, "message_page", slow_page)
+        monkeypatch.setattr(app.screen, "turn_event", watched)
+        key_now(app, "alt+up")
+        await until_held(read.is_set, "the history read for the switch")
+        server.release()
+        # The rest of the answer reaches the screen: its end handled during the switch (the
+        # defect), or its next event waiting for the switch to be done (as it must).
+        await until_held(lambda: ended.is_set() or waiting, "the answer's end reached the app")
+        go_on.set()
+        await settle(pilot)
+        assert app.screen.conversation.title == "long one"
+        assert answer_texts(app) == [answer]
+        rows = "\n".join(screen_rows(app))
+        assert "line 299 of the long answer" in rows
+        assert "streaming" not in rows
+        stored = await real_page(app.screen.conversation.id)
+        assert stored[-1].status is MessageStatus.COMPLETE
+        assert stored[-1].content == answer
 
 
 async def test_long_conversation_loads_older_pages_on_scroll_up(

@@ -23,6 +23,9 @@ class Turn:
     retry_of: int | None = None  # the stored question asked again
     stored: bool = False  # the question is in the history file
     shown: bool = True  # its conversation was on screen at its last event
+    # Its end (finished or failed) was handled; the record stays while its session winds down,
+    # but a view opened from now on shows the stored reply, not the live one.
+    ended: bool = False
 
 
 class InFlight:
@@ -42,6 +45,11 @@ class InFlight:
     def of(self, conversation_id: int | None) -> Turn | None:
         """The turn of a conversation (None: of the new conversation not stored yet)."""
         return next((t for t in self.turns if t.conversation_id == conversation_id), None)
+
+    def live(self, conversation_id: int | None) -> LiveText | None:
+        """The reply still streaming into a conversation: what a view opened now follows."""
+        turn = self.of(conversation_id)
+        return turn.live if turn is not None and not turn.ended else None
 
     def conversations(self) -> set[int]:
         """The stored conversations answering now (marked ● in the sidebar)."""

@@ -101,6 +101,11 @@ class MainScreen(Screen[None]):
         self.conversation: Conversation | None = None
         self.window: MessageWindow | None = None  # the open conversation's messages shown
         self.in_flight = InFlight()
+        # What the chat and tool log show changes one step at a time: a conversation opening
+        # (its reads and its widgets), or one event of a turn. Else an answer ending while its
+        # conversation's history is read is lost to both: the read is from before the end,
+        # and the end finds no view of it yet.
+        self.view_lock = asyncio.Lock()
         # conversation id -> calls awaiting you: approvals, and the assistant's own questions
         self.questions: dict[int, list[Question | Pick]] = {}
         self.trashed: list[int] = []
@@ -207,16 +212,17 @@ class MainScreen(Screen[None]):
         self.opened = True
         self.memory.leave()
         services = await self.services()
-        self.conversation = conversation
-        await self.choosing.opened()
-        chat = self.query_one(ChatPane)
-        self.context_tokens = 0
-        if conversation is None:
-            self.window, self.total_cost = None, 0.0
-            await chat.show([])
-            self.query_one(ToolLog).show([])
-        else:
-            await self._show_stored(services, conversation, found)
+        async with self.view_lock:
+            self.conversation = conversation
+            await self.choosing.opened()
+            chat = self.query_one(ChatPane)
+            self.context_tokens = 0
+            if conversation is None:
+                self.window, self.total_cost = None, 0.0
+                await chat.show([])
+                self.query_one(ToolLog).show([])
+            else:
+                await self._show_stored(services, conversation, found)
         if services.settings.credentials_missing():
             await chat.warn(NO_CREDENTIALS)  # said from the start, not after a first send
         self.last_usage = None
@@ -239,8 +245,7 @@ class MainScreen(Screen[None]):
         self.total_cost = await store.conversation_cost(conversation.id)
         chat = self.query_one(ChatPane)
         chat.more_below = window.more_below
-        turn = self.in_flight.of(conversation.id)
-        live = turn.live if turn is not None and not window.more_below else None
+        live = self.in_flight.live(conversation.id) if not window.more_below else None
         await chat.show(messages, live, found)
         self.query_one(ToolLog).show([ToolRow.of(event) for event in tool_events])
         if conversation.project_path == services.settings.project:
@@ -260,13 +265,14 @@ class MainScreen(Screen[None]):
         window = self.window
         if window is None or not window.more_below:
             return
-        newer = await window.newer()
-        if window is not self.window:
-            return  # another conversation was opened meanwhile
-        chat = self.query_one(ChatPane)
-        chat.more_below = window.more_below
-        turn = self.in_flight.of(window.conversation_id)
-        await chat.append(newer, turn.live if turn and not window.more_below else None)
+        async with self.view_lock:  # the read and the mount, with no turn's end between
+            newer = await window.newer()
+            if window is not self.window:
+                return  # another conversation was opened meanwhile
+            chat = self.query_one(ChatPane)
+            chat.more_below = window.more_below
+            live = self.in_flight.live(window.conversation_id)
+            await chat.append(newer, live if not window.more_below else None)
 
     @work(group="prewarm", exclusive=True, exit_on_error=False)
     async def prewarm(self, conversation: Conversation | None) -> None:
@@ -426,7 +432,13 @@ class MainScreen(Screen[None]):
 
     async def turn_event(self, turn: Turn, event: Event) -> None:
         """Everything one event changes: the turn's record always, the widgets when its
-        conversation is on screen."""
+        conversation is on screen (never halfway through a conversation opening)."""
+        async with self.view_lock:
+            if isinstance(event, TurnFinished | TurnFailed):
+                turn.ended = True
+            await self._turn_event(turn, event)
+
+    async def _turn_event(self, turn: Turn, event: Event) -> None:
         if isinstance(event, TurnStarted):
             await self._turn_stored(turn, event)
             return
@@ -480,6 +492,8 @@ class MainScreen(Screen[None]):
         """The question is in the history file: a new conversation exists from now on."""
         new = turn.conversation_id is None
         turn.conversation_id, turn.stored = event.conversation_id, True
+        if turn.live.after is None:  # a retry's is its last answer, set when it was asked
+            turn.live.after = event.user_message_id
         self.query_one(ChatPane).user_stored(turn.live, event.user_message_id)
         if new and self.conversation is None:
             services = await self.services()
@@ -497,6 +511,7 @@ class MainScreen(Screen[None]):
     async def store_failed(self, error: StoreError, turn: Turn) -> None:
         """The history file refused a write: say why, and keep an unsaved question in the box."""
         self.memory.store_failing()  # its drafts wait too, instead of holding the file's reads
+        turn.ended = True
         message = str(error)
         if not turn.stored:
             message += " Your message was not saved; it is back in the input box."
@@ -631,10 +646,11 @@ class MainScreen(Screen[None]):
         cancelled), below the answer that did not come; else send what the prompt holds."""
         if not await self._may_ask():
             return
-        question = await self._unanswered()
+        unanswered = await self._unanswered()
         prompt = self.query_one(PromptInput)
-        if question is not None:
-            live = LiveText()
+        if unanswered is not None:
+            question, live = unanswered[0], LiveText()
+            live.after = unanswered[1]  # the answer that did not come stays shown above
             await self.query_one(ChatPane).add_answer(live)
             self._start_turn(Turn(question.content, live, self._open_id(), question.id))
         elif prompt.text.strip():
@@ -644,16 +660,17 @@ class MainScreen(Screen[None]):
         else:
             toast(self, "Nothing to retry: the last question was answered.")
 
-    async def _unanswered(self) -> Message | None:
+    async def _unanswered(self) -> tuple[Message, int] | None:
         """The open conversation's last question, if its answer failed, was cancelled or never
-        came; read from the store, so it holds after a switch or a restart too."""
+        came, and the newest message id; read from the store, so it holds after a switch or a
+        restart too."""
         if self.conversation is None:
             return None
         page = await (await self.services()).store.message_page(self.conversation.id, limit=3)
         last = [m for m in page if m.role is not Role.SYSTEM]  # a compaction note between
         if last and last[-1].role is Role.ASSISTANT and last[-1].status in UNANSWERED:
             last = last[:-1]
-        return last[-1] if last and last[-1].role is Role.USER else None
+        return (last[-1], page[-1].id) if last and last[-1].role is Role.USER else None
 
     async def action_model(self, name: str | None = None) -> None:
         """The open conversation's model from its next question: ``name``, else a picker."""

@@ -74,6 +74,9 @@ class LiveText:
         self.fragments: list[str] = []
         self.generation = 0
         self.thinking = LiveThinking()  # the model's thinking, shown folded above the answer
+        # The newest message stored before this reply: an answer after it in the history is
+        # this reply's own stored copy (set once the question is stored, or by a retry).
+        self.after: int | None = None
 
     def add(self, fragment: str) -> None:
         self.fragments.append(fragment)
@@ -84,6 +87,14 @@ class LiveText:
 
     def text(self) -> str:
         return "".join(self.fragments)
+
+    def earlier(self, messages: list[Message]) -> list[Message]:
+        """The stored messages to show above this reply: not its own stored copy, which lags
+        behind the live text, or is already final while the end is still on its way here."""
+        if self.after is None:  # its question is not stored yet: no copy can be either
+            return messages
+        after = self.after
+        return [m for m in messages if m.role is not Role.ASSISTANT or m.id <= after]
 
 
 class AnswerView(Vertical):
@@ -105,7 +116,8 @@ class AnswerView(Vertical):
         super().__init__(classes="answer live")
         self.text = text
         self.live = live
-        self._seen = (live.generation, len(live.fragments)) if live else (0, 0)
+        # Nothing of the live text is drawn yet: a view opened mid-answer draws all it missed.
+        self._seen = (live.generation, 0) if live else (0, 0)
         self._cuts: list[int] = []  # where each frozen segment of self.text ends
         self._tail = MarkdownBlock(text, classes="tail")
         self._scheduled = False
@@ -252,8 +264,8 @@ class ChatPane(BlockCursorScroll):
         self.forget_cursor()
         await self.remove_children()
         self.answer = self.card = self.thinking = None
-        if live is not None and messages and messages[-1].status is MessageStatus.STREAMING:
-            messages = messages[:-1]  # the stored copy lags behind the live text
+        if live is not None:
+            messages = live.earlier(messages)
         if not messages and live is None:
             await self.mount(Static(GREETING, classes="greeting"))
             return
@@ -271,8 +283,8 @@ class ChatPane(BlockCursorScroll):
     async def append(self, messages: list[Message], live: LiveText | None = None) -> None:
         """Newer messages below the ones shown (reading down from a message found by search);
         ``live`` is the reply still streaming when these reach the end."""
-        if live is not None and messages and messages[-1].status is MessageStatus.STREAMING:
-            messages = messages[:-1]
+        if live is not None:
+            messages = live.earlier(messages)
         await self.mount_all([v for m in messages for v in self._views(m)])
         if live is not None:
             await self._mount_answer(live)
@@ -376,6 +388,10 @@ class ChatPane(BlockCursorScroll):
         if self.answer is None or self.answer.live is not live:
             return
         before = self.children[: self.children.index(self.answer)]
+        asked = [i for i, child in enumerate(before) if isinstance(child, UserMessage)]
+        this_turn = before[asked[-1] + 1 :] if asked else before
+        if any(isinstance(c, SystemNote) and c.text == text for c in this_turn):
+            return  # read from the history when the conversation opened, after it was stored
         labels = [child for child in before if child.has_class("answer-label")]
         await self.mount(SystemNote(text), before=labels[-1] if labels else self.answer)
 
