@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the store, the engine and the demo server load after the fi
     from tui.storage import Store
 
 
-QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+QUIT_SIGNALS = (signal.SIGTERM,)  # SIGHUP, the terminal closing, is tui.hangup's
 
 
 def tune_garbage_collector() -> None:
@@ -167,11 +167,16 @@ class AssistantApp(App[None]):
 
     def _on_signals(self) -> None:
         """SIGTERM, and SIGHUP when the terminal closes, quit as Ctrl+Q does (see on_unmount);
-        by default either would end the process with the streaming reply unsaved."""
+        by default either would end the process with the streaming reply unsaved. A second
+        SIGTERM while quitting ends the process at once (a quit that hangs can be stopped)."""
         loop = asyncio.get_running_loop()
         for number in QUIT_SIGNALS:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(number, self.exit)
+        if not self.is_headless:
+            from tui.hangup import quit_on_hangup
+
+            quit_on_hangup(loop, self.exit)
 
     async def on_unmount(self) -> None:
         """Quitting: every streaming reply is stored as it was shown (marked interrupted) and
