@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # C0 controls except tab and newline, DEL, and C1 controls (which include CSI/OSC introducers).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -54,12 +55,34 @@ def settled_prefix(markdown: str) -> int:
     Text after such a line can only add blocks, never change how the prefix renders, so a
     streaming view may render the prefix once and keep it while the rest grows.
     """
+    return max(_settled_points(markdown), default=0)
+
+
+def settled_cuts(markdown: str, every: int) -> list[int]:
+    """Where to cut the settled prefix into blocks of at least ``every`` characters (the last
+    block may be shorter); the last cut is ``settled_prefix``. Each block renders as it would
+    in one piece, so a long text can be drawn block by block, newest first."""
+    cuts: list[int] = []
+    for point in _settled_points(markdown):
+        if point - (cuts[-1] if cuts else 0) >= every:
+            cuts.append(point)
+    last = settled_prefix(markdown)
+    if last and (not cuts or cuts[-1] != last):
+        if cuts and last - cuts[-1] < every // 2:
+            cuts[-1] = last  # a short last block joins the one before
+        else:
+            cuts.append(last)
+    return cuts
+
+
+def _settled_points(markdown: str) -> Iterator[int]:
+    """Each position just after a blank line outside a fenced code block, in order."""
     fence = ""  # the fence that opened the code block we are in, or "" outside one
-    settled = position = 0
+    position = 0
     for line in markdown.splitlines(keepends=True):
         position += len(line)
         if not line.endswith("\n"):
-            break  # an unfinished last line settles nothing
+            return  # an unfinished last line settles nothing
         stripped = line.strip()
         if fence:
             if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
@@ -67,8 +90,7 @@ def settled_prefix(markdown: str) -> int:
         elif (opened := _FENCE_OPEN.match(line)) is not None:
             fence = opened.group(1)
         elif not stripped:
-            settled = position
-    return settled
+            yield position
 
 
 def thinking_summary(length: int, seconds: float) -> str:

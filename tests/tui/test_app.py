@@ -22,8 +22,9 @@ from tui.agent.events import TurnFinished
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
 from tui.paging import OLDER_PAGE, PAGE
-from tui.widgets.chat_pane import AnswerView, ChatPane
+from tui.widgets.chat_pane import NEWEST_AT_ONCE, PIECE, AnswerView, ChatPane
 from tui.widgets.conversation_list import ConversationList
+from tui.widgets.markdown_block import MarkdownBlock
 from tui.widgets.prompt_input import PromptInput
 from tui.widgets.tool_log import ToolLog
 
@@ -213,6 +214,58 @@ async def test_a_switch_back_mid_answer_shows_it_from_its_first_word(app_factory
         assert answer_texts(app) == [answer]
         rows = "\n".join(screen_rows(app))
         assert "line 299 of the long answer" in rows and "streaming" not in rows
+
+
+async def test_a_long_answer_reopened_mid_stream_shows_its_newest_text_first_then_all(
+    app_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opened 60 KB into an answer, the view draws the newest blocks at once and the older
+    ones after, above them, one per frame; drawn whole, it renders as the text in one piece."""
+    answer = "".join(
+        f"Paragraph {n} says *something* at length, {'word ' * 20}\n\n" for n in range(900)
+    )
+    held = 60_000
+    turns = [Turn(match="long", text=answer, chunk=200, hold_after=held), Turn(text="quick")]
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "first")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.screen.query_one(PromptInput).load_text("long one")
+        await pilot.press("enter")
+        await until(pilot, lambda: len("".join(answer_texts(app))) >= held, "the answer held")
+        await pilot.press("alt+down")
+        await until(pilot, lambda: answer_texts(app) == ["quick"], "the switch to the first")
+        at_open: list[str] = []  # the text of each block drawn when the switch was done
+        real_open = app.screen.open_conversation
+
+        async def opened(*args: Any, **kwargs: Any) -> None:
+            await real_open(*args, **kwargs)
+            at_open.extend(b.markdown for b in answers(app)[-1].query(MarkdownBlock))
+
+        monkeypatch.setattr(app.screen, "open_conversation", opened)
+        await pilot.press("alt+up")
+        await until(pilot, lambda: bool(at_open), "the switch back")
+        view = answers(app)[-1]
+        assert len("".join(at_open)) <= (NEWEST_AT_ONCE + 1) * PIECE, "drew the older text first"
+        newest = answer[:held].rstrip().rsplit("\n", 1)[-1][:30]
+        assert newest in at_open[-1] or newest in at_open[-2]
+        await until(
+            pilot,
+            lambda: "".join(b.markdown for b in view.query(MarkdownBlock)) == view.text,
+            "every older block drawn",
+        )
+        drawn = [b.markdown for b in view.query(MarkdownBlock)]
+        assert len(drawn) >= held // PIECE and drawn == view.segments()
+        shown = newest.split("*")[0]  # as drawn: the Markdown's emphasis marks are not
+        await until(pilot, lambda: shown in "\n".join(screen_rows(app)), "the view at its end")
+        assert rendered(drawn) == rendered([answer[:held]])
+        server.release()
+        await settle(pilot)
+        assert answer_texts(app) == [answer]
+        chat = app.screen.query_one(ChatPane)
+        chat.scroll_home(animate=False)
+        await pilot.pause()
+        assert "Paragraph 0 says" in "\n".join(screen_rows(app))
 
 
 async def test_a_retry_reopened_mid_answer_keeps_the_failed_answer_above_it(

@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from tui.clock import local
 from tui.models import Message, MessageStatus, Role
-from tui.text import inert, settled_prefix
+from tui.text import inert, settled_cuts, settled_prefix
 from tui.user_questions import Answer, Asking
 from tui.widgets.block_cursor import BlockCursorScroll, Stop
 from tui.widgets.choice_card import ChoiceCard
@@ -30,6 +30,11 @@ from tui.widgets.thinking_view import LiveThinking, ThinkingView
 
 REFRESH_S = 0.1  # at most 10 redraws a second of the streaming answer
 SEGMENT = 1_000  # characters of live tail before its settled part is frozen
+# A view opened mid-answer has all the text so far to draw: 120 KB of Markdown is a second of
+# rendering. It is cut into blocks of PIECE characters; the newest are drawn at once, and the
+# older ones after, one per frame above them, so keys and the newest text never wait for it.
+PIECE = 4_000
+NEWEST_AT_ONCE = 2
 
 GREETING = (
     "Hello! I can read and search this project and manage its feature backlog. "
@@ -120,6 +125,9 @@ class AnswerView(Vertical):
         self._seen = (live.generation, 0) if live else (0, 0)
         self._cuts: list[int] = []  # where each frozen segment of self.text ends
         self._tail = MarkdownBlock(text, classes="tail")
+        self._older: list[MarkdownBlock] = []  # frozen blocks still to draw, oldest first
+        # While they are drawn: the view stays at the end, until the user scrolls up.
+        self._older_follow, self._older_y = True, 0.0
         self._scheduled = False
         self._writing = asyncio.Lock()  # a flush and finish must not interleave
         self.set_status(status)
@@ -162,8 +170,8 @@ class AnswerView(Vertical):
         fragments = live.fragments
         self._seen = (live.generation, len(fragments))
         if generation != live.generation:  # the stream restarted: start over
-            await self.remove_children(".frozen")
-            self.text, self._cuts = live.text(), []
+            await self._forget_frozen()
+            self.text = live.text()
         elif count < len(fragments):
             self.text += "".join(fragments[count:])
         else:
@@ -173,13 +181,64 @@ class AnswerView(Vertical):
         frozen = self._cuts[-1] if self._cuts else 0
         tail = self.text[frozen:]
         if len(tail) > SEGMENT and (cut := settled_prefix(tail)):
-            frozen_part = MarkdownBlock(tail[:cut], classes="frozen", settled=True)
-            await self.mount(frozen_part, before=self._tail)
-            self._cuts.append(frozen + cut)
+            await self._freeze(frozen, settled_cuts(tail[:cut], PIECE))
             tail = tail[cut:]
         self._tail.show_markdown(tail)
         if following and isinstance(pane, VerticalScroll):
             pane.scroll_end(animate=False)
+
+    async def _freeze(self, start: int, cuts: list[int]) -> None:
+        """Keep the settled text from ``start`` as blocks ending at ``cuts`` (relative to it):
+        the newest drawn now, older ones by ``_draw_older`` (only a caught-up view has those)."""
+        ends = [start + cut for cut in cuts]
+        blocks = [
+            MarkdownBlock(self.text[a:b], classes="frozen", settled=True)
+            for a, b in itertools.pairwise([start, *ends])
+        ]
+        self._cuts += ends
+        now = blocks[-NEWEST_AT_ONCE:]
+        await self.mount_all(now, before=self._tail)
+        if older := blocks[:-NEWEST_AT_ONCE]:
+            self._older = older
+            pane = self.parent
+            if isinstance(pane, VerticalScroll):
+                self._older_follow, self._older_y = pane.is_vertical_scroll_end, pane.scroll_y
+            self.call_after_refresh(self._draw_older, now[0])
+
+    async def _draw_older(self, above: MarkdownBlock) -> None:
+        """Draw the newest of the blocks not drawn yet above ``above``, then the next, one per
+        frame; the part of the answer the user looks at stays where it is."""
+        async with self._writing:
+            if not self._older or above.parent is not self or not self.is_attached:
+                return  # drawn again from the start meanwhile (a restart, a final text), or gone
+            block = self._older.pop()
+            await self.mount(block, before=above)
+            pane = self.parent
+            if isinstance(pane, VerticalScroll):
+                # Our own scroll to the end lands a frame later, so the end is not asked for
+                # again: only a scroll up (the user's) stops the following.
+                if pane.scroll_y < self._older_y:
+                    self._older_follow = False
+                self._older_y = pane.scroll_y
+                if self._older_follow:
+                    pane.scroll_end(animate=False)
+                else:  # what the user reads moved down by the new block: move with it
+                    pane.call_after_refresh(self._keep_place, pane, block)
+            if self._older:
+                self.call_after_refresh(self._draw_older, block)
+
+    def _keep_place(self, pane: VerticalScroll, block: MarkdownBlock) -> None:
+        """A block drawn above the top of the view pushed what the user reads down by its
+        height: scroll down as much. One drawn below the top moved nothing they see."""
+        top = self.virtual_region.y + block.virtual_region.y
+        if top < pane.scroll_y:
+            pane.scroll_to(y=pane.scroll_y + block.outer_size.height, animate=False)
+
+    async def _forget_frozen(self) -> None:
+        """Drop every frozen block, drawn or not: the text is drawn again from its start."""
+        self._older = []
+        await self.remove_children(".frozen")
+        self._cuts = []
 
     async def finish(self, status: MessageStatus, final: str | None = None) -> None:
         """Stop streaming; ``final`` replaces the text when the stream restarted or was cut."""
@@ -187,8 +246,8 @@ class AnswerView(Vertical):
             await self._draw()
             self.live = None
             if final is not None and final != self.text:
-                await self.remove_children(".frozen")
-                self.text, self._cuts = final, []
+                await self._forget_frozen()
+                self.text = final
                 self._tail.show_markdown(final)
             self.set_status(status)
             self._tail.settle()  # its references are looked for now, not while it streamed
