@@ -23,6 +23,7 @@ from bench.latency import latency_rows
 from bench.mentions import mention_rows
 from bench.search import search_rows
 from bench.streaming import main_async as streaming_rows
+from bench.switching import switching_rows
 from bench.viewer import viewer_rows
 
 PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
@@ -39,6 +40,7 @@ def machine() -> str:
 
 async def measured(root: Path) -> list[list[str]]:
     rows = await streaming_rows(root)
+    rows += await switching_rows(root)
     rows += await size_rows(root)
     rows += await engine_rows()
     rows += await latency_rows(root)

@@ -63,10 +63,11 @@ def settled_cuts(markdown: str, every: int) -> list[int]:
     block may be shorter); the last cut is ``settled_prefix``. Each block renders as it would
     in one piece, so a long text can be drawn block by block, newest first."""
     cuts: list[int] = []
+    last = 0
     for point in _settled_points(markdown):
+        last = point
         if point - (cuts[-1] if cuts else 0) >= every:
             cuts.append(point)
-    last = settled_prefix(markdown)
     if last and (not cuts or cuts[-1] != last):
         if cuts and last - cuts[-1] < every // 2:
             cuts[-1] = last  # a short last block joins the one before

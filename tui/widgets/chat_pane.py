@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from tui.clock import local
 from tui.models import Message, MessageStatus, Role
-from tui.text import inert, settled_cuts, settled_prefix
+from tui.text import inert, settled_cuts
 from tui.user_questions import Answer, Asking
 from tui.widgets.block_cursor import BlockCursorScroll, Stop
 from tui.widgets.choice_card import ChoiceCard
@@ -33,8 +33,9 @@ SEGMENT = 1_000  # characters of live tail before its settled part is frozen
 # A view opened mid-answer has all the text so far to draw: 120 KB of Markdown is a second of
 # rendering. It is cut into blocks of PIECE characters; the newest are drawn at once, and the
 # older ones after, one per frame above them, so keys and the newest text never wait for it.
-PIECE = 4_000
-NEWEST_AT_ONCE = 2
+# Markdown dense with code and tables draws at up to 40 ms a KB: a block stays a short frame.
+PIECE = 2_000
+NEWEST_AT_ONCE = 1
 
 GREETING = (
     "Hello! I can read and search this project and manage its feature backlog. "
@@ -125,7 +126,9 @@ class AnswerView(Vertical):
         self._seen = (live.generation, 0) if live else (0, 0)
         self._cuts: list[int] = []  # where each frozen segment of self.text ends
         self._tail = MarkdownBlock(text, classes="tail")
-        self._older: list[MarkdownBlock] = []  # frozen blocks still to draw, oldest first
+        # The frozen blocks still to draw, oldest first, as (start, end) in self.text: each is
+        # parsed only when drawn (parsing 120 KB of Markdown at once took over a second).
+        self._older: list[tuple[int, int]] = []
         # While they are drawn: the view stays at the end, until the user scrolls up.
         self._older_follow, self._older_y = True, 0.0
         self._scheduled = False
@@ -180,9 +183,9 @@ class AnswerView(Vertical):
         following = isinstance(pane, VerticalScroll) and pane.is_vertical_scroll_end
         frozen = self._cuts[-1] if self._cuts else 0
         tail = self.text[frozen:]
-        if len(tail) > SEGMENT and (cut := settled_prefix(tail)):
-            await self._freeze(frozen, settled_cuts(tail[:cut], PIECE))
-            tail = tail[cut:]
+        if len(tail) > SEGMENT and (cuts := settled_cuts(tail, PIECE)):
+            await self._freeze(frozen, cuts)
+            tail = tail[cuts[-1] :]
         self._tail.show_markdown(tail)
         if following and isinstance(pane, VerticalScroll):
             pane.scroll_end(animate=False)
@@ -191,14 +194,11 @@ class AnswerView(Vertical):
         """Keep the settled text from ``start`` as blocks ending at ``cuts`` (relative to it):
         the newest drawn now, older ones by ``_draw_older`` (only a caught-up view has those)."""
         ends = [start + cut for cut in cuts]
-        blocks = [
-            MarkdownBlock(self.text[a:b], classes="frozen", settled=True)
-            for a, b in itertools.pairwise([start, *ends])
-        ]
+        spans = list(itertools.pairwise([start, *ends]))
         self._cuts += ends
-        now = blocks[-NEWEST_AT_ONCE:]
+        now = [self._frozen(span) for span in spans[-NEWEST_AT_ONCE:]]
         await self.mount_all(now, before=self._tail)
-        if older := blocks[:-NEWEST_AT_ONCE]:
+        if older := spans[:-NEWEST_AT_ONCE]:
             self._older = older
             pane = self.parent
             if isinstance(pane, VerticalScroll):
@@ -211,7 +211,7 @@ class AnswerView(Vertical):
         async with self._writing:
             if not self._older or above.parent is not self or not self.is_attached:
                 return  # drawn again from the start meanwhile (a restart, a final text), or gone
-            block = self._older.pop()
+            block = self._frozen(self._older.pop())
             await self.mount(block, before=above)
             pane = self.parent
             if isinstance(pane, VerticalScroll):
@@ -226,6 +226,10 @@ class AnswerView(Vertical):
                     pane.call_after_refresh(self._keep_place, pane, block)
             if self._older:
                 self.call_after_refresh(self._draw_older, block)
+
+    def _frozen(self, span: tuple[int, int]) -> MarkdownBlock:
+        start, end = span
+        return MarkdownBlock(self.text[start:end], classes="frozen", settled=True)
 
     def _keep_place(self, pane: VerticalScroll, block: MarkdownBlock) -> None:
         """A block drawn above the top of the view pushed what the user reads down by its
