@@ -194,18 +194,25 @@ async def test_answer_goes_on_in_the_background_when_switching(app_factory: Any)
         )
 
 
+async def held_in_the_other(pilot: Any, held: int) -> None:
+    """A conversation "first" on screen, while "long one" has streamed ``held`` characters
+    of its answer and holds (the scripted server waits for ``release``)."""
+    app = pilot.app
+    await ask(pilot, "first")
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    app.screen.query_one(PromptInput).load_text("long one")
+    await pilot.press("enter")
+    await until(pilot, lambda: len("".join(answer_texts(app))) >= held, "the answer held")
+    await pilot.press("alt+down")
+    await until(pilot, lambda: answer_texts(app) == ["quick"], "the switch to the first")
+
+
 async def test_a_switch_back_mid_answer_shows_it_from_its_first_word(app_factory: Any) -> None:
     answer = "".join(f"line {n} of the long answer\n\n" for n in range(300))
     turns = [Turn(match="long", text=answer, hold_after=300), Turn(text="quick")]
     async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
-        await ask(pilot, "first")
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        app.screen.query_one(PromptInput).load_text("long one")
-        await pilot.press("enter")
-        await until(pilot, lambda: "".join(answer_texts(app)) == answer[:300], "the answer held")
-        await pilot.press("alt+down")
-        await until(pilot, lambda: answer_texts(app) == ["quick"], "the switch to the first")
+        await held_in_the_other(pilot, 300)
         await pilot.press("alt+up")
         await until(pilot, lambda: answer_texts(app) == [answer[:300]], "what streamed so far")
         assert "line 0 of the long answer" in "\n".join(screen_rows(app))
@@ -227,14 +234,7 @@ async def test_a_long_answer_reopened_mid_stream_shows_its_newest_text_first_the
     held = 60_000
     turns = [Turn(match="long", text=answer, chunk=200, hold_after=held), Turn(text="quick")]
     async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
-        await ask(pilot, "first")
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        app.screen.query_one(PromptInput).load_text("long one")
-        await pilot.press("enter")
-        await until(pilot, lambda: len("".join(answer_texts(app))) >= held, "the answer held")
-        await pilot.press("alt+down")
-        await until(pilot, lambda: answer_texts(app) == ["quick"], "the switch to the first")
+        await held_in_the_other(pilot, held)
         at_open: list[str] = []  # the text of each block drawn when the switch was done
         real_open = app.screen.open_conversation
 
@@ -304,15 +304,7 @@ async def test_a_switch_in_while_the_answer_ends_shows_it_whole_and_finished(
     answer = "".join(f"line {n} of the long answer\n\n" for n in range(300))
     turns = [Turn(match="long", text=answer, hold_after=300), Turn(text="quick")]
     async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
-        await ask(pilot, "first")
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        prompt = app.screen.query_one(PromptInput)
-        prompt.load_text("long one")
-        await pilot.press("enter")
-        await until(pilot, lambda: len("".join(answer_texts(app))) >= 300, "the answer held")
-        await pilot.press("alt+down")
-        await until(pilot, lambda: answer_texts(app) == ["quick"], "the switch to the first")
+        await held_in_the_other(pilot, 300)
         read, go_on, ended = asyncio.Event(), asyncio.Event(), asyncio.Event()
         real_page, real_event = app.store.message_page, app.screen.turn_event
 
