@@ -18,6 +18,7 @@ from pathlib import Path
 from bench.app import launch_rows, size_rows
 from bench.backlog import main_async as backlog_rows
 from bench.engine import engine_rows
+from bench.footprint import footprint_rows
 from bench.harness import HEADER, markdown_table, print_table, write_between_markers
 from bench.latency import latency_rows
 from bench.mentions import mention_rows
@@ -48,6 +49,7 @@ async def measured(root: Path) -> list[list[str]]:
     rows += await search_rows(root)
     rows += await mention_rows(root / "mentions")
     rows += await viewer_rows(root)
+    rows += await footprint_rows(root)
     return rows
 
 

@@ -22,6 +22,7 @@ from tui.agent.events import TurnFinished
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
 from tui.paging import OLDER_PAGE, PAGE
+from tui.widgets import prompt_input
 from tui.widgets.chat_pane import NEWEST_AT_ONCE, PIECE, AnswerView, ChatPane
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.markdown_block import MarkdownBlock
@@ -380,6 +381,23 @@ def write_config(isolated: Path, text: str) -> None:
     config = isolated / "config" / "assistant-tui" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text(text)
+
+
+async def test_the_prompt_cursor_stops_blinking_when_idle_and_stays_drawn(
+    app_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A blinking cursor redraws the prompt twice a second for as long as the app is open;
+    after a quiet while it stays lit instead, and a key makes it blink again."""
+    monkeypatch.setattr(prompt_input, "BLINK_FOR_S", 0.3)
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        prompt = app.screen.query_one(PromptInput)
+        assert prompt.has_focus and prompt.cursor_blink
+        await until(pilot, lambda: not prompt.cursor_blink, "the cursor stopped blinking")
+        assert prompt.blink_timer._active.is_set() is False  # no more redraws while idle
+        assert prompt._cursor_visible, "the steady cursor is not drawn"
+        await pilot.press("a")
+        assert prompt.cursor_blink and prompt.text == "a"
+        await until(pilot, lambda: not prompt.cursor_blink, "it stopped again after the key")
 
 
 async def test_theme_is_remembered_and_keys_rebind_from_config(

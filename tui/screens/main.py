@@ -424,7 +424,8 @@ class MainScreen(Screen[None]):
             async for event in services.manager.run(turn.text, conversation, turn.retry_of):
                 await self.turn_event(turn, event)
         except StoreError as error:
-            await self.store_failed(error, turn)
+            async with self.view_lock:  # its end is shown as an event's would be
+                await self.store_failed(error, turn)
         finally:
             self.in_flight.end(turn)
             if opened:

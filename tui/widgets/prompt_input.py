@@ -18,6 +18,7 @@ from rich.segment import Segment
 from textual import events, on
 from textual.message import Message
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import TextArea
 
 from tui.prompt_history import PromptHistory
@@ -26,6 +27,9 @@ from tui.widgets.command_list import Completer, CompletionList, Offer
 from tui.widgets.completions import Completion, Completions
 
 # "@" at a word's start, then the word up to the cursor (quoted when it holds spaces).
+# The cursor blinks this long after the last key, then stays lit: each blink redraws the prompt
+# through the whole screen's compositor, 4% of a core while nothing else happens.
+BLINK_FOR_S = 10.0
 _WORD = re.compile(r'(?:^|(?<=\s))@(?:"([^"\n]*)|([^\s"]*))$')
 _REST = re.compile(r'[^\s"]*"?')  # the rest of that word after the cursor
 
@@ -68,8 +72,25 @@ class PromptInput(TextArea):
         self.word: Word | None = None
         self._dismissed: Word | None = None  # Esc closed the popup on this word
         self.questions = PromptHistory()
+        self._steady: Timer | None = None
+
+    def on_mount(self) -> None:
+        self._steady = self.set_timer(BLINK_FOR_S, self._stop_blinking)
+
+    def _stop_blinking(self) -> None:
+        self.cursor_blink = False  # Textual then keeps the cursor shown while focused
+
+    def _blink_again(self) -> None:
+        """A key: the cursor blinks again, for BLINK_FOR_S from now (a timer that has fired
+        cannot be reset, so a new one starts once the cursor had stopped)."""
+        if self.cursor_blink and self._steady is not None:
+            self._steady.reset()
+            return
+        self.cursor_blink = True
+        self._steady = self.set_timer(BLINK_FOR_S, self._stop_blinking)
 
     async def _on_key(self, event: events.Key) -> None:
+        self._blink_again()
         if self._popup_key(event.key) or (self.offer is not None and self._completing(event.key)):
             event.prevent_default()
             event.stop()
