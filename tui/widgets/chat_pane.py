@@ -130,7 +130,8 @@ class AnswerView(Vertical):
         # parsed only when drawn (parsing 120 KB of Markdown at once took over a second).
         self._older: list[tuple[int, int]] = []
         # While they are drawn: the view stays at the end, until the user scrolls up.
-        self._older_follow, self._older_y = True, 0.0
+        self._older_follow: bool = True
+        self._older_y: float | None = None
         self._scheduled = False
         self._writing = asyncio.Lock()  # a flush and finish must not interleave
         self.set_status(status)
@@ -196,13 +197,14 @@ class AnswerView(Vertical):
         ends = [start + cut for cut in cuts]
         spans = list(itertools.pairwise([start, *ends]))
         self._cuts += ends
+        if self._older:  # older blocks still to draw: all of this newer text goes below them
+            await self.mount_all([self._frozen(span) for span in spans], before=self._tail)
+            return
         now = [self._frozen(span) for span in spans[-NEWEST_AT_ONCE:]]
         await self.mount_all(now, before=self._tail)
         if older := spans[:-NEWEST_AT_ONCE]:
             self._older = older
-            pane = self.parent
-            if isinstance(pane, VerticalScroll):
-                self._older_follow, self._older_y = pane.is_vertical_scroll_end, pane.scroll_y
+            self._older_follow, self._older_y = True, None  # judged once laid out
             self.call_after_refresh(self._draw_older, now[0])
 
     async def _draw_older(self, above: MarkdownBlock) -> None:
@@ -217,7 +219,9 @@ class AnswerView(Vertical):
             if isinstance(pane, VerticalScroll):
                 # Our own scroll to the end lands a frame later, so the end is not asked for
                 # again: only a scroll up (the user's) stops the following.
-                if pane.scroll_y < self._older_y:
+                if self._older_y is None:  # the first: laid out now, where the view starts
+                    self._older_follow = pane.is_vertical_scroll_end
+                elif pane.scroll_y < self._older_y:
                     self._older_follow = False
                 self._older_y = pane.scroll_y
                 if self._older_follow:
