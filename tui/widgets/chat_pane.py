@@ -219,9 +219,9 @@ class AnswerView(Vertical):
             if isinstance(pane, VerticalScroll):
                 # Our own scroll to the end lands a frame later, so the end is not asked for
                 # again: only a scroll up (the user's) stops the following.
-                if self._older_y is None:  # the first: laid out now, where the view starts
-                    self._older_follow = pane.is_vertical_scroll_end
-                elif pane.scroll_y < self._older_y:
+                # The first is only a baseline: the switch's own scroll to the end may not
+                # have landed yet, so "not at the end" then says nothing about the user.
+                if self._older_y is not None and pane.scroll_y < self._older_y:
                     self._older_follow = False
                 self._older_y = pane.scroll_y
                 if self._older_follow:
