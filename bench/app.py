@@ -32,6 +32,7 @@ from bench.harness import (
     key,
     median_ms,
     print_table,
+    rss_mb,
     settle,
 )
 from tui.models import Role, ToolStatus
@@ -93,13 +94,6 @@ async def bare_key_ms() -> float:
         for i in range(1, 100):
             samples.append(await key(app, "down", lambda i=i: listing.highlighted == i))
         return statistics.median(samples) * 1000
-
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def tmux_launch(command: str, marker: str, env: dict[str, str]) -> float:

@@ -8,7 +8,6 @@ file, no PostToolUse redaction, no per-file Read checks), measured in the same r
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import HEADER, isolate, median_ms, print_table
+from bench.harness import isolate, median_ms, print_measured
 from boundary.links import scan
 from boundary.secrets import redact
 from tui.agent import manager as manager_module
@@ -160,11 +159,7 @@ async def measure(root: Path) -> list[list[object]]:
 
 
 def main() -> None:
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        rows = asyncio.run(measure(Path(tmp)))
-    print_table("The boundary's cost (this machine)", HEADER, rows)
+    print_measured("The boundary's cost (this machine)", measure)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,12 +25,12 @@ from textual.app import App, ComposeResult
 from textual.widgets import TextArea
 
 from bench.harness import (
-    HEADER,
     MARKDOWN_BLOCK,
     drawn,
     headless_app,
     isolate,
-    print_table,
+    print_measured,
+    rss_mb,
     settle,
 )
 from tui.agent.manager import MAX_WARM, SessionManager
@@ -43,18 +42,6 @@ from tui.widgets.prompt_input import BLINK_FOR_S, PromptInput
 
 IDLE_S = 5.0
 CONVERSATIONS = 20
-
-
-def rss_mb(pid: int | str = "self") -> float:
-    """Resident memory of one process, in MB (0 when it is gone)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    for line in status.splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def descendants(pid: int) -> set[int]:
@@ -205,9 +192,7 @@ async def footprint_rows(root: Path) -> list[list[str]]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        rows = asyncio.run(footprint_rows(Path(tmp)))
-    print_table("Footprint (headless app 160x48)", HEADER, rows)
+    print_measured("Footprint (headless app 160x48)", footprint_rows)
 
 
 if __name__ == "__main__":

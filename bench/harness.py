@@ -133,6 +133,18 @@ class Probe:
         return ordered[int(0.99 * (len(ordered) - 1))] * 1000
 
 
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of one process, in MB (0 when it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 # -- figures and the table -----------------------------------------------------------------
 
 

@@ -217,10 +217,9 @@ class AnswerView(Vertical):
             await self.mount(block, before=above)
             pane = self.parent
             if isinstance(pane, VerticalScroll):
-                # Our own scroll to the end lands a frame later, so the end is not asked for
-                # again: only a scroll up (the user's) stops the following.
-                # The first is only a baseline: the switch's own scroll to the end may not
-                # have landed yet, so "not at the end" then says nothing about the user.
+                # Only a scroll up (the user's) stops the following: our own scrolls to the
+                # end land a frame late, so "not at the end" says nothing about the user; the
+                # first block only takes the baseline.
                 if self._older_y is not None and pane.scroll_y < self._older_y:
                     self._older_follow = False
                 self._older_y = pane.scroll_y

@@ -26,10 +26,10 @@ from tui.text import without_controls
 from tui.widgets.command_list import Completer, CompletionList, Offer
 from tui.widgets.completions import Completion, Completions
 
-# "@" at a word's start, then the word up to the cursor (quoted when it holds spaces).
 # The cursor blinks this long after the last key, then stays lit: each blink redraws the prompt
 # through the whole screen's compositor, 4% of a core while nothing else happens.
 BLINK_FOR_S = 10.0
+# "@" at a word's start, then the word up to the cursor (quoted when it holds spaces).
 _WORD = re.compile(r'(?:^|(?<=\s))@(?:"([^"\n]*)|([^\s"]*))$')
 _REST = re.compile(r'[^\s"]*"?')  # the rest of that word after the cursor
 
