@@ -158,11 +158,17 @@ async def test_mcp_server_killed_mid_call(
     )
     first = await engine.turn("what is the progress?")  # the server is up and answering
     conversation = await engine.store.conversation_get(first[0].conversation_id)
-    for server in children(the_mcp_server):
-        os.kill(server, signal.SIGSTOP)  # the call will be in flight, unanswered, when it dies
-    task, seen = await consume_until(
-        engine, "what is the progress now?", conversation, lambda s: bool(of(ToolStarted, s))
-    )
+
+    def stopped(seen: list[Any]) -> bool:
+        """Every MCP server stopped, so the call will be in flight, unanswered, when it dies:
+        again at each look, for one the CLI starts meanwhile (one started at the turn's start
+        answered the call before it was killed)."""
+        for server in children(the_mcp_server):
+            os.kill(server, signal.SIGSTOP)
+        return bool(of(ToolStarted, seen))
+
+    stopped([])
+    task, seen = await consume_until(engine, "what is the progress now?", conversation, stopped)
     for server in children(the_mcp_server):  # any the CLI may have started since, too
         os.kill(server, signal.SIGKILL)
     await task
