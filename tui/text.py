@@ -76,22 +76,52 @@ def settled_cuts(markdown: str, every: int) -> list[int]:
     return cuts
 
 
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_MAYBE_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)]?)$")  # unfinished: may become one
+
+
 def _settled_points(markdown: str) -> Iterator[int]:
-    """Each position just after a blank line outside a fenced code block, in order."""
+    """Each position just after a blank line outside a fenced code block whose text cannot
+    change how the text before it renders, in order.
+
+    That is known only from the next line: an indented one may continue a list item above,
+    and a list item may continue a list above (one list, not two); anything else starts a
+    block of its own.
+    """
     fence = ""  # the fence that opened the code block we are in, or "" outside one
     position = 0
+    blank: int | None = None  # just after the last blank line, while its next line is unseen
+    in_list = False  # the last unindented line above was a list item
     for line in markdown.splitlines(keepends=True):
+        finished = line.endswith("\n")
+        if blank is not None and line.strip():
+            if _starts_own_block(line, finished, in_list):
+                yield blank
+            blank = None
+        if not finished:
+            return  # an unfinished last line settles nothing after it
         position += len(line)
-        if not line.endswith("\n"):
-            return  # an unfinished last line settles nothing
         stripped = line.strip()
         if fence:
             if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
                 fence = ""
         elif (opened := _FENCE_OPEN.match(line)) is not None:
             fence = opened.group(1)
+            in_list = False
         elif not stripped:
-            yield position
+            blank = position
+        elif not line[0].isspace():
+            in_list = _LIST_ITEM.match(line) is not None
+
+
+def _starts_own_block(line: str, finished: bool, in_list: bool) -> bool:
+    """Whether ``line``, after a blank line, begins a block of its own (see above)."""
+    if line[0] in " \t":
+        return False
+    body = line.rstrip("\n")
+    if not in_list:
+        return True
+    return not (_LIST_ITEM.match(line) or (not finished and _MAYBE_ITEM.match(body)))
 
 
 def thinking_summary(length: int, seconds: float) -> str:

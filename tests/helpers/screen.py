@@ -6,11 +6,16 @@ readers are shared by the Pilot, e2e and reliability suites.
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
+from rich.console import Console
+from rich.markdown import Markdown as RichMarkdown
+
 from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane
+from tui.widgets.markdown_block import MarkdownBlock
 
 # Controls that must never be drawn: C0 except tab/newline, DEL, and C1 (0x80-0x9f).
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -66,3 +71,20 @@ def in_sight(app: Any, widget: Any) -> bool:
     """Whether any part of ``widget`` lies on the screen (a hidden card of the side panel is
     laid out far below it, a hidden panel not at all)."""
     return bool(widget.region) and app.screen.region.overlaps(widget.region)
+
+
+def drawn_rows(view: Any) -> list[str]:
+    """An answer drawn in blocks, line by line as painted: each block's rows under its top
+    margin (the blank line between two blocks)."""
+    rows: list[str] = []
+    for block in view.query(MarkdownBlock):
+        rows += [""] * block.styles.margin.top
+        rows += [line.text.rstrip() for line in block.lines(block.content_size.width)]
+    return rows
+
+
+def one_piece(text: str, width: int) -> list[str]:
+    """The rows of ``text``'s Markdown rendered in one piece at ``width``."""
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    console.print(RichMarkdown(text))
+    return [line.rstrip() for line in console.export_text().splitlines()]

@@ -17,7 +17,14 @@ from textual.command import CommandPalette
 
 from tests.helpers.pilot import SIZE, ask, key_now, settle, until, until_held
 from tests.helpers.processes import children_of
-from tests.helpers.screen import answer_texts, answers, in_sight, screen_rows
+from tests.helpers.screen import (
+    answer_texts,
+    answers,
+    drawn_rows,
+    in_sight,
+    one_piece,
+    screen_rows,
+)
 from tui.agent.events import TurnFinished
 from tui.demo.model_server import ToolCall, Turn
 from tui.models import MessageStatus, Role, ToolStatus
@@ -630,6 +637,8 @@ async def test_long_answer_streams_in_frozen_segments_that_render_like_one(
         assert len(segments) >= 2, "the settled part should have been frozen as it streamed"
         assert all(s.count("```") % 2 == 0 for s in segments), "a segment split a code block"
         assert rendered(segments) == rendered([text])
+        await pilot.pause()
+        assert drawn_rows(view) == one_piece(text, view.content_size.width)  # blank lines too
 
 
 async def test_key_bar_follows_focus_and_a_click_presses_the_key(app_factory: Any) -> None:

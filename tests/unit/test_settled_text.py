@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 
 from tui.text import settled_cuts, settled_prefix
+from tui.widgets.markdown_block import Edges, code_markdown
 
 PARAGRAPH = "A paragraph of words, long enough to count.\n\n"
 
@@ -42,3 +45,45 @@ def test_cuts_ascend_and_end_at_the_settled_prefix(parts: list[str], every: int)
     cuts = settled_cuts(text, every)
     assert cuts == sorted(set(cuts))
     assert (cuts[-1] if cuts else 0) == settled_prefix(text)
+
+
+ELEMENTS = [
+    "A paragraph of *words* that wraps across the width of the block, and then some more.\n\n",
+    "## A heading\n\n",
+    "```python\ndef f(x):\n\n    return x\n```\n\n",
+    "- item one\n- item two\n\n",
+    "1. first\n2. second\n\n",
+    "> a quote\n> on two lines\n\n",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\n",
+    "---\n\n",
+    "- loose item\n\n- another loose item\n\n",
+    "- an item\n\n  its second paragraph\n\n",
+    "1984 was a year, not a list.\n\n",
+    "    indented code\n\n",
+    "***\n\n",
+]
+
+
+def rows(text: str) -> list[str]:
+    console = Console(width=50, record=True, file=io.StringIO(), color_system=None)
+    console.print(code_markdown()(text))
+    return [line.rstrip() for line in console.export_text().splitlines()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(ELEMENTS), min_size=1, max_size=12), st.integers(1, 200))
+def test_blocks_with_their_gaps_draw_as_the_text_in_one_piece(parts: list[str], every: int) -> None:
+    """Cut where a streaming or long answer is cut, each block drawn alone with the blank
+    line its edges call for above it: the rows of the text drawn whole."""
+    text = "".join(parts).rstrip("\n") + "\n"
+    bounds = [0, *settled_cuts(text, every), len(text)]
+    drawn: list[str] = []
+    above: Edges | None = None
+    for start, end in itertools.pairwise(bounds):
+        block = text[start:end]
+        edges = Edges.of(code_markdown()(block).parsed) if block else Edges()
+        if above is not None:
+            drawn += [""] * edges.gap_after(above)
+        drawn += rows(block) if block else []
+        above = edges
+    assert drawn == rows(text)

@@ -252,14 +252,19 @@ class MainScreen(Screen[None]):
             self.remember(last_conversation(services.settings.project), str(conversation.id))
 
     @on(ChatPane.NearTop)
-    @work(group="older", exclusive=True, exit_on_error=False)
+    @work(group="older", exit_on_error=False)  # never cancelled midway: a page read is shown
     async def load_older(self) -> None:
         """Mount the page of messages above the oldest one shown."""
-        if self.window is not None:
-            await self.query_one(ChatPane).prepend(await self.window.older())
+        window = self.window
+        if window is None:
+            return
+        async with self.view_lock:  # the read and the mount, with no switch between
+            older = await window.older()
+            if window is self.window:  # not another conversation opened meanwhile
+                await self.query_one(ChatPane).prepend(older)
 
     @on(ChatPane.NearBottom)
-    @work(group="newer", exclusive=True, exit_on_error=False)
+    @work(group="newer", exit_on_error=False)  # never cancelled midway: a page read is shown
     async def load_newer(self) -> None:
         """Mount the page of messages below the newest one shown (opened from search)."""
         window = self.window

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -24,6 +25,7 @@ from tui.text import inert, settled_cuts
 from tui.user_questions import Answer, Asking
 from tui.widgets.block_cursor import BlockCursorScroll, Stop
 from tui.widgets.choice_card import ChoiceCard
+from tui.widgets.drawn_above import Following, y_in
 from tui.widgets.markdown_block import MarkdownBlock
 from tui.widgets.prerendered import Prerendered
 from tui.widgets.thinking_view import LiveThinking, ThinkingView
@@ -36,6 +38,9 @@ SEGMENT = 1_000  # characters of live tail before its settled part is frozen
 # Markdown dense with code and tables draws at up to 40 ms a KB: a block stays a short frame.
 PIECE = 2_000
 NEWEST_AT_ONCE = 1
+# Opening a conversation draws its newest messages, up to AT_ONCE characters of them, with the
+# switch, and the older ones of the page above them after, up to PIECE characters a frame.
+AT_ONCE = 2 * PIECE
 
 GREETING = (
     "Hello! I can read and search this project and manage its feature backlog. "
@@ -118,8 +123,10 @@ class AnswerView(Vertical):
         text: str = "",
         status: MessageStatus = MessageStatus.COMPLETE,
         live: LiveText | None = None,
+        classes: str = "answer live",
+        following: Following | None = None,
     ) -> None:
-        super().__init__(classes="answer live")
+        super().__init__(classes=classes)
         self.text = text
         self.live = live
         # Nothing of the live text is drawn yet: a view opened mid-answer draws all it missed.
@@ -129,9 +136,9 @@ class AnswerView(Vertical):
         # The frozen blocks still to draw, oldest first, as (start, end) in self.text: each is
         # parsed only when drawn (parsing 120 KB of Markdown at once took over a second).
         self._older: list[tuple[int, int]] = []
-        # While they are drawn: the view stays at the end, until the user scrolls up.
-        self._older_follow: bool = True
-        self._older_y: float | None = None
+        # While they are drawn: the chat stays at its end, until the user scrolls up (one
+        # judgement for everything the opening of a conversation draws after it).
+        self._following = following or Following()
         self._scheduled = False
         self._writing = asyncio.Lock()  # a flush and finish must not interleave
         self.set_status(status)
@@ -188,6 +195,7 @@ class AnswerView(Vertical):
             await self._freeze(frozen, cuts)
             tail = tail[cuts[-1] :]
         self._tail.show_markdown(tail)
+        self._space(self._tail)
         if following and isinstance(pane, VerticalScroll):
             pane.scroll_end(animate=False)
 
@@ -198,14 +206,16 @@ class AnswerView(Vertical):
         spans = list(itertools.pairwise([start, *ends]))
         self._cuts += ends
         if self._older:  # older blocks still to draw: all of this newer text goes below them
-            await self.mount_all([self._frozen(span) for span in spans], before=self._tail)
+            newer = [self._frozen(span) for span in spans]
+            await self.mount_all(newer, before=self._tail)
+            self._space(*newer)
             return
         now = [self._frozen(span) for span in spans[-NEWEST_AT_ONCE:]]
         await self.mount_all(now, before=self._tail)
+        self._space(*now)
         if older := spans[:-NEWEST_AT_ONCE]:
             self._older = older
-            self._older_follow, self._older_y = True, None  # judged once laid out
-            self.call_after_refresh(self._draw_older, now[0])
+            self._following.later(self, partial(self._draw_older, now[0]))
 
     async def _draw_older(self, above: MarkdownBlock) -> None:
         """Draw the newest of the blocks not drawn yet above ``above``, then the next, one per
@@ -213,33 +223,31 @@ class AnswerView(Vertical):
         async with self._writing:
             if not self._older or above.parent is not self or not self.is_attached:
                 return  # drawn again from the start meanwhile (a restart, a final text), or gone
+            pane = self.parent
+            was = y_in(pane, above) if isinstance(pane, VerticalScroll) else 0
             block = self._frozen(self._older.pop())
             await self.mount(block, before=above)
-            pane = self.parent
+            self._space(block, above)
             if isinstance(pane, VerticalScroll):
-                # Only a scroll up (the user's) stops the following: our own scrolls to the
-                # end land a frame late, so "not at the end" says nothing about the user; the
-                # first block only takes the baseline.
-                if self._older_y is not None and pane.scroll_y < self._older_y:
-                    self._older_follow = False
-                self._older_y = pane.scroll_y
-                if self._older_follow:
-                    pane.scroll_end(animate=False)
-                else:  # what the user reads moved down by the new block: move with it
-                    pane.call_after_refresh(self._keep_place, pane, block)
+                self._following.place(pane, above, was)
             if self._older:
-                self.call_after_refresh(self._draw_older, block)
+                self._following.later(self, partial(self._draw_older, block))
 
     def _frozen(self, span: tuple[int, int]) -> MarkdownBlock:
         start, end = span
         return MarkdownBlock(self.text[start:end], classes="frozen", settled=True)
 
-    def _keep_place(self, pane: VerticalScroll, block: MarkdownBlock) -> None:
-        """A block drawn above the top of the view pushed what the user reads down by its
-        height: scroll down as much. One drawn below the top moved nothing they see."""
-        top = self.virtual_region.y + block.virtual_region.y
-        if top < pane.scroll_y:
-            pane.scroll_to(y=pane.scroll_y + block.outer_size.height, animate=False)
+    def _space(self, *blocks: MarkdownBlock) -> None:
+        """Put the blank line Markdown draws between two blocks of one text above each of
+        ``blocks`` that needs it (and above the tail, whose text changes, and the block
+        after them)."""
+        shown = [child for child in self.children if isinstance(child, MarkdownBlock)]
+        changed = {*blocks, self._tail}
+        for index, block in enumerate(shown):
+            if block in changed or (index and shown[index - 1] in changed):
+                gap = block.edges.gap_after(shown[index - 1].edges) if index else 0
+                if block.styles.margin.top != gap:
+                    block.styles.margin = (gap, 0, 0, 0)
 
     async def _forget_frozen(self) -> None:
         """Drop every frozen block, drawn or not: the text is drawn again from its start."""
@@ -256,8 +264,59 @@ class AnswerView(Vertical):
                 await self._forget_frozen()
                 self.text = final
                 self._tail.show_markdown(final)
+                self._space(self._tail)
             self.set_status(status)
             self._tail.settle()  # its references are looked for now, not while it streamed
+
+
+class LongAnswer(AnswerView):
+    """A finished answer from the history too long to draw with the switch (dense Markdown
+    renders at up to 40 ms a KB): drawn like a view opened mid-answer, its newest block with
+    the switch and the older ones above it one per frame. Looks like a PastAnswer.
+
+    ``following``: the chat stays at its end meanwhile (opening a conversation), or keeps
+    what the user reads in place (older messages loaded above it).
+    """
+
+    def __init__(
+        self,
+        text: str,
+        status: MessageStatus,
+        error: str | None,
+        message_id: int | None,
+        following: Following,
+    ) -> None:
+        super().__init__("", status, classes="answer long", following=following)
+        self.text = text
+        self.message_id = message_id
+        note = error or ("" if status is MessageStatus.COMPLETE else status.value)
+        self.border_subtitle = plain_note(note)
+        cuts = settled_cuts(text, PIECE)
+        spans = list(itertools.pairwise([0, *cuts]))
+        self._cuts = cuts
+        self._older = spans[:-NEWEST_AT_ONCE]
+        self._newest = [self._frozen(span) for span in spans[-NEWEST_AT_ONCE:]]
+        self._tail.show_markdown(text[cuts[-1] :] if cuts else text)
+
+    @staticmethod
+    def wanted(text: str) -> bool:
+        """Long enough that drawing it in blocks pays: more than two blocks' worth."""
+        return len(text) > 2 * PIECE
+
+    @property
+    def drawn_now(self) -> int:
+        """Characters drawn with the switch: the newest block and the tail."""
+        return len(self.text) - (self._older[-1][1] if self._older else 0)
+
+    def compose(self) -> ComposeResult:
+        yield from self._newest
+        yield self._tail
+
+    def on_mount(self) -> None:
+        self._space(*self._newest)
+        self._tail.settle()
+        if self._older and self._newest:
+            self._following.later(self, partial(self._draw_older, self._newest[0]))
 
 
 class PastAnswer(MarkdownBlock):
@@ -307,6 +366,12 @@ class ChatPane(BlockCursorScroll):
         self.card: ChoiceCard | None = None  # the assistant's question waiting for the user
         self.thinking: ThinkingView | None = None  # the streaming answer's, once it thinks
         self.more_below = False  # set by the screen: newer messages exist below the last shown
+        # The older messages of the page opened, still to draw above (each a message's views),
+        # oldest first; ``_shown`` counts the conversations shown, so a step knows it is stale.
+        self._earlier: list[list[Widget]] = []
+        self._following = Following()  # how what the opening draws after it moves the chat
+        self._shown = 0
+        self._mounting = asyncio.Lock()  # a step above and a new conversation do not interleave
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -326,34 +391,68 @@ class ChatPane(BlockCursorScroll):
         """Show a conversation; ``live`` is its reply still streaming, shown as it goes on.
 
         ``found`` is a message opened from search: marked and scrolled into view instead of
-        the end."""
-        self.forget_cursor()
-        await self.remove_children()
-        self.answer = self.card = self.thinking = None
-        if live is not None:
-            messages = live.earlier(messages)
-        if not messages and live is None:
-            await self.mount(Static(GREETING, classes="greeting"))
-            return
-        await self.mount_all([v for m in messages for v in self._views(m, found)])
-        if live is not None:
-            await self._mount_answer(live)
+        the end (drawn whole at once). Else the newest messages are drawn now and the older
+        ones above them after (``_draw_earlier``)."""
+        async with self._mounting:
+            self._shown += 1
+            self._earlier = []
+            self.forget_cursor()
+            await self.remove_children()
+            self.answer = self.card = self.thinking = None
+            if live is not None:
+                messages = live.earlier(messages)
+            if not messages and live is None:
+                await self.mount(Static(GREETING, classes="greeting"))
+                return
+            # From search each stored answer is drawn whole, and nothing drawn after moves the
+            # chat from the one found, put in its middle.
+            self._following = following = Following(follow=found is None)
+            drawn_after = following if found is None else None
+            groups = [self._views(m, found, drawn_after) for m in messages]
+            if found is None:
+                groups, self._earlier = _newest(groups, AT_ONCE - (PIECE if live else 0))
+            await self.mount_all([v for group in groups for v in group])
+            if live is not None:
+                await self._mount_answer(live, following)
         self.call_after_refresh(self.show_cursor)  # still focused after a switch: show it
         if found is None:
             self.scroll_end(animate=False)
+            if self._earlier:
+                self._following.later(self, partial(self._draw_earlier, self._shown))
             return
         for view in self.query(".-found"):
             self.call_after_refresh(self.scroll_to_widget, view, center=True, animate=False)
             self.call_after_refresh(self._check_bottom)
+
+    async def _draw_earlier(self, shown: int) -> None:
+        """Draw the newest of the older messages still to draw above the others (up to PIECE
+        characters), then the next ones a frame later; the chat stays at its end, or what the
+        user reads stays where it is."""
+        async with self._mounting:
+            if shown != self._shown or not self._earlier or not self.children:
+                return  # another conversation is shown now, or older ones were loaded at once
+            batch: list[Widget] = []
+            weight = 0
+            while self._earlier and (not batch or weight + _weight(self._earlier[-1]) <= PIECE):
+                group = self._earlier.pop()
+                batch[:0] = group
+                weight += _weight(group)
+            anchor = self.children[0]
+            was = y_in(self, anchor)
+            await self.mount_all(batch, before=anchor)
+            self._following.place(self, anchor, was)
+        if self._earlier:
+            self._following.later(self, partial(self._draw_earlier, shown))
 
     async def append(self, messages: list[Message], live: LiveText | None = None) -> None:
         """Newer messages below the ones shown (reading down from a message found by search);
         ``live`` is the reply still streaming when these reach the end."""
         if live is not None:
             messages = live.earlier(messages)
-        await self.mount_all([v for m in messages for v in self._views(m)])
-        if live is not None:
-            await self._mount_answer(live)
+        async with self._mounting:
+            await self.mount_all([v for m in messages for v in self._views(m)])
+            if live is not None:
+                await self._mount_answer(live, Following(follow=False))
         self.call_after_refresh(self._check_bottom)
 
     def _check_bottom(self) -> None:
@@ -363,10 +462,15 @@ class ChatPane(BlockCursorScroll):
 
     async def prepend(self, messages: list[Message]) -> None:
         """Older messages above the ones shown, keeping what the user looks at in place."""
-        if not messages or not self.children:
-            return
-        anchor = self.children[0]
-        await self.mount_all([v for m in messages for v in self._views(m)], before=0)
+        async with self._mounting:
+            if not messages or not self.children:
+                return
+            # The page's own older messages not drawn yet go first, at once, under these.
+            earlier, self._earlier = [v for group in self._earlier for v in group], []
+            kept = Following(follow=False)
+            views = [v for m in messages for v in self._views(m, following=kept)]
+            anchor = self.children[0]
+            await self.mount_all([*views, *earlier], before=0)
         # After the new rows are laid out, put the message the user was reading back on top.
         self.call_after_refresh(self.scroll_to_widget, anchor, top=True, animate=False)
 
@@ -388,7 +492,7 @@ class ChatPane(BlockCursorScroll):
         """A stored message id: an answer's own, or for the answer streamed in this view (not
         yet known here) its question's, which the branch takes with the answer after it."""
         message = stop.message
-        if isinstance(message, UserMessage | PastAnswer):
+        if isinstance(message, UserMessage | PastAnswer | LongAnswer):
             return message.message_id
         if isinstance(message, ThinkingView) and message.message_id is not None:
             return message.message_id  # a stored answer's thinking: branch with that answer
@@ -407,9 +511,12 @@ class ChatPane(BlockCursorScroll):
         if asked and asked[-1].message_id is None:
             asked[-1].message_id = message_id
 
-    def _views(self, message: Message, found: int | None = None) -> list[Widget]:
+    def _views(
+        self, message: Message, found: int | None = None, following: Following | None = None
+    ) -> list[Widget]:
         """A message's widgets: a question, or an answer (its label and thinking above it
-        when it thought)."""
+        when it thought). A long answer is drawn in blocks (LongAnswer) when ``following`` says
+        how the chat moves meanwhile; without it, whole at once."""
         when = local(message.created_at).strftime("%H:%M")
         view: Widget
         above: list[Widget] = []
@@ -419,13 +526,21 @@ class ChatPane(BlockCursorScroll):
             view = SystemNote(message.content)
         else:
             thought = bool(message.thinking)
-            view = PastAnswer(
-                message.content, message.status, message.error, when, message.id, not thought
-            )
-            if thought:
+            long = following is not None and LongAnswer.wanted(message.content)
+            if following is not None and long:
+                view = LongAnswer(
+                    message.content, message.status, message.error, message.id, following
+                )
+            else:
+                view = PastAnswer(
+                    message.content, message.status, message.error, when, message.id, not thought
+                )
+            if thought or long:
                 label = Static(Text(f"Assistant {when}", style="bold"), classes="answer-label")
+                above = [label]
+            if thought:
                 seconds = message.thinking_ms / 1000
-                above = [label, ThinkingView(message.thinking, seconds, message_id=message.id)]
+                above.append(ThinkingView(message.thinking, seconds, message_id=message.id))
         view.set_class(message.id == found, "-found")
         return [*above, view]
 
@@ -441,10 +556,12 @@ class ChatPane(BlockCursorScroll):
         await self._mount_answer(live)
         self.scroll_end(animate=False)
 
-    async def _mount_answer(self, live: LiveText) -> None:
+    async def _mount_answer(self, live: LiveText, following: Following | None = None) -> None:
+        """The live answer's view; ``following``: how its older blocks, if it opens mid-way,
+        move the chat as they are drawn."""
         await self.mount(Static(Text("Assistant now", style="bold"), classes="answer-label"))
         self.thinking = ThinkingView(live=live.thinking)  # hidden until the model thinks
-        self.answer = AnswerView("", MessageStatus.STREAMING, live)
+        self.answer = AnswerView("", MessageStatus.STREAMING, live, following=following)
         await self.mount_all([self.thinking, self.answer])
         await self.answer.catch_up()
 
@@ -518,3 +635,27 @@ class ChatPane(BlockCursorScroll):
             await self.mount(Static(line, classes="error-line"))
         self.answer = None
         self.scroll_end(animate=False)
+
+
+def _weight(views: list[Widget]) -> int:
+    """Characters of a message's views drawn when they are mounted."""
+    total = 0
+    for view in views:
+        if isinstance(view, LongAnswer):
+            total += view.drawn_now
+        elif isinstance(view, UserMessage | PastAnswer | SystemNote):
+            total += len(view.text)
+    return total
+
+
+def _newest(
+    groups: list[list[Widget]], budget: int
+) -> tuple[list[list[Widget]], list[list[Widget]]]:
+    """The newest messages' views whose text fits ``budget`` (at least the newest message),
+    and the older ones, to draw after."""
+    spent = 0
+    split = len(groups)
+    while split > 0 and (split == len(groups) or spent + _weight(groups[split - 1]) <= budget):
+        spent += _weight(groups[split - 1])
+        split -= 1
+    return groups[split:], groups[:split]

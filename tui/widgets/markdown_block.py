@@ -15,6 +15,7 @@ down from -1 (``reference_part``), so the block cursor marks both the same way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
@@ -168,6 +169,34 @@ def _untagged(segment: Segment) -> Segment:
     return Segment(segment.text, style.clear_meta_and_links(), segment.control)
 
 
+# A block that opens with one of these draws a blank line above it already: Rich renders such
+# a container once its last item is closed, and an item closed asks for a blank line first.
+_CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open", "table_open")
+
+
+@dataclass(frozen=True)
+class Edges:
+    """What decides the blank line between two blocks of one text cut at a blank line: Rich
+    puts one between any two top-level elements, except after a rule and where the second
+    draws its own (a list, a quote, a table)."""
+
+    empty: bool = True  # draws nothing
+    opens_spaced: bool = False
+    ends_with_rule: bool = False
+
+    @classmethod
+    def of(cls, tokens: list[Any]) -> Edges:
+        top = [token for token in tokens if token.level == 0]
+        if not top:
+            return cls()
+        return cls(False, top[0].type in _CONTAINERS, top[-1].type == "hr")
+
+    def gap_after(self, above: Edges) -> int:
+        """Blank lines between a block drawn above and this one, as in the text drawn whole."""
+        spaced = not (self.empty or above.empty or self.opens_spaced or above.ends_with_rule)
+        return 1 if spaced else 0
+
+
 class MarkdownBlock(Prerendered):
     """Markdown (below an optional label) whose code blocks and references the block cursor
     can stop at."""
@@ -197,6 +226,7 @@ class MarkdownBlock(Prerendered):
         self._spans: dict[int, tuple[int, int]] = {}
         self._places: list[tuple[int, int, int]] | None = None  # per reference, once drawn
         self.markdown = ""
+        self.edges = Edges()
         self.show_markdown(markdown)
 
     def on_mount(self) -> None:
@@ -239,10 +269,12 @@ class MarkdownBlock(Prerendered):
         self.markdown = markdown
         self.references, self._places = [], None
         self.codes = {}
+        self.edges = Edges()
         if text:
             tagged = code_markdown()(inert(text))
             body = tagged
             self.codes = dict(enumerate(raw_codes(text, tagged.codes())))
+            self.edges = Edges.of(tagged.parsed)
         marked = self.marked  # the cursor on a code block of a streaming tail stays on it
         self.update(body if self.label is None else Group(self.label, body))
         if marked in self.codes:
