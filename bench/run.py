@@ -20,6 +20,7 @@ from bench.backlog import main_async as backlog_rows
 from bench.engine import engine_rows
 from bench.footprint import footprint_rows
 from bench.harness import HEADER, markdown_table, print_table, write_between_markers
+from bench.keys import key_rows
 from bench.latency import latency_rows
 from bench.mentions import mention_rows
 from bench.search import search_rows
@@ -42,6 +43,7 @@ def machine() -> str:
 async def measured(root: Path) -> list[list[str]]:
     rows = await streaming_rows(root)
     rows += await switching_rows(root)
+    rows += await key_rows(root)
     rows += await size_rows(root)
     rows += await engine_rows()
     rows += await latency_rows(root)

@@ -8,6 +8,7 @@ import gc
 import signal
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 
 from tui.config import Settings, config_file, load_config
@@ -15,6 +16,7 @@ from tui.screens.main import MainScreen
 from tui.services import Services
 from tui.storage import StoreError, state_keys
 from tui.toast import toast
+from tui.widgets.drawn_above import typed_now
 
 if TYPE_CHECKING:  # the store, the engine and the demo server load after the first screen
     from tui.agent.manager import SessionManager
@@ -82,6 +84,13 @@ class AssistantApp(App[None]):
         self.store: Store | None = None
         self.manager: SessionManager | None = None
         self._opening = asyncio.Lock()
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key pressed anywhere is noted first: drawing that can wait (the older part of a
+        conversation just opened) waits for a pause in the keys."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            typed_now()
+        await super().on_event(event)
 
     def get_default_screen(self) -> MainScreen:
         """The main screen is the app's first screen: no blank screen is built and drawn first."""

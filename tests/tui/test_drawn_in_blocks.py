@@ -18,9 +18,11 @@ from tests.helpers.screen import answers, drawn_rows, one_piece, screen_rows
 from tui.demo.model_server import Turn
 from tui.models import Role
 from tui.storage import Store
-from tui.widgets import chat_pane
+from tui.widgets import chat_pane, drawn_above
 from tui.widgets.chat_pane import AT_ONCE, NEWEST_AT_ONCE, PIECE, ChatPane, LongAnswer
+from tui.widgets.conversation_list import ConversationList
 from tui.widgets.markdown_block import MarkdownBlock
+from tui.widgets.prompt_input import PromptInput
 
 LONG = "".join(f"Paragraph {n} says *something* at length, {'word ' * 20}\n\n" for n in range(700))
 LONG = LONG.rstrip()
@@ -56,13 +58,16 @@ def shown_title(app: Any) -> str | None:
 
 
 async def switch_to(pilot: Any, title: str) -> None:
-    """Go down the sidebar (Alt+Down) until ``title`` is the conversation shown."""
+    """Walk the sidebar (Alt+Down, Alt+Up) to ``title``, as the user would."""
     app = pilot.app
+    await settle(pilot)
     for _ in range(4):
         if shown_title(app) == title:
             return
+        listed = [c.title for c in app.screen.query_one(ConversationList).conversations]
         was = shown_title(app)
-        await pilot.press("alt+down")
+        below = was is None or listed.index(title) > listed.index(was)
+        await pilot.press("alt+down" if below else "alt+up")
         await until(pilot, lambda was=was: shown_title(app) != was, "a switch")
     assert shown_title(app) == title
 
@@ -214,3 +219,25 @@ async def test_older_messages_read_during_a_switch_stay_out_of_the_new_conversat
         shown = [str(getattr(c, "text", "")) for c in chat.children]
         assert shown == ["hi", "the other answer"], shown
         assert answers(app)[-1].text == "the other answer"
+
+
+async def test_the_older_blocks_wait_while_the_user_types_then_draw(
+    app_factory: Any, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A block drawn above is a frame of 20-40 ms that a key would wait for: while keys come,
+    the drawing waits; once they stop it goes on."""
+    db = tmp_path / "h.db"
+    await seed(db, project, {"long": ["tell me", LONG], "short": ["hi", "A short answer."]})
+    monkeypatch.setattr(drawn_above, "TYPING_PAUSE_S", 3600.0)  # the user never stops
+    async with app_factory([Turn(text="ok")], db) as (app, _), app.run_test(size=SIZE) as pilot:
+        await switch_to(pilot, "short")
+        await switch_to(pilot, "long")  # a key: the pause starts
+        await pilot.press("a")
+        view = app.screen.query_one(LongAnswer)
+        for _ in range(10):
+            await pilot.pause()
+        assert len(view.query(MarkdownBlock)) == NEWEST_AT_ONCE + 1  # the newest and the tail
+        assert "Paragraph 699 says" in "\n".join(screen_rows(app))
+        monkeypatch.setattr(drawn_above, "TYPING_PAUSE_S", 0.0)  # the user stops typing
+        await until(pilot, lambda: all_drawn(view), "every block drawn")
+        assert app.screen.query_one(PromptInput).text == "a"

@@ -366,9 +366,10 @@ class ChatPane(BlockCursorScroll):
         self.card: ChoiceCard | None = None  # the assistant's question waiting for the user
         self.thinking: ThinkingView | None = None  # the streaming answer's, once it thinks
         self.more_below = False  # set by the screen: newer messages exist below the last shown
-        # The older messages of the page opened, still to draw above (each a message's views),
-        # oldest first; ``_shown`` counts the conversations shown, so a step knows it is stale.
-        self._earlier: list[list[Widget]] = []
+        # The older messages of the page opened, still to draw above, oldest first (their
+        # widgets are made when drawn: parsing is half the cost); ``_shown`` counts the
+        # conversations shown, so a step knows it is stale.
+        self._earlier: list[Message] = []
         self._following = Following()  # how what the opening draws after it moves the chat
         self._shown = 0
         self._mounting = asyncio.Lock()  # a step above and a new conversation do not interleave
@@ -408,10 +409,9 @@ class ChatPane(BlockCursorScroll):
             # chat from the one found, put in its middle.
             self._following = following = Following(follow=found is None)
             drawn_after = following if found is None else None
-            groups = [self._views(m, found, drawn_after) for m in messages]
             if found is None:
-                groups, self._earlier = _newest(groups, AT_ONCE - (PIECE if live else 0))
-            await self.mount_all([v for group in groups for v in group])
+                messages, self._earlier = _newest(messages, AT_ONCE - (PIECE if live else 0))
+            await self.mount_all([v for m in messages for v in self._views(m, found, drawn_after)])
             if live is not None:
                 await self._mount_answer(live, following)
         self.call_after_refresh(self.show_cursor)  # still focused after a switch: show it
@@ -434,9 +434,9 @@ class ChatPane(BlockCursorScroll):
             batch: list[Widget] = []
             weight = 0
             while self._earlier and (not batch or weight + _weight(self._earlier[-1]) <= PIECE):
-                group = self._earlier.pop()
-                batch[:0] = group
-                weight += _weight(group)
+                message = self._earlier.pop()
+                batch[:0] = self._views(message, following=self._following)
+                weight += _weight(message)
             anchor = self.children[0]
             was = y_in(self, anchor)
             await self.mount_all(batch, before=anchor)
@@ -466,11 +466,12 @@ class ChatPane(BlockCursorScroll):
             if not messages or not self.children:
                 return
             # The page's own older messages not drawn yet go first, at once, under these.
-            earlier, self._earlier = [v for group in self._earlier for v in group], []
+            following, earlier, self._earlier = self._following, self._earlier, []
+            earlier_views = [v for m in earlier for v in self._views(m, following=following)]
             kept = Following(follow=False)
             views = [v for m in messages for v in self._views(m, following=kept)]
             anchor = self.children[0]
-            await self.mount_all([*views, *earlier], before=0)
+            await self.mount_all([*views, *earlier_views], before=0)
         # After the new rows are laid out, put the message the user was reading back on top.
         self.call_after_refresh(self.scroll_to_widget, anchor, top=True, animate=False)
 
@@ -637,25 +638,26 @@ class ChatPane(BlockCursorScroll):
         self.scroll_end(animate=False)
 
 
-def _weight(views: list[Widget]) -> int:
-    """Characters of a message's views drawn when they are mounted."""
-    total = 0
-    for view in views:
-        if isinstance(view, LongAnswer):
-            total += view.drawn_now
-        elif isinstance(view, UserMessage | PastAnswer | SystemNote):
-            total += len(view.text)
-    return total
+def _weight(message: Message) -> int:
+    """Characters of a message drawn when its widgets are mounted: a long answer's newest
+    block and its tail, else all of it."""
+    text = message.content
+    if message.role is Role.ASSISTANT and LongAnswer.wanted(text):
+        cuts = settled_cuts(text, PIECE)
+        older = cuts[-1 - NEWEST_AT_ONCE] if len(cuts) > NEWEST_AT_ONCE else 0
+        return len(text) - older
+    return len(text)
 
 
-def _newest(
-    groups: list[list[Widget]], budget: int
-) -> tuple[list[list[Widget]], list[list[Widget]]]:
-    """The newest messages' views whose text fits ``budget`` (at least the newest message),
+def _newest(messages: list[Message], budget: int) -> tuple[list[Message], list[Message]]:
+    """The newest messages whose text drawn at once fits ``budget`` (at least the newest),
     and the older ones, to draw after."""
     spent = 0
-    split = len(groups)
-    while split > 0 and (split == len(groups) or spent + _weight(groups[split - 1]) <= budget):
-        spent += _weight(groups[split - 1])
+    split = len(messages)
+    while split > 0:
+        weight = _weight(messages[split - 1])
+        if split < len(messages) and spent + weight > budget:
+            break
+        spent += weight
         split -= 1
-    return groups[split:], groups[:split]
+    return messages[split:], messages[:split]

@@ -8,12 +8,29 @@ above it.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
 from textual.app import App
 from textual.containers import VerticalScroll
 from textual.widget import Widget
+
+# Steps wait until the user has pressed no key for this long: a step is a frame of 20-40 ms,
+# which a key pressed meanwhile waits for (the older text is above the view: it can wait).
+TYPING_PAUSE_S = 0.25
+_typed_at = 0.0  # when a key was last pressed (the app says so: typed_now)
+
+
+def typed_now() -> None:
+    """The user pressed a key (anywhere in the app)."""
+    global _typed_at
+    _typed_at = time.monotonic()
+
+
+def _typing_left() -> float:
+    """Seconds until the pause after the last key is over (0: no key lately)."""
+    return max(0.0, _typed_at + TYPING_PAUSE_S - time.monotonic())
 
 
 class Following:
@@ -42,7 +59,10 @@ class Following:
 
     async def _next(self) -> None:
         """One step; the next after the frame that draws it (a step whose widget has gone
-        does nothing)."""
+        does nothing). While the user presses keys, the steps wait for a pause."""
+        if (wait := _typing_left()) and self._steps and self._app is not None:
+            self._app.set_timer(min(wait, 0.1), self._next)  # looked at again, cheaply
+            return
         if self._steps:
             await self._steps.popleft()()
         if self._steps and self._app is not None:
