@@ -83,19 +83,16 @@ class Following:
     def place(self, pane: VerticalScroll, anchor: Widget, was: int) -> None:
         """A step drew blocks just above ``anchor`` (whose top was at ``was`` before): once
         they are laid out, scroll to the end, or keep what the user reads where it is."""
-        if self.follow and self._anchored is None:
-            # The first step (the switch's scroll to the end may not have landed yet), or steps
-            # queued after the others were done: then only if the user is still at the end.
-            if self._y is None or pane.is_vertical_scroll_end:
+        if self.follow and self._anchored is None:  # steps queued after the others were done
+            if pane.is_vertical_scroll_end:
                 self.hold(pane)
             else:
                 self.follow = False  # the user scrolled away meanwhile
         pane.app.call_after_refresh(self._laid_out, pane, anchor, was)  # before the next step
 
     def hold(self, pane: VerticalScroll) -> None:
-        """Keep the chat at its end, anchored, until the steps queued meanwhile are done (not
-        from a switch's first frame: an anchored view shorter than the chat is drawn at its
-        foot, and that frame is left as it was)."""
+        """Keep the chat at its end from the opening's first frame (its own scroll to the end
+        lands a frame late), until the steps queued meanwhile are done."""
         if not self.follow:
             return
         if not pane.is_anchored:
@@ -115,7 +112,6 @@ class Following:
         if pane is not None and _anchored_by.get(pane) is self:
             del _anchored_by[pane]
             pane.anchor(False)
-            pane.refresh(layout=True)  # an anchored view too short to fill is drawn at its foot
 
     def _laid_out(self, pane: VerticalScroll, anchor: Widget, was: int) -> None:
         released = getattr(pane, "_anchor_released", False)  # Textual's: a user scrolled up
