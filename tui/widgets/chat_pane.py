@@ -417,7 +417,6 @@ class ChatPane(BlockCursorScroll):
         self.call_after_refresh(self.show_cursor)  # still focused after a switch: show it
         if found is None:
             self.scroll_end(animate=False)
-            self._following.hold(self)
             if self._earlier:
                 self._following.later(self, partial(self._draw_earlier, self._shown))
             return

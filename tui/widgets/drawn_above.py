@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from weakref import WeakKeyDictionary
 
 from textual.app import App
 from textual.containers import VerticalScroll
@@ -34,21 +33,15 @@ def _typing_left() -> float:
     return max(0.0, _typed_at + TYPING_PAUSE_S - time.monotonic())
 
 
-# Which Following anchored each chat last: an earlier opening's, finishing after a newer one
-# began, must not take the newer one's anchor away.
-_anchored_by: WeakKeyDictionary[VerticalScroll, Following] = WeakKeyDictionary()
-
-
 class Following:
     """What a conversation's opening draws after it: the steps, one a frame whoever queued
     them (the older messages, each long answer's older blocks), and whether the chat stays
     at its end while they draw.
 
-    While it follows, the chat is anchored (Textual keeps an anchored view at its end as its
-    content grows, in the same frame: a scroll after each step landed a frame late, and every
-    block drawn above showed the text jump for that frame). A scroll up releases the anchor;
-    then, or if the view is found higher than the last step left it, the user has scrolled,
-    and from then on what they read is kept in place.
+    Each step scrolls to the end itself once its blocks are laid out, and notes where that put
+    the view: found higher at the next step, the user scrolled up, and from then on what they
+    read is kept in place. (Textual's own scroll to the end lands a frame late, so its position
+    says nothing about the user.)
     """
 
     def __init__(self, follow: bool = True) -> None:
@@ -56,7 +49,6 @@ class Following:
         self._y: float | None = None  # where the last step's scroll to the end put the view
         self._steps: deque[Callable[[], Awaitable[object]]] = deque()
         self._app: App[object] | None = None  # set while steps are queued
-        self._anchored: VerticalScroll | None = None  # the chat this anchored, while it does
 
     def later(self, widget: Widget, step: Callable[[], Awaitable[object]]) -> None:
         """Run ``step`` in a frame of its own, after the steps queued before it."""
@@ -76,48 +68,16 @@ class Following:
         if self._steps and self._app is not None:
             self._app.call_after_refresh(self._next)
         else:
-            app, self._app = self._app, None
-            if app is not None:  # once the last step's blocks are laid out, still anchored
-                app.call_after_refresh(self._done)
+            self._app = None
 
     def place(self, pane: VerticalScroll, anchor: Widget, was: int) -> None:
         """A step drew blocks just above ``anchor`` (whose top was at ``was`` before): once
         they are laid out, scroll to the end, or keep what the user reads where it is."""
-        if self.follow and self._anchored is None:  # steps queued after the others were done
-            if pane.is_vertical_scroll_end:
-                self.hold(pane)
-            else:
-                self.follow = False  # the user scrolled away meanwhile
         pane.app.call_after_refresh(self._laid_out, pane, anchor, was)  # before the next step
 
-    def hold(self, pane: VerticalScroll) -> None:
-        """Keep the chat at its end from the opening's first frame (its own scroll to the end
-        lands a frame late), until the steps queued meanwhile are done."""
-        if not self.follow:
-            return
-        if not pane.is_anchored:
-            pane.anchor()
-        self._anchored = pane
-        _anchored_by[pane] = self
-        pane.app.call_after_refresh(self._done)
-
-    def _done(self) -> None:
-        """Nothing (more) queued: the chat goes back to following by hand."""
-        if self._app is None:
-            self._unanchor()
-
-    def _unanchor(self) -> None:
-        """Leave the chat as it was, unless another opening anchored it since."""
-        pane, self._anchored = self._anchored, None
-        if pane is not None and _anchored_by.get(pane) is self:
-            del _anchored_by[pane]
-            pane.anchor(False)
-
     def _laid_out(self, pane: VerticalScroll, anchor: Widget, was: int) -> None:
-        released = getattr(pane, "_anchor_released", False)  # Textual's: a user scrolled up
-        if self.follow and (released or (self._y is not None and pane.scroll_y < self._y)):
+        if self.follow and self._y is not None and pane.scroll_y < self._y:
             self.follow = False
-            self._unanchor()
         if self.follow:
             pane.scroll_end(animate=False, immediate=True)
             self._y = pane.scroll_y
