@@ -25,6 +25,9 @@ from textual.worker import WorkerCancelled
 
 from tui.app import AssistantApp
 from tui.config import Settings
+from tui.models import Conversation
+from tui.screens.in_flight import Turn
+from tui.widgets.chat_pane import LiveText
 
 HEADER = ["figure", "ours", "baseline", "ratio", "target"]  # the columns of bench/run's table
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"  # bench/run's part of performance.md
@@ -71,6 +74,26 @@ def isolate(root: Path) -> None:
         (root / name).mkdir()
         os.environ[name] = str(root / name)
     os.environ["ANTHROPIC_API_KEY"] = "sk-bench"
+
+
+async def titled(app: AssistantApp, project: Path) -> dict[str, Conversation]:
+    """The project's conversations in the app's store, by title."""
+    assert app.store is not None
+    return {c.title: c for c in await app.store.conversation_list(project)}
+
+
+def streaming_turn(
+    app: AssistantApp, conversation_id: int, text: str, question: int, delta: int = 2
+) -> Turn:
+    """A turn in the app's record whose answer has streamed ``text`` so far, ``delta``
+    characters a fragment, with its stored copy after ``question`` (as during a real turn)."""
+    live = LiveText()
+    for begin in range(0, len(text), delta):
+        live.add(text[begin : begin + delta])
+    live.after = question
+    turn = Turn("question", live, conversation_id)
+    app.screen.in_flight.start(turn)  # type: ignore[attr-defined]
+    return turn
 
 
 async def settle(app: AssistantApp) -> None:

@@ -15,22 +15,28 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-import time
 from pathlib import Path
 
-from bench.harness import MARKDOWN_BLOCK, headless_app, key, print_measured, settle
+from bench.harness import (
+    MARKDOWN_BLOCK,
+    headless_app,
+    key,
+    print_measured,
+    settle,
+    streaming_turn,
+    titled,
+)
+from bench.streaming import paced
 from tui.agent.events import TextDelta
 from tui.app import AssistantApp
 from tui.models import Role
 from tui.screens.in_flight import Turn
 from tui.storage import Store
-from tui.widgets.chat_pane import LiveText
 from tui.widgets.prompt_input import PromptInput
 
 SIZE = 120_000
 STREAMED = 100_000  # already streamed when the keys start
 DELTA = 2
-RATE = 2_000  # characters a second
 TYPED = "next question "
 ROUNDS = 6  # each: the typed words, then a switch
 
@@ -49,14 +55,13 @@ async def conversations(root: Path) -> tuple[Path, str, int]:
 
 
 async def stream(app: AssistantApp, turn: Turn, rest: str) -> None:
-    """The rest of the answer, delta by delta on the RATE schedule, as the engine hands it."""
-    start = time.perf_counter()
-    for index, begin in enumerate(range(0, len(rest), DELTA)):
-        due = start + index * DELTA / RATE
-        delay = due - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        await app.screen.turn_event(turn, TextDelta(text=rest[begin : begin + DELTA]))
+    """The rest of the answer, delta by delta at 2,000 characters a second (bench.streaming's
+    pace), as the engine hands it."""
+
+    async def feed(delta: str) -> None:
+        await app.screen.turn_event(turn, TextDelta(text=delta))  # type: ignore[attr-defined]
+
+    await paced(rest, feed, DELTA)
 
 
 async def keys(app: AssistantApp, rounds: int) -> dict[str, list[float]]:
@@ -90,13 +95,8 @@ async def measure(root: Path, streaming: bool) -> dict[str, list[float]]:
     async with app.run_test(size=(160, 48)):
         await settle(app)
         screen = app.screen
-        found = {c.title: c for c in await app.store.conversation_list(root)}  # type: ignore[union-attr]
-        live = LiveText()
-        for begin in range(0, STREAMED, DELTA):
-            live.add(text[begin : begin + DELTA])
-        live.after = question
-        turn = Turn("question", live, found["streaming"].id)
-        screen.in_flight.start(turn)
+        found = await titled(app, root)
+        turn = streaming_turn(app, found["streaming"].id, text[:STREAMED], question, DELTA)
         await screen.open_conversation(found["streaming"])
         await settle(app)
         feeder = asyncio.ensure_future(stream(app, turn, text[STREAMED:])) if streaming else None

@@ -36,15 +36,15 @@ def answer_text(size: int) -> str:
     return (MARKDOWN_BLOCK * (size // len(MARKDOWN_BLOCK) + 1))[:size]
 
 
-async def paced(text: str, feed: Callable[[str], Awaitable[None]]) -> None:
+async def paced(text: str, feed: Callable[[str], Awaitable[None]], chunk: int = CHUNK) -> None:
     """Hand ``text`` to ``feed`` in chunks on a 2,000 chars/s schedule."""
     start = time.perf_counter()
-    for index, begin in enumerate(range(0, len(text), CHUNK)):
-        due = start + index * CHUNK / RATE
+    for index, begin in enumerate(range(0, len(text), chunk)):
+        due = start + index * chunk / RATE
         delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        await feed(text[begin : begin + CHUNK])
+        await feed(text[begin : begin + chunk])
 
 
 async def history(root: Path, above: int) -> Path:

@@ -20,12 +20,20 @@ import asyncio
 import time
 from pathlib import Path
 
-from bench.harness import MARKDOWN_BLOCK, drawn, headless_app, median_ms, print_measured, settle
+from bench.harness import (
+    MARKDOWN_BLOCK,
+    drawn,
+    headless_app,
+    median_ms,
+    print_measured,
+    settle,
+    streaming_turn,
+    titled,
+)
 from tui.models import Role
-from tui.screens.in_flight import Turn
 from tui.storage import Store
 from tui.widgets import chat_pane
-from tui.widgets.chat_pane import AnswerView, ChatPane, LiveText, LongAnswer
+from tui.widgets.chat_pane import AnswerView, ChatPane, LongAnswer
 from tui.widgets.drawn_above import typed_now
 from tui.widgets.markdown_block import MarkdownBlock
 
@@ -71,12 +79,8 @@ async def switch_in(
         async with app.run_test(size=(160, 48)):
             await settle(app)
             screen = app.screen
-            found = {c.title: c for c in await app.store.conversation_list(root)}  # type: ignore[union-attr]
-            live = LiveText()
-            for begin in range(0, SIZE, DELTA):
-                live.add(text[begin : begin + DELTA])
-            live.after = question  # its stored copy comes after its question
-            screen.in_flight.start(Turn("question", live, found["streaming"].id))
+            found = await titled(app, root)
+            streaming_turn(app, found["streaming"].id, text, question, DELTA)
             await screen.open_conversation(found["short"])
             await settle(app)
             await drawn(app)
@@ -127,7 +131,7 @@ async def open_stored(root: Path, db: Path, title: str, at_once: bool) -> dict[s
         async with app.run_test(size=(160, 48)):
             await settle(app)
             screen = app.screen
-            found = {c.title: c for c in await app.store.conversation_list(root)}  # type: ignore[union-attr]
+            found = await titled(app, root)
             await screen.open_conversation(found["short"])
             await settle(app)
             await drawn(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import os
 import re
 import time
@@ -11,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
-from rich.markdown import Markdown as RichMarkdown
 from textual.command import CommandPalette
 
 from tests.helpers.pilot import SIZE, ask, key_now, settle, until, until_held
@@ -613,10 +610,7 @@ async def test_sidebar_lists_a_page_and_loads_more_near_the_end(
 
 def rendered(parts: list[str]) -> str:
     """Plain text of Markdown parts rendered one after another, blank lines dropped."""
-    console = Console(width=100, record=True, file=io.StringIO(), color_system=None)
-    for part in parts:
-        console.print(RichMarkdown(part))
-    return "\n".join(line.rstrip() for line in console.export_text().splitlines() if line.strip())
+    return "\n".join(line for part in parts for line in one_piece(part, 100) if line.strip())
 
 
 async def test_long_answer_streams_in_frozen_segments_that_render_like_one(

@@ -431,12 +431,8 @@ class ChatPane(BlockCursorScroll):
         async with self._mounting:
             if shown != self._shown or not self._earlier or not self.children:
                 return  # another conversation is shown now, or older ones were loaded at once
-            batch: list[Widget] = []
-            weight = 0
-            while self._earlier and (not batch or weight + _weight(self._earlier[-1]) <= PIECE):
-                message = self._earlier.pop()
-                batch[:0] = self._views(message, following=self._following)
-                weight += _weight(message)
+            drawn, self._earlier = _newest(self._earlier, PIECE)
+            batch = [v for m in drawn for v in self._views(m, following=self._following)]
             anchor = self.children[0]
             was = y_in(self, anchor)
             await self.mount_all(batch, before=anchor)
