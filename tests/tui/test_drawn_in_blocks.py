@@ -218,6 +218,7 @@ async def test_older_messages_read_during_a_switch_stay_out_of_the_new_conversat
         await settle(pilot)
         shown = [str(getattr(c, "text", "")) for c in chat.children]
         assert shown == ["hi", "the other answer"], shown
+        assert "old message" not in "\n".join(screen_rows(app))  # nor on the screen
         assert answers(app)[-1].text == "the other answer"
 
 
