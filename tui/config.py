@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.agent.errors import RETRY
+from tui.agent.errors import RETRY, STOP
 from tui.agent.web import WEB_MODES, parse_hosts
 
 BACKLOG_MODES = ("ask", "on")
@@ -101,6 +101,7 @@ class Settings:
     # (the keymap is the app's to know).
     choose_model: str = "--model"
     retry: str = RETRY
+    stop: str = STOP
 
     @classmethod
     def build(

@@ -12,7 +12,10 @@ from typing import Any
 
 from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
+from textual.widget import Widget
+from textual.widgets._toast import Toast
 
+from tui.text import inert
 from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane
 from tui.widgets.markdown_block import MarkdownBlock
@@ -88,3 +91,34 @@ def one_piece(text: str, width: int) -> list[str]:
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
     console.print(RichMarkdown(text))
     return [line.rstrip() for line in console.export_text().splitlines()]
+
+
+def plain(text: str) -> str:
+    """Whitespace runs as one space: wrapping turns a space into a line break."""
+    return " ".join(text.split())
+
+
+def painted(app: Any, widget: Widget | None = None) -> str:
+    """The screen as drawn (the modal on top of what it covers), or one widget's part of it
+    (inside its border and padding)."""
+    rows = frame(app)[0].split("\n")
+    if widget is None:
+        return "\n".join(rows)
+    region = widget.content_region
+    return "\n".join(row[region.x : region.right] for row in rows[region.y : region.bottom])
+
+
+def shows(app: Any, text: str, widget: Widget | None = None) -> bool:
+    """Whether ``text`` (escapes as the visible symbols inert() makes) is painted, wrapped or not.
+
+    A line cut inside a word is joined without a space, one cut at a space with one."""
+    lines = [line.strip() for line in painted(app, widget).split("\n")]
+    wanted = plain(inert(text))
+    return wanted in plain(" ".join(lines)) or wanted.replace(" ", "") in "".join(lines).replace(
+        " ", ""
+    )
+
+
+def toasts_show(app: Any, text: str) -> bool:
+    """Whether a toast paints ``text`` (wrapped or not) on the screen."""
+    return any(shows(app, text, toast) for toast in app.screen.query(Toast))

@@ -28,7 +28,6 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from textual import events
-from textual.widget import Widget
 from textual.widgets import Input
 from textual.widgets._toast import Toast
 
@@ -36,7 +35,15 @@ from tests.helpers.backlog_db import make_backlog
 from tests.helpers.figures import Figures
 from tests.helpers.pilot import settle, until
 from tests.helpers.processes import children_of
-from tests.helpers.screen import OWN_SEQUENCES, RAW_CONTROL, frame
+from tests.helpers.screen import (
+    OWN_SEQUENCES,
+    RAW_CONTROL,
+    frame,
+    painted,
+    plain,
+    shows,
+    toasts_show,
+)
 from tui.app import AssistantApp
 from tui.config import Settings
 from tui.demo.model_server import ModelServer
@@ -68,32 +75,6 @@ SIZE = (240, 50)  # wide: the title bar holds the project's (long, temporary) pa
 _runs = itertools.count()
 
 
-def plain(text: str) -> str:
-    """Whitespace runs as one space: wrapping turns a space into a line break."""
-    return " ".join(text.split())
-
-
-def painted(app: Any, widget: Widget | None = None) -> str:
-    """The screen as drawn (the modal on top of what it covers), or one widget's part of it
-    (inside its border and padding)."""
-    rows = frame(app)[0].split("\n")
-    if widget is None:
-        return "\n".join(rows)
-    region = widget.content_region
-    return "\n".join(row[region.x : region.right] for row in rows[region.y : region.bottom])
-
-
-def shows(app: Any, text: str, widget: Widget | None = None) -> bool:
-    """Whether ``text`` (escapes as the visible symbols inert() makes) is painted, wrapped or not.
-
-    A line cut inside a word is joined without a space, one cut at a space with one."""
-    lines = [line.strip() for line in painted(app, widget).split("\n")]
-    wanted = plain(inert(text))
-    return wanted in plain(" ".join(lines)) or wanted.replace(" ", "") in "".join(lines).replace(
-        " ", ""
-    )
-
-
 def title_bar_shows(app: Any, start: str) -> bool:
     """The title bar starts with ``start`` (inert), or shows the start of it when it is too long
     (a line that does not fit is cut at a word: the rest goes to a second line, not shown)."""
@@ -104,10 +85,6 @@ def title_bar_shows(app: Any, start: str) -> bool:
     if len(wanted) < width:
         return row.startswith(wanted)
     return len(row) > width // 2 and wanted.startswith(row.removesuffix("…"))
-
-
-def toasts_show(app: Any, text: str) -> bool:
-    return any(shows(app, text, toast) for toast in app.screen.query(Toast))
 
 
 async def toast_seen(pilot: Any, text: str, seconds: float = 15.0) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual.command import CommandPalette
 
-from tests.helpers.pilot import SIZE, ask, key_now, settle, until, until_held
+from tests.helpers.pilot import SIZE, ask, key_now, send, settle, until, until_held
 from tests.helpers.processes import children_of
 from tests.helpers.screen import (
     answer_texts,
@@ -21,6 +21,7 @@ from tests.helpers.screen import (
     in_sight,
     one_piece,
     screen_rows,
+    toasts_show,
 )
 from tui.agent.events import TurnFinished
 from tui.demo.model_server import ToolCall, Turn
@@ -420,6 +421,24 @@ async def test_theme_is_remembered_and_keys_rebind_from_config(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.theme == "nord"
+
+
+async def test_the_stall_notice_names_the_keys_bound_now(app_factory: Any, isolated: Path) -> None:
+    """Issue 18: the notice of a silent model said "press Esc" whatever the keymap bound to
+    cancel; it names the keys bound now, and the named key stops the answer."""
+    write_config(isolated, '[keys]\ncancel = "f10"\nretry = "f11"\n')
+    turns = [Turn(match="story", text="Once upon a time " * 20, stall_after=40)]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE, notifications=True) as pilot:
+        app.settings.stall_notice_s = 0.2
+        await send(pilot, "tell a story")
+        told = "press f10 to stop waiting, then press f11 (or type /retry) to retry."
+        await until(pilot, lambda: toasts_show(app, told), "the notice drawn, naming f10 and f11")
+        assert "Esc" not in next(n.message for n in app._notifications if told in n.message)
+        await pilot.press("f10")
+        conversation = app.screen.conversation
+        await until(pilot, lambda: app.screen.in_flight.of(conversation.id) is None, "stopped")
+        stored = await app.store.message_page(conversation.id)
+        assert stored[-1].status is MessageStatus.INTERRUPTED
 
 
 async def test_broken_config_is_one_warning(app_factory: Any, isolated: Path) -> None:

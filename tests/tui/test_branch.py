@@ -83,7 +83,7 @@ async def test_branch_is_refused_while_the_answer_streams(app_factory: Any) -> N
         await pilot.press("ctrl+o", "home", "b")
         await pilot.pause()
         assert notes(app)[-1] == (
-            "Wait until the answer has finished (or press Esc to stop it), then branch."
+            "Wait until the answer has finished (or press esc to stop it), then branch."
         )
         assert app.screen.conversation.id == parent.id
         assert len(await app.store.conversation_list()) == 1

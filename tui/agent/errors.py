@@ -7,6 +7,8 @@ from collections.abc import Sequence
 # How to ask again, as a failure's sentence ends: for any front end (headless, a test's engine);
 # the app names the key bound now instead (the main screen sets Settings.retry).
 RETRY = "press ctrl+r (or run the command again) to retry"
+# How to stop an answer, likewise: Ctrl+C in a shell; the app names its cancel key (Settings.stop).
+STOP = "press Ctrl+C"
 NO_CREDENTIALS = (
     "No Claude credentials were found; set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, or log in "
     "with `claude login`), or try `assistant-tui --demo`."

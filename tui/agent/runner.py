@@ -290,9 +290,10 @@ class _Turn:
                     # a retry (the status line says so) is not a stall.
                     calm = self.translator.running_tools or approvals.pending or self.retrying
                     if not calm:
+                        settings = self.session.settings
                         yield Notice(
-                            f"The model has sent nothing for {quiet:g} s; press Esc (Ctrl+C in "
-                            "a shell) to stop waiting, then retry."
+                            f"The model has sent nothing for {quiet:g} s; {settings.stop} to "
+                            f"stop waiting, then {settings.retry}."
                         )
                     continue
                 for event in self.translator.feed(message):

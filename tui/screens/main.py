@@ -407,7 +407,8 @@ class MainScreen(Screen[None]):
             self.status("no credentials")
             return False  # the question stays in the box, nothing is stored or sent
         if self.in_flight.of(self._open_id()) is not None:
-            toast(self, "Still answering; press Esc to cancel it first.", severity="warning")
+            stop = slash.stop_words(self)
+            toast(self, f"Still answering; {stop} to cancel it first.", severity="warning")
             return False
         if self.window is not None and self.window.more_below:  # opened mid-way from search
             await self.open_conversation(self.conversation)
@@ -917,7 +918,8 @@ class MainScreen(Screen[None]):
                 "assistant-tui run there."
             )
         if self.in_flight.of(parent.id) is not None:
-            return "Wait until the answer has finished (or press Esc to stop it), then branch."
+            stop = slash.stop_words(self)
+            return f"Wait until the answer has finished (or {stop} to stop it), then branch."
         return None
 
     # -- settings for this run ----------------------------------------------------------------

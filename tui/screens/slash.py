@@ -140,6 +140,7 @@ def shown_keys(screen: Screen[Any]) -> dict[str, str]:
 def name_keys(screen: Screen[Any], settings: Settings) -> None:
     """Tell the engine the keys bound now for what a failure's sentence asks of the user."""
     settings.choose_model, settings.retry = choose_model(screen), retry_words(screen)
+    settings.stop = stop_words(screen)
 
 
 def choose_model(screen: Screen[Any]) -> str:
@@ -154,6 +155,19 @@ def retry_words(screen: Screen[Any]) -> str:
     slash command when the keymap left it none."""
     keys = shown_keys(screen).get("retry")
     return f"press {keys} (or type /retry) to retry" if keys else "type /retry to retry"
+
+
+def stop_words(screen: Screen[Any]) -> str:
+    """How a sentence tells the user to stop the answer: the screen's cancel keys after the
+    user's keymap, or where to bind one when it left none (no slash command stops an answer).
+    Read from the screen's own bindings, not the active ones: where a focused widget's Esc
+    (the block cursor's) shadows it, the sentence still names the key that cancels."""
+    bindings = screen._bindings.copy()
+    bindings.apply_keymap(screen.app._keymap)  # as Textual applies it to the binding chain
+    keys = ", ".join(
+        screen.app.get_key_display(binding) for _, binding in bindings if binding.action == "cancel"
+    )
+    return f"press {keys}" if keys else "bind a key to cancel in config.toml and press it"
 
 
 def unknown(name: str) -> str:
