@@ -305,13 +305,36 @@ class Backlog:
                 return any(dep not in passing for dep in parse_dependencies(raw))
 
             counts, rows = overview.by_status(conn, self._columns or (), waits, first, keep)
-        features = []
-        for row, status, beyond in rows:
-            feature = self._summary(row, status) | {"beyond_cut": beyond}
-            if status == "blocked":
-                feature["blocked_by"] = self._waiting_on(row, passing)
-            features.append(feature)
+        features = [
+            self._listed(row, status, passing) | {"beyond_cut": beyond}
+            for row, status, beyond in rows
+        ]
         return {"stats": stats, "counts": counts, "features": features}
+
+    def placed(self, feature_id: int) -> dict[str, Any]:
+        """The stats and one feature as ``overview`` lists it (None: no such feature), in one
+        snapshot: what a view needs to place a feature it just wrote without reading every
+        section again (a scan of the whole file, 25-40 ms at 10,000 features)."""
+        with self._reading() as conn:
+            if conn is None:
+                return {"stats": self._counts(0, 0, 0, 0, None), "feature": None}
+            stats = self._stats(conn)
+            passing = self._passing_ids(conn)
+
+            def waits(raw: Any) -> bool:
+                return any(dep not in passing for dep in parse_dependencies(raw))
+
+            found = overview.one(conn, self._columns or (), waits, feature_id)
+        feature = None if found is None else self._listed(*found, passing)
+        return {"stats": stats, "feature": feature}
+
+    @classmethod
+    def _listed(cls, row: sqlite3.Row, status: str, passing: set[int]) -> dict[str, Any]:
+        """A summary as a view lists it: a blocked feature says what it waits on."""
+        feature = cls._summary(row, status)
+        if status == "blocked":
+            feature["blocked_by"] = cls._waiting_on(row, passing)
+        return feature
 
     def names(self) -> dict[int, str]:
         """Every feature's id and name in queue order (what a picker lists)."""

@@ -78,9 +78,23 @@ def by_status(
         )
         found += [(row, name, False) for row in rows]
     if keep is not None and all(row["id"] != keep for row, _, _ in found):
-        row = conn.execute(
-            f"SELECT {SUMMARY}, {status} AS status FROM features WHERE id = ?", (keep,)
-        ).fetchone()
-        if row is not None:
-            found.append((row, row["status"], True))
+        kept = one(conn, columns, waiting, keep)
+        if kept is not None:
+            found.append((*kept, True))
     return counts, found
+
+
+def one(
+    conn: sqlite3.Connection,
+    columns: Collection[str],
+    waiting: Callable[[Any], bool],
+    feature_id: int,
+) -> tuple[sqlite3.Row, str] | None:
+    """One feature's summary row and status, by the same SQL as ``by_status`` (None: no such
+    feature)."""
+    conn.create_function("waits", 1, lambda raw: bool(waiting(raw)), deterministic=True)
+    row = conn.execute(
+        f"SELECT {SUMMARY}, {status_sql(columns)} AS status FROM features WHERE id = ?",
+        (feature_id,),
+    ).fetchone()
+    return None if row is None else (row, row["status"])

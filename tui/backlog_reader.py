@@ -70,6 +70,23 @@ class BacklogReader:
             return BacklogView(path=path, error=str(error))
         return BacklogView(found["stats"], _sections(found), path)
 
+    def placed(self, view: BacklogView, feature_id: int) -> BacklogView | None:
+        """``view`` with a feature just created listed where a full read would list it, read
+        from that feature and the stats alone; None when only a full read will do (the view
+        shows an error, no file yet, or another file). Other programs' writes since ``view``
+        was read are not in it: the caller reads in full next."""
+        if view.error is not None or view.path is None or not view.sections:
+            return None
+        try:
+            if find_database(self.project) != view.path:
+                return None
+            with self._backlog(BUSY_TIMEOUT_S) as backlog:
+                found = backlog.placed(feature_id)
+        except BacklogError:
+            return None
+        feature = found["feature"]
+        return None if feature is None else with_created(view, feature, found["stats"])
+
     def names(self) -> dict[int, str]:
         """Every feature's name by id, in queue order: read when a form or picker opens, not at
         every refresh of the pane."""
@@ -226,6 +243,23 @@ def _sections(found: dict[str, Any]) -> list[BacklogSection]:
             BacklogSection(key, title, shown + kept, found["counts"].get(key, 0), len(kept))
         )
     return sections
+
+
+def with_created(view: BacklogView, feature: dict[str, Any], stats: dict[str, Any]) -> BacklogView:
+    """``view`` with ``feature``, new at the end of the queue, counted in its status's section
+    and listed there: among the first ``LISTED`` if the section has room, else from beyond the
+    cut, as ``read(keep=feature)`` lists it. A feature kept from beyond the cut before (the one
+    the user was on) gives way to it, as in that read."""
+    sections = []
+    for section in view.sections:
+        shown = section.features[: len(section.features) - section.kept]
+        total, kept = section.total, 0
+        if section.key == feature["status"]:
+            total += 1
+            kept = 0 if len(shown) < LISTED else 1
+            shown = [*shown, feature]
+        sections.append(BacklogSection(section.key, section.title, shown, total, kept))
+    return BacklogView(stats, sections, view.path)
 
 
 def _listed(feature: dict[str, Any]) -> dict[str, Any]:

@@ -62,6 +62,7 @@ class BacklogActions:
             ),
             lambda new_id: (f"Created feature #{new_id}.", new_id),
             close,
+            placed=True,
         )
 
     def _edit(self, feature: Feature) -> None:
@@ -250,18 +251,24 @@ class BacklogActions:
         change: Callable[[], Any],
         said: Callable[[Any], tuple[str, int | None]],
         close: Callable[[], None] | None = None,
+        placed: bool = False,
     ) -> str | None:
         """Make a change and read the file back in one thread, then update the pane; return
         the refusal in one sentence, or None. A form stays up meanwhile and is closed by
         ``close`` in the same update as the new row, so both are drawn in one frame. Reading in
         the write's thread starts no second thread and cancels no read of the pane's own (the
         file watch may have started one mid-write). ``keep`` None: the pane keeps its row and
-        reads, knowing which."""
+        reads, knowing which. ``placed`` (a create): the new feature is added to the view on
+        screen from a read of it and the stats alone, and the full read comes after the frame
+        that shows it (it scans the file: 25-40 ms at 10,000 features)."""
+        before = self.pane.view
 
         def write() -> tuple[str, int | None, tuple[BacklogView, object] | None]:
             sentence, keep = said(change())
             if keep is None:
                 return sentence, None, None
+            if placed and (view := self.reader.placed(before, keep)) is not None:
+                return sentence, keep, (view, None)  # not a read of the file: not ``seen``
             signature = self.reader.signature()  # before the read: a later write is seen
             return sentence, keep, (self.reader.read(keep), signature)
 
@@ -286,5 +293,7 @@ class BacklogActions:
         self.pane.say(sentence)
         if read is None:
             self.pane.changed(keep)
-        else:
-            self.pane.read_elsewhere(*read, keep)
+            return
+        self.pane.read_elsewhere(*read, keep)
+        if read[1] is None:  # placed, not read: the full read follows the frame showing it
+            self.pane.call_after_refresh(self.pane.changed)

@@ -181,6 +181,7 @@ class BacklogPane(Card, Vertical):
         self.keep: int | None = None  # a feature to highlight at the next read (just created)
         self.reading: Worker[None] | None = None  # the latest read, while it runs
         self.arrived = asyncio.Event()  # set by each read shown (``fresh`` waits for one)
+        self._progress: Hashable = None  # what the progress line shows
 
     def compose(self) -> ComposeResult:
         yield Label("Backlog", classes="backlog-title")
@@ -278,15 +279,16 @@ class BacklogPane(Card, Vertical):
     def _show(self, view: BacklogView, signature: object) -> None:
         self.view, self.seen, self.stale = view, signature, False
         self.arrived.set()
-        progress_text = self.query_one("#backlog-progress", Static)
         if view.error is not None:
-            progress_text.update(Text(inert(view.error), style="red"))
+            said = Text(inert(view.error), style="red")
         elif view.path is None:
-            progress_text.update(
-                Text("No backlog yet: press n to create a feature, or ask the assistant.")
-            )
+            said = Text("No backlog yet: press n to create a feature, or ask the assistant.")
         else:
-            progress_text.update(progress(view.stats))
+            said = progress(view.stats)
+        drawn = (said.plain, str(said.style), tuple(said.spans))  # Text's == skips the style
+        if drawn != self._progress:  # an update lays the pane out again, even when unchanged
+            self._progress = drawn
+            self.query_one("#backlog-progress", Static).update(said)
         counts = [f"{s.title} {s.total}" for s in view.sections]
         self.query_one("#backlog-counts", Counts).phrases = counts
         self._fill(view)
