@@ -87,6 +87,9 @@ class Settings:
     project: Path
     db: Path
     model: str
+    # Other absolute spellings of the project that reach it through a symlink (the path as
+    # given, the shell's $PWD): a file an answer cites under one of them is the project's.
+    spellings: tuple[Path, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
     allow_secrets: bool = False
     web: str = "ask"  # "ask" | "on" | "off": see tui.agent.web
@@ -135,6 +138,7 @@ class Settings:
         config = load_config()  # read once for every setting it holds
         return cls(
             project=root.resolve(),
+            spellings=spellings(root, given=project is not None),
             db=database_path(db),
             model=chosen,
             env=extra,
@@ -267,3 +271,15 @@ def _context_windows(table: object, path: Path, config: AppConfig) -> None:
         )
         return
     config.context_windows = {str(k): int(v) for k, v in windows.items()}
+
+
+def spellings(root: Path, given: bool) -> tuple[Path, ...]:
+    """The project's absolute spellings other than its real path: as the user gave it, or
+    (launched inside it) as the shell names the folder in $PWD, which keeps symlinks, as on a
+    Mac's /tmp. These are the paths users copy from their prompt into a question."""
+    real = root.resolve()
+    found = [Path(os.path.abspath(root))]
+    pwd = os.environ.get("PWD")
+    if not given and pwd and os.path.isabs(pwd) and Path(pwd).resolve() == real:
+        found.append(Path(os.path.normpath(pwd)))
+    return tuple(dict.fromkeys(p for p in found if p != real))

@@ -16,10 +16,11 @@ once per answer text, see tui.screens.viewing).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -72,6 +73,7 @@ class Decides(Protocol):
     """The model's guard, as far as references need it (tui.agent.guard.Guard)."""
 
     root: Path
+    roots: tuple[Path, ...]  # the root, then its other spellings (Guard.roots)
     allow_secrets: bool
 
     def decide(self, tool: str, tool_input: dict[str, object]) -> str | None: ...
@@ -106,11 +108,12 @@ def _lines(match: re.Match[str]) -> tuple[int | None, int | None]:
     return start, end
 
 
-def relative_path(path: str, root: Path) -> str:
+def relative_path(path: str, root: Path | Sequence[Path]) -> str:
     """The project-relative path a reference names; raises Refused when it names none safely.
 
     No file is touched here: the name alone is refused when it climbs (``..``), holds a
-    look-alike or a control character, or is absolute and not below the root.
+    look-alike or a control character, or is absolute and not below the root (or below one
+    of ``root``'s spellings, when a sequence: the real root first).
     """
     if unicodedata.normalize("NFKC", path) != path:
         raise Refused(f"{path} holds look-alike characters")
@@ -122,14 +125,19 @@ def relative_path(path: str, root: Path) -> str:
     if ".." in pure.parts:
         raise Refused(f"{path} climbs out of its folder ('..')")
     if pure.is_absolute():
-        try:
-            pure = pure.relative_to(PurePosixPath(root))
-        except ValueError:
-            raise Refused(f"{path} is outside the project") from None
+        pure = _below(pure, [root] if isinstance(root, Path) else root, path)
     parts = [part for part in pure.parts if part not in (".", "/")]
     if not parts:
         raise Refused(f"{path} is the project folder, not a file")
     return "/".join(parts)
+
+
+def _below(pure: PurePosixPath, roots: Sequence[Path], path: str) -> PurePosixPath:
+    """``pure`` relative to the first root it is below; Refused when below none."""
+    for root in roots:
+        with contextlib.suppress(ValueError):
+            return pure.relative_to(PurePosixPath(root))
+    raise Refused(f"{path} is outside the project")
 
 
 def refusal(path: str, guard: Decides) -> tuple[str, str | None]:
@@ -139,7 +147,7 @@ def refusal(path: str, guard: Decides) -> tuple[str, str | None]:
     takes, so a reference is never offered that the viewer would refuse.
     """
     try:
-        relative = relative_path(path, guard.root)
+        relative = relative_path(path, guard.roots)
     except Refused as error:
         return "", str(error)
     target = guard.root / relative
@@ -199,7 +207,9 @@ def search_hits(result: str, guard: Decides) -> list[Reference]:
 READ_LIMIT = 2000  # lines the CLI's Read takes when the call gives no limit
 
 
-def lines_read(calls: Iterable[Mapping[str, object]], relative: str, root: Path) -> list[Span]:
+def lines_read(
+    calls: Iterable[Mapping[str, object]], relative: str, root: Path | Sequence[Path]
+) -> list[Span]:
     """The lines of ``relative`` that Read calls (their inputs) read: 1-based, inclusive.
 
     A call's ``offset`` is the line it started at and ``limit`` how many it took (the CLI's

@@ -294,3 +294,23 @@ async def test_a_grep_row_opens_its_matches_one_after_the_other(app_factory: Any
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert "src/calc.py · line 12" in screen_rows(app)[0]
+
+
+async def test_a_path_cited_through_a_symlinked_project_path_opens(
+    app_factory: Any, project: Path, tmp_path: Path
+) -> None:
+    """Issue 19: users copy paths from their prompt, which keeps symlinks (a Mac's /tmp): an
+    absolute path under the project's symlinked spelling counted as outside the project."""
+    link = tmp_path / "linked"
+    link.symlink_to(project)
+    answer = f"The sum is in `{link}/src/calc.py:3-5`.\n"
+    async with app_factory([Turn(text=answer)]) as (app, _), app.run_test(size=SIZE) as pilot:
+        app.settings.spellings = (link,)  # as Settings.build gives it for --project <link>
+        chat = await answered(pilot)
+        assert [r.relative for r in reference_stops(chat)] == ["src/calc.py"]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")
+        await settle(pilot)
+        rows = viewer_rows(app)
+        assert "src/calc.py · lines 3-5 · 40 lines · read-only" in rows[0]
+        assert [r.split("▌")[0].strip() for r in rows if "▌" in r] == ["3", "4", "5"]

@@ -90,6 +90,7 @@ class Guard:
 
     project: Path
     allow_secrets: bool = False
+    spellings: tuple[Path, ...] = ()  # other absolute names of the project (Settings.spellings)
     denied: set[str] = field(default_factory=set)
     web: WebPolicy = field(default_factory=WebPolicy)
     approvals: Approvals = field(default_factory=Approvals)
@@ -99,6 +100,10 @@ class Guard:
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.realpath(self.project))
+        # The names a cited absolute path may start with: the real root, then each spelling
+        # that still leads to it (a path under one is then walked from the real root).
+        also = (s for s in self.spellings if Path(os.path.realpath(s)) == self.root)
+        self.roots = (self.root, *(s for s in also if s != self.root))
         self.ask_user = AskUser(self.approvals, self.decisions)  # the tool's handler
 
     async def hook(self, data: dict[str, Any], tool_use_id: str | None, context: Any) -> Any:

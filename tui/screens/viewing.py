@@ -49,7 +49,9 @@ class Viewing:
             from tui.agent.guard import Guard
 
             settings = cast(Host, self.screen.app).settings
-            self._guard = Guard(settings.project, allow_secrets=settings.allow_secrets)
+            self._guard = Guard(
+                settings.project, allow_secrets=settings.allow_secrets, spellings=settings.spellings
+            )
         return self._guard
 
     def scan(self, block: MarkdownBlock) -> None:
@@ -129,7 +131,7 @@ class Viewing:
         guard = self.guard()
         path = reference.relative or reference.path
         viewed: ViewedFile = await asyncio.to_thread(read_for_viewer, path, guard)
-        read = lines_read(await self._read_calls(), viewed.relative, guard.root)
+        read = lines_read(await self._read_calls(), viewed.relative, guard.roots)
         return Opened(viewed, reference.first, reference.last, tuple(read))
 
     async def _read_calls(self) -> list[dict[str, object]]:
