@@ -216,6 +216,12 @@ class Backlog:
         return {r[0] for r in conn.execute("SELECT id FROM features WHERE passes")}
 
     @staticmethod
+    def _waits(passing: set[int]) -> Callable[[Any], bool]:
+        """Whether a dependencies cell (as stored, any shape) names a feature not passing: what
+        the overview's SQL asks of a cell it cannot read itself."""
+        return lambda raw: any(dep not in passing for dep in parse_dependencies(raw))
+
+    @staticmethod
     def _waiting_on(row: sqlite3.Row, passing: set[int]) -> list[int]:
         """Dependencies of a row that do not pass yet (a missing id never passes)."""
         return [dep for dep in parse_dependencies(row["dependencies"]) if dep not in passing]
@@ -300,10 +306,7 @@ class Backlog:
                 return {"stats": self._counts(0, 0, 0, 0, None), "counts": {}, "features": []}
             stats = self._stats(conn)
             passing = self._passing_ids(conn)
-
-            def waits(raw: Any) -> bool:
-                return any(dep not in passing for dep in parse_dependencies(raw))
-
+            waits = self._waits(passing)
             counts, rows = overview.by_status(conn, self._columns or (), waits, first, keep)
         features = [
             self._listed(row, status, passing) | {"beyond_cut": beyond}
@@ -320,11 +323,7 @@ class Backlog:
                 return {"stats": self._counts(0, 0, 0, 0, None), "feature": None}
             stats = self._stats(conn)
             passing = self._passing_ids(conn)
-
-            def waits(raw: Any) -> bool:
-                return any(dep not in passing for dep in parse_dependencies(raw))
-
-            found = overview.one(conn, self._columns or (), waits, feature_id)
+            found = overview.one(conn, self._columns or (), self._waits(passing), feature_id)
         feature = None if found is None else self._listed(*found, passing)
         return {"stats": stats, "feature": feature}
 

@@ -136,9 +136,10 @@ class Settings:
             or DEFAULT_MODEL
         )
         config = load_config()  # read once for every setting it holds
+        real = root.resolve()
         return cls(
-            project=root.resolve(),
-            spellings=spellings(root, given=project is not None),
+            project=real,
+            spellings=spellings(root, real, given=project is not None),
             db=database_path(db),
             model=chosen,
             env=extra,
@@ -273,11 +274,11 @@ def _context_windows(table: object, path: Path, config: AppConfig) -> None:
     config.context_windows = {str(k): int(v) for k, v in windows.items()}
 
 
-def spellings(root: Path, given: bool) -> tuple[Path, ...]:
-    """The project's absolute spellings other than its real path: as the user gave it, or
-    (launched inside it) as the shell names the folder in $PWD, which keeps symlinks, as on a
-    Mac's /tmp. These are the paths users copy from their prompt into a question."""
-    real = root.resolve()
+def spellings(root: Path, real: Path, given: bool) -> tuple[Path, ...]:
+    """The project's absolute spellings other than its real path ``real``: ``root`` as the
+    user gave it, or (launched inside it) as the shell names the folder in $PWD, which keeps
+    symlinks, as on a Mac's /tmp. These are the paths users copy from their prompt into a
+    question."""
     found = [Path(os.path.abspath(root))]
     pwd = os.environ.get("PWD")
     if not given and pwd and os.path.isabs(pwd) and Path(pwd).resolve() == real:

@@ -108,12 +108,12 @@ def _lines(match: re.Match[str]) -> tuple[int | None, int | None]:
     return start, end
 
 
-def relative_path(path: str, root: Path | Sequence[Path]) -> str:
+def relative_path(path: str, roots: Sequence[Path]) -> str:
     """The project-relative path a reference names; raises Refused when it names none safely.
 
     No file is touched here: the name alone is refused when it climbs (``..``), holds a
-    look-alike or a control character, or is absolute and not below the root (or below one
-    of ``root``'s spellings, when a sequence: the real root first).
+    look-alike or a control character, or is absolute and below none of ``roots`` (the real
+    root first, then the names that lead to it: ``Guard.roots``).
     """
     if unicodedata.normalize("NFKC", path) != path:
         raise Refused(f"{path} holds look-alike characters")
@@ -125,7 +125,7 @@ def relative_path(path: str, root: Path | Sequence[Path]) -> str:
     if ".." in pure.parts:
         raise Refused(f"{path} climbs out of its folder ('..')")
     if pure.is_absolute():
-        pure = _below(pure, [root] if isinstance(root, Path) else root, path)
+        pure = _below(pure, roots, path)
     parts = [part for part in pure.parts if part not in (".", "/")]
     if not parts:
         raise Refused(f"{path} is the project folder, not a file")
@@ -208,7 +208,7 @@ READ_LIMIT = 2000  # lines the CLI's Read takes when the call gives no limit
 
 
 def lines_read(
-    calls: Iterable[Mapping[str, object]], relative: str, root: Path | Sequence[Path]
+    calls: Iterable[Mapping[str, object]], relative: str, roots: Sequence[Path]
 ) -> list[Span]:
     """The lines of ``relative`` that Read calls (their inputs) read: 1-based, inclusive.
 
@@ -221,7 +221,7 @@ def lines_read(
         if not isinstance(path, str):
             continue
         try:
-            if relative_path(path, root) != relative:
+            if relative_path(path, roots) != relative:
                 continue
         except Refused:
             continue

@@ -115,3 +115,11 @@ def waiting_backlog(project: Path) -> Path:
     conn.commit()
     conn.close()
     return path
+
+
+def mark_passing(path: Path, feature_id: int) -> None:
+    """Another program marks a feature passing, in its own connection and commit."""
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE features SET passes = 1 WHERE id = ?", (feature_id,))
+    conn.commit()
+    conn.close()

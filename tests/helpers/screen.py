@@ -70,6 +70,11 @@ def pane_text(app: Any) -> str:
     return "\n".join(row[region.x : region.right].strip() for row in rows)
 
 
+def pane_flat(app: Any) -> str:
+    """The backlog pane's text with its wrapping undone."""
+    return " ".join(pane_text(app).replace("│", " ").split())
+
+
 def in_sight(app: Any, widget: Any) -> bool:
     """Whether any part of ``widget`` lies on the screen (a hidden card of the side panel is
     laid out far below it, a hidden panel not at all)."""

@@ -22,7 +22,7 @@ from textual.message import Message
 
 from tests.helpers.backlog_db import FEATURES, make_backlog, waiting_backlog
 from tests.helpers.pilot import SIZE, until
-from tests.helpers.screen import pane_text
+from tests.helpers.screen import pane_flat, pane_text
 from tui.screens.feature_form import FeatureForm, FeaturePicker, ReasonDialog
 from tui.screens.human_input_form import HumanInputForm
 from tui.screens.main import MainScreen
@@ -100,11 +100,6 @@ def said(app: Any) -> str:
     return str(app.screen.query_one("#backlog-said").render())
 
 
-def flat(app: Any) -> str:
-    """The pane's text with its wrapping undone."""
-    return " ".join(pane_text(app).replace("│", " ").split())
-
-
 async def typed(pilot: Any, text: str) -> None:
     for char in text:
         await pilot.press({" ": "space", "\n": "enter"}.get(char, char))
@@ -137,15 +132,15 @@ async def test_create_edit_and_skip(app_factory: Any, project: Path, agent_on: A
         await pilot.press("tab")
         await typed(pilot, "open settings\npick dark")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: "Created feature #" in flat(app), "the create was shown")
-        assert "Dark mode" in flat(app)
+        await until(pilot, lambda: "Created feature #" in pane_flat(app), "the create was shown")
+        assert "Dark mode" in pane_flat(app)
         (fid, category, steps, deps), *_ = rows(
             path,
             "SELECT id, category, steps, dependencies FROM features WHERE name = ?",
             "Dark mode",
         )
         assert (category, json.loads(steps), deps) == ("UI", ["open settings", "pick dark"], None)
-        assert f"Created feature #{fid}." in flat(app)
+        assert f"Created feature #{fid}." in pane_flat(app)
 
         await pilot.press("e")  # the new feature is highlighted: the form comes filled in
         form = await opened(pilot, FeatureForm)
@@ -153,8 +148,8 @@ async def test_create_edit_and_skip(app_factory: Any, project: Path, agent_on: A
         await pilot.press("tab", "end")
         await typed(pilot, " theme")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: f"Saved feature #{fid}." in flat(app), "the edit was shown")
-        assert "Dark mode theme" in flat(app)
+        await until(pilot, lambda: f"Saved feature #{fid}." in pane_flat(app), "the edit was shown")
+        assert "Dark mode theme" in pane_flat(app)
         name, description = rows(path, "SELECT name, description FROM features WHERE id=?", fid)[0]
         assert (name, description) == ("Dark mode theme", "A dark theme.")
 
@@ -163,7 +158,7 @@ async def test_create_edit_and_skip(app_factory: Any, project: Path, agent_on: A
         (top,) = rows(path, "SELECT MAX(priority) FROM features WHERE id != ?", fid)[0]
         (mine,) = rows(path, "SELECT priority FROM features WHERE id = ?", fid)[0]
         assert mine > rows(path, "SELECT MAX(priority) FROM features WHERE id < ?", fid)[0][0]
-        assert "Dark mode theme" in flat(app)  # kept in sight at the end of the queue
+        assert "Dark mode theme" in pane_flat(app)  # kept in sight at the end of the queue
         assert top is not None
     assert agent.stop() > 0
 
@@ -178,10 +173,10 @@ async def test_fail_delete_and_dependencies(app_factory: Any, project: Path, age
         await opened(pilot, ReasonDialog)
         await typed(pilot, "logout broke")
         await pilot.press("enter")
-        await until(pilot, lambda: "#1 is pending again" in flat(app), "the reopen was shown")
+        await until(pilot, lambda: "#1 is pending again" in pane_flat(app), "the reopen was shown")
         passes, description = rows(path, "SELECT passes, description FROM features WHERE id=1")[0]
         assert not passes and "logout broke" in description
-        assert "Passing 0" in flat(app)
+        assert "Passing 0" in pane_flat(app)
 
         await pilot.press("delete")  # #1 is still highlighted; #3 depends on it
         await until(
@@ -192,9 +187,9 @@ async def test_fail_delete_and_dependencies(app_factory: Any, project: Path, age
             "asked to confirm",
         )
         await pilot.press("y")
-        await until(pilot, lambda: "Deleted feature #1" in flat(app), "the delete was shown")
+        await until(pilot, lambda: "Deleted feature #1" in pane_flat(app), "the delete was shown")
         assert "#3 no longer waits on it" in said(app), said(app)
-        assert "Login form" not in flat(app)
+        assert "Login form" not in pane_flat(app)
         assert rows(path, "SELECT id FROM features WHERE id = 1") == []
         assert rows(path, "SELECT dependencies FROM features WHERE id = 3")[0][0] in (None, "[]")
 
@@ -203,14 +198,16 @@ async def test_fail_delete_and_dependencies(app_factory: Any, project: Path, age
         await opened(pilot, FeaturePicker)
         await typed(pilot, "Password")
         await pilot.press("enter")
-        await until(pilot, lambda: "#3 now waits on #5" in flat(app), "the link was shown")
+        await until(pilot, lambda: "#3 now waits on #5" in pane_flat(app), "the link was shown")
         assert json.loads(rows(path, "SELECT dependencies FROM features WHERE id=3")[0][0]) == [5]
-        assert "waits on #5" in flat(app)  # in the blocked section now
+        assert "waits on #5" in pane_flat(app)  # in the blocked section now
 
         await pilot.press("x")
         await opened(pilot, FeaturePicker)
         await pilot.press("enter")
-        await until(pilot, lambda: "no longer waits on #5" in flat(app), "the unlink was shown")
+        await until(
+            pilot, lambda: "no longer waits on #5" in pane_flat(app), "the unlink was shown"
+        )
         assert rows(path, "SELECT dependencies FROM features WHERE id = 3")[0][0] in (None, "[]")
     assert agent.stop() > 0
 
@@ -225,8 +222,8 @@ async def test_a_refused_change_is_one_sentence(app_factory: Any, project: Path)
         await opened(pilot, FeaturePicker)
         await typed(pilot, "Remember")
         await pilot.press("enter")
-        await until(pilot, lambda: "cycle" in flat(app).lower(), "the refusal was shown")
-        assert "3 -> 4 -> 3" in flat(app)
+        await until(pilot, lambda: "cycle" in pane_flat(app).lower(), "the refusal was shown")
+        assert "3 -> 4 -> 3" in pane_flat(app)
         assert rows(path, "SELECT dependencies FROM features WHERE id = 3")[0][0] == "[1]"
 
 
@@ -257,8 +254,8 @@ async def test_a_refused_form_stays_up_with_what_was_typed(app_factory: Any, pro
         await pilot.press("space")  # not #4 after all
         assert form.chosen == [1]
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: "Saved feature #3." in flat(app), "the mended save")
-        assert app.screen is not form and f"{before} v2" in flat(app)
+        await until(pilot, lambda: "Saved feature #3." in pane_flat(app), "the mended save")
+        assert app.screen is not form and f"{before} v2" in pane_flat(app)
         assert rows(path, "SELECT name FROM features WHERE id = 3")[0][0] == f"{before} v2"
 
 
@@ -278,8 +275,10 @@ async def test_f4_at_launch_shows_a_request_waiting_for_you(
                 app.post_message(events.Key("f4", None))
 
         async with app.run_test(size=SIZE, message_hook=press_f4_while_composing) as pilot:
-            await until(pilot, lambda: "Waiting for you (1)" in flat(app), "the request listed")
-            assert sent and "1 waiting for you" in flat(app)
+            await until(
+                pilot, lambda: "Waiting for you (1)" in pane_flat(app), "the request listed"
+            )
+            assert sent and "1 waiting for you" in pane_flat(app)
             assert app.focused is not None and app.focused.id == "backlog-list"
             listing = app.screen.query_one("#backlog-list")
             while listing.get_option_at_index(listing.highlighted).id != "5":
@@ -298,7 +297,7 @@ async def test_answer_a_request_for_human_input(
     agent = agent_on(path)
     async with app_factory([]) as (app, _), app.run_test(size=SIZE) as pilot:
         await shown_pane(pilot)
-        assert "Waiting for you 1" in flat(app) and "1 waiting for you" in flat(app)
+        assert "Waiting for you 1" in pane_flat(app) and "1 waiting for you" in pane_flat(app)
         listing = app.screen.query_one("#backlog-list")
         while listing.get_option_at_index(listing.highlighted).id != "5":
             await pilot.press("down")
@@ -321,8 +320,8 @@ async def test_answer_a_request_for_human_input(
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, HumanInputForm), form.query_one("#answer-error").render()
-        await until(pilot, lambda: "Answered feature #5" in flat(app), "the answer was shown")
-        assert "Waiting for you 0" in flat(app)
+        await until(pilot, lambda: "Answered feature #5" in pane_flat(app), "the answer was shown")
+        assert "Waiting for you 0" in pane_flat(app)
         waiting, response = rows(
             path, "SELECT needs_human_input, human_input_response FROM features WHERE id=5"
         )[0]
@@ -337,7 +336,7 @@ async def test_stored_text_is_inert_and_keys_are_shown(app_factory: Any, project
     make_backlog(project / "features.db", hostile)
     async with app_factory([]) as (app, _), app.run_test(size=SIZE) as pilot:
         await shown_pane(pilot)
-        assert "Evil ␛[2J [b]bold?[/b]" in flat(app) and "␛]52;c;eA==^G" in flat(app)
+        assert "Evil ␛[2J [b]bold?[/b]" in pane_flat(app) and "␛]52;c;eA==^G" in pane_flat(app)
         bar = str(app.screen.query_one("#keys").render())
         assert all(word in bar for word in ("New", "Edit", "Skip", "Mark failing"))
         await pilot.press("e")

@@ -7,7 +7,6 @@ yet is on screen after the create without waiting for the file watch."""
 from __future__ import annotations
 
 import random
-import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.backlog_db import make_backlog
+from tests.helpers.backlog_db import make_backlog, mark_passing
 from tests.helpers.pilot import SIZE, until
-from tests.helpers.screen import pane_text
+from tests.helpers.screen import pane_flat, pane_text
 from tui import backlog_reader
 from tui.backlog_reader import LISTED, BacklogReader
 from tui.screens.feature_form import FeatureForm
@@ -85,18 +84,6 @@ def test_only_a_full_read_will_do_without_a_file_or_with_another(tmp_path: Path)
     assert reader.placed(at_root, new) is None  # another file is in use now
 
 
-def flat(app: Any) -> str:
-    """The pane's text with its wrapping undone."""
-    return " ".join(pane_text(app).replace("│", " ").split())
-
-
-def mark_passing(path: Path, feature_id: int) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE features SET passes = 1 WHERE id = ?", (feature_id,))
-    conn.commit()
-    conn.close()
-
-
 async def test_a_write_the_pane_had_not_read_is_shown_after_a_create(
     app_factory: Any, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -126,8 +113,8 @@ async def test_a_write_the_pane_had_not_read_is_shown_after_a_create(
         form.query_one("#form-description").load_text("A dark theme.")
         form.query_one("#form-steps").load_text("pick dark")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: "Created feature #6." in flat(app), "the create shown")
-        await until(pilot, lambda: "1/6 passing" in flat(app), "the other write shown")
-        text = flat(app)
+        await until(pilot, lambda: "Created feature #6." in pane_flat(app), "the create shown")
+        await until(pilot, lambda: "1/6 passing" in pane_flat(app), "the other write shown")
+        text = pane_flat(app)
         assert "Passing (1)" in text and "Ready (5)" in text and "#6 Dark mode" in text
         assert placed == [6]

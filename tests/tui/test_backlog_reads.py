@@ -4,14 +4,13 @@ event (a read that outlasts the watch interval, as 10,000 features on a busy mac
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.widgets import OptionList
 
-from tests.helpers.backlog_db import make_backlog
+from tests.helpers.backlog_db import make_backlog, mark_passing
 from tests.helpers.pilot import until
 from tui.backlog_reader import BacklogReader
 from tui.models import BacklogView
@@ -41,13 +40,6 @@ class PaneApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield BacklogPane(self.reader)
-
-
-def mark_passing(path: Path, feature_id: int) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE features SET passes = 1 WHERE id = ?", (feature_id,))
-    conn.commit()
-    conn.close()
 
 
 async def test_the_file_watch_waits_for_a_read_on_its_way(tmp_path: Path) -> None:

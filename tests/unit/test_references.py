@@ -137,7 +137,7 @@ def test_lines_read_come_from_the_read_calls_of_that_file(guard: Guard) -> None:
         {"file_path": "../src/calc.py"},
         {"pattern": "*.py"},
     ]
-    assert lines_read(calls, "src/calc.py", root) == [(10, 14), (1, 2000), (3, 4)]
+    assert lines_read(calls, "src/calc.py", (root,)) == [(10, 14), (1, 2000), (3, 4)]
 
 
 def test_the_editor_is_told_the_line_in_its_own_way() -> None:

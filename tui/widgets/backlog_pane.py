@@ -30,7 +30,7 @@ from textual.worker import Worker, get_current_worker
 
 from tui.models import BacklogSection, BacklogView
 from tui.text import inert
-from tui.widgets.feature_list import FeatureList, row_key
+from tui.widgets.feature_list import FeatureList, drawn_as, row_key
 from tui.widgets.kept_switcher import Card
 
 POLL_S = 0.5  # how often the file's signature is compared while the pane is shown
@@ -285,7 +285,7 @@ class BacklogPane(Card, Vertical):
             said = Text("No backlog yet: press n to create a feature, or ask the assistant.")
         else:
             said = progress(view.stats)
-        drawn = (said.plain, str(said.style), tuple(said.spans))  # Text's == skips the style
+        drawn = drawn_as(said)
         if drawn != self._progress:  # an update lays the pane out again, even when unchanged
             self._progress = drawn
             self.query_one("#backlog-progress", Static).update(said)

@@ -23,15 +23,16 @@ from textual.widgets.option_list import Option
 KEPT_ROWS = 1024  # drawings kept: the pane lists ~210 rows, each in up to three styles
 
 
+def drawn_as(text: Text) -> Hashable:
+    """What a Text draws: its characters, its style and its spans (Text's own ``==`` leaves
+    the style out, so a red error and the same words plain would compare equal)."""
+    return text.plain, str(text.style), tuple(text.spans)
+
+
 def row_key(option: Option) -> Hashable:
     """What a row draws: equal keys, equal rows."""
     prompt = option.prompt
-    text = (
-        (prompt.plain, str(prompt.style), tuple(prompt.spans))
-        if isinstance(prompt, Text)
-        else prompt
-    )
-    return option.id, option.disabled, text
+    return option.id, option.disabled, drawn_as(prompt) if isinstance(prompt, Text) else prompt
 
 
 class FeatureList(OptionList):
