@@ -314,3 +314,35 @@ async def test_a_path_cited_through_a_symlinked_project_path_opens(
         rows = viewer_rows(app)
         assert "src/calc.py · lines 3-5 · 40 lines · read-only" in rows[0]
         assert [r.split("▌")[0].strip() for r in rows if "▌" in r] == ["3", "4", "5"]
+
+
+async def test_a_spelling_swapped_to_another_folder_never_opens_that_folder(
+    app_factory: Any, project: Path, tmp_path: Path
+) -> None:
+    """The attack on the spellings: the link is swapped to a folder outside once the viewer's
+    guard has taken it. A path under the link is still walked from the real root, so the
+    viewer shows the project's own file, never the other folder's."""
+    link, outside = tmp_path / "linked", tmp_path / "outside"
+    link.symlink_to(project)
+    (outside / "src").mkdir(parents=True)
+    (outside / "src" / "calc.py").write_text("stolen = True\n" * 40)
+    turns = [
+        Turn(match="first", text="See `src/calc.py:1`.\n"),
+        Turn(match="where is the sum", text=f"The sum is in `{link}/src/calc.py:3-5`.\n"),
+    ]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        app.settings.spellings = (link,)
+        await ask(pilot, "first")
+        chat = pilot.app.screen.query_one(ChatPane)
+        await until(pilot, lambda: reference_stops(chat), "the guard took the spelling")
+        link.unlink()
+        link.symlink_to(outside)
+        chat = await answered(pilot)
+        await until(pilot, lambda: len(reference_stops(chat)) == 2, "both references found")
+        await pilot.press("enter")  # the lowest stop: the path under the swapped link
+        await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")
+        await settle(pilot)
+        rows = viewer_rows(app)
+        assert "src/calc.py · lines 3-5" in rows[0]
+        assert any("def f3(x):  # line 3" in r for r in rows)
+        assert not any("stolen" in r for r in rows)
