@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual import events
+
 from tests.helpers.pilot import SIZE, ask, settle, until
 from tests.helpers.popup import painted_rows
 from tests.helpers.screen import notes, screen_rows  # run_test paints no toasts: notes
@@ -217,3 +219,23 @@ async def test_the_picker_shows_a_key_the_user_rebound(app_factory: Any, isolate
         await settle(pilot)
         await type_keys(pilot, "/pin")
         assert picker_rows(app)[0].split()[:2] == ["/pin", "f10"]
+
+
+async def test_keys_typed_faster_than_the_picker_updates_keep_the_argument(
+    app_factory: Any,
+) -> None:
+    """Found by the tmux test in CI: "/model sonnet" and Enter arriving in one burst (as a
+    terminal delivers typed-ahead keys) reached Enter while the picker still offered what it
+    found for "/model"; Enter completed that, replacing " sonnet", and opened the model list
+    instead of choosing sonnet. Every key is queued here before any is handled."""
+    async with app_factory([]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        prompt = app.screen.query_one(PromptInput)
+        prompt.focus()
+        await type_keys(pilot, "/mo")  # the picker is open, offering /model
+        assert picker_rows(app)
+        for char in "del sonnet":
+            prompt.post_message(events.Key("space" if char == " " else char, char))
+        prompt.post_message(events.Key("enter", "\r"))
+        await until(pilot, lambda: "· sonnet · ready" in screen_rows(app)[0], "sonnet chosen")
+        assert not isinstance(app.screen, ChoiceDialog)

@@ -68,6 +68,7 @@ class PromptInput(TextArea):
         self.completers: list[Completer] = []
         self.offer: Offer | None = None
         self._closed_for: str | None = None  # Esc closed the commands' list on this text
+        self._offered_for: tuple[str, tuple[int, int]] | None = None  # the offer's text, cursor
         self.completions: Completions | None = None  # the file popup, handed in by the screen
         self.word: Word | None = None
         self._dismissed: Word | None = None  # Esc closed the popup on this word
@@ -91,6 +92,11 @@ class PromptInput(TextArea):
 
     async def _on_key(self, event: events.Key) -> None:
         self._blink_again()
+        if self.offer is not None and self._offered_for != (self.text, self.cursor_location):
+            # Keys typed ahead (a burst a terminal delivers at once) are handled before the
+            # Changed messages their edits posted: the offer would be for an older text, and
+            # Enter would complete it over what was typed since.
+            self.refresh_offer()
         if self._popup_key(event.key) or (self.offer is not None and self._completing(event.key)):
             event.prevent_default()
             event.stop()
@@ -219,6 +225,7 @@ class PromptInput(TextArea):
         if self.text != self._closed_for:
             self._closed_for = None
             location = self.cursor_location
+            self._offered_for = (self.text, location)
             for completer in self.completers:
                 offer = completer(self.text, location)
                 if offer is not None and offer.candidates:
