@@ -1,4 +1,5 @@
-"""The completion popup above the prompt (the @ file picker's) as painted, and typing into it."""
+"""The completion popup above the prompt (files after @, commands after /) as painted, and typing
+into it."""
 
 from __future__ import annotations
 
@@ -20,9 +21,16 @@ def painted_rows(app: Any, kind: type[Any]) -> list[str]:
 
 
 def popup_rows(app: Any) -> list[str]:
-    """The @ popup's rows as painted on the screen, its border and blank rows left out."""
-    inside = [row.strip(" │╭╮╰╯─▔▁▎▊▕▏") for row in painted_rows(app, Completions)]
+    """The completion popup's rows as painted on the screen (the @ file picker's or the slash
+    commands'), its border (with the title in it) and blank rows left out."""
+    inside = [row.strip(" │▎▊▕▏") for row in painted_rows(app, Completions)[1:-1]]
     return [row for row in inside if row]
+
+
+def popup_title(app: Any) -> str:
+    """The words in the popup's top border ("" when it is not shown)."""
+    rows = painted_rows(app, Completions)
+    return rows[0].strip(" ╭╮─") if rows else ""
 
 
 async def typed(pilot: Any, text: str) -> None:

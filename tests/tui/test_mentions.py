@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 
 from tests.helpers.pilot import SIZE, settle, until
-from tests.helpers.popup import listed, popup_rows, typed
+from tests.helpers.popup import listed, popup_rows, popup_title, typed
 from tests.helpers.screen import notes, screen_rows
 from tui.demo.model_server import Turn
 from tui.storage import Store
@@ -160,3 +161,25 @@ async def test_the_arrows_move_the_highlight_while_the_picker_is_open(
         await pilot.press("tab")
         await pilot.pause()
         assert prompt.text in (f"@{rows[1]}", f"@{rows[1]} ")  # the second row, as painted
+
+
+async def test_keys_typed_ahead_of_the_picker_complete_what_was_typed(
+    app_factory: Callable[..., Any],
+) -> None:
+    """A burst of keys (a terminal delivers typed-ahead keys at once) is handled before the
+    edits' Changed messages: Tab must take the best match for all the letters typed, not the
+    first entry listed for the bare @. Every key is queued here before any is handled."""
+    async with app_factory([]) as (app, _server), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        prompt = app.screen.query_one(PromptInput)
+        await typed(pilot, "see @")
+        rows = await listed(pilot, "app.py")
+        assert not rows[0].startswith("src/parser/lexer.py"), rows  # else the test tells nothing
+        assert popup_title(app) == "Files · Tab inserts · @dir/ narrows"
+        for char in "lexer":
+            prompt.post_message(events.Key(char, char))
+        prompt.post_message(events.Key("tab", "\t"))
+        await until(pilot, lambda: prompt.text != "see @", "the burst handled")
+        await pilot.pause()
+        assert prompt.text == "see @src/parser/lexer.py "
+        assert popup_rows(app) == []

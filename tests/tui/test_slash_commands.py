@@ -9,11 +9,10 @@ from typing import Any
 from textual import events
 
 from tests.helpers.pilot import SIZE, ask, settle, until
-from tests.helpers.popup import painted_rows
+from tests.helpers.popup import popup_rows, popup_title
 from tests.helpers.screen import notes, screen_rows  # run_test paints no toasts: notes
 from tui.demo.model_server import Turn
 from tui.screens.dialogs import ChoiceDialog, HelpScreen
-from tui.widgets.command_list import CompletionList
 from tui.widgets.prompt_input import PromptInput
 
 
@@ -26,8 +25,8 @@ async def type_keys(pilot: Any, text: str) -> None:
 
 
 def picker_rows(app: Any) -> list[str]:
-    """The picker as painted: the screen rows inside its region, stripped."""
-    return [row.strip() for row in painted_rows(app, CompletionList)]
+    """The picker as painted: the popup's rows inside its border, stripped."""
+    return popup_rows(app)
 
 
 def painted(app: Any) -> str:
@@ -89,9 +88,15 @@ async def test_arrows_choose_and_escape_closes_without_cancelling(app_factory: A
         assert stored is not None and stored.title == "Parser notes"
         assert "Parser notes" in painted(app)  # the sidebar shows the new title
         await type_keys(pilot, "/he")
+        assert popup_title(app) == "Commands · Tab completes · Enter runs"
         await pilot.press("escape")
         await pilot.pause()
         assert picker_rows(app) == [] and prompt.text == "/he"
+        await type_keys(pilot, "l")  # the same word: Esc closed it for this one
+        assert picker_rows(app) == [] and prompt.text == "/hel"
+        prompt.clear()
+        await type_keys(pilot, "/")  # a new word: it opens again
+        assert picker_rows(app)[0].startswith("/new")
 
 
 async def test_export_with_a_path_writes_it(app_factory: Any, tmp_path: Path) -> None:

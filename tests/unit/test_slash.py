@@ -55,7 +55,10 @@ def test_the_picker_offers_while_the_name_is_typed_at_the_start() -> None:
     assert offer("//pi", (0, 4), commands, {}) is None  # text, not a command
     assert offer("/pin", (0, 2), commands, {}) is None  # the cursor inside the name
     assert offer("a\n/pi", (1, 3), commands, {}) is None  # not at the start of the prompt
-    assert offer("/zzz", (0, 4), commands, {}).candidates == []  # type: ignore[union-attr]
+    assert offer("/zzz", (0, 4), commands, {}) is None  # no command holds it: nothing shown
+    inside = offer("/xpo", (0, 4), commands, {})
+    assert inside is not None and inside.candidates[0].label == "/export [path]"
+    assert inside.candidates[0].matched == (2, 3, 4)  # the typed letters, marked in the label
 
 
 def test_the_usage_page_lists_the_commands_the_bindings_make() -> None:

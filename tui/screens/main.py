@@ -61,8 +61,7 @@ from tui.tool_lines import ASKED, MCP_PREFIX
 from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.choice_card import ChoiceCard
-from tui.widgets.command_list import CompletionList, Offer
-from tui.widgets.completions import Completions
+from tui.widgets.completions import Completions, Offer
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.history_search import HistorySearchBar
 from tui.widgets.kept_switcher import KeptSwitcher
@@ -137,10 +136,9 @@ class MainScreen(Screen[None]):
             yield Sidebar(id="sidebar")
             with Vertical(id="center"):
                 yield ChatPane(id="chat")
-                yield Completions(id="completions")
+                yield (popup := Completions(id="completions"))
                 yield HistorySearchBar(id="history-search")
-                yield (commands := CompletionList(id="commands"))
-                yield PromptInput(commands, id="prompt")
+                yield PromptInput(popup, id="prompt")
                 yield StatusBar("starting", id="status")
             with KeptSwitcher(id="side", initial="tools"):
                 yield ToolLog(id="tools")
@@ -156,10 +154,11 @@ class MainScreen(Screen[None]):
         prompt = self.query_one(PromptInput)
         if self.focused is None:
             self.set_focus(prompt)
-        prompt.completers.append(self.slash_offer)
-        prompt.completions = popup = self.query_one(Completions)
         settings = self.host.settings
-        self.mentions = MentionPicker(popup, project, settings.allow_secrets, self._store)
+        self.mentions = MentionPicker(
+            project, settings.allow_secrets, self._store, self._offer_again
+        )
+        prompt.completers += [self.slash_offer, self.mentions.offer]
         self.startup()
 
     async def _store(self) -> Store:
@@ -382,10 +381,10 @@ class MainScreen(Screen[None]):
             except StoreError as error:  # a locked or read-only history file: one sentence
                 toast(self, str(error), severity="error", timeout=10)
 
-    @on(PromptInput.Completing)
-    def completing(self, message: PromptInput.Completing) -> None:
-        """The prompt's @word changed: the file picker shows its matches (or closes)."""
-        self.mentions.completing(message.word)
+    def _offer_again(self) -> None:
+        """The file list came (or failed) after the prompt's offer said it was on its way."""
+        if self.is_attached:
+            self.query_one(PromptInput).refresh_offer()
 
     def _open_id(self) -> int | None:
         return self.conversation.id if self.conversation else None

@@ -19,12 +19,13 @@ from pathlib import Path
 from tui.mentions.index import Walk, walk
 from tui.mentions.note import mention, mentioned_words
 from tui.mentions.rank import Listing, Recent
+from tui.mentions.word import Word, word_at
 from tui.storage import Store, StoreError, state_keys
-from tui.widgets.completions import Completion, Completions
-from tui.widgets.prompt_input import Word
+from tui.widgets.completions import ROWS, Candidate, Location, Offer
 
 LISTING = "Listing the project's files…"
 NOTHING = "No file of the project matches."
+TITLE = "Files · Tab inserts · @dir/ narrows"
 
 
 def build(
@@ -39,51 +40,60 @@ def build(
 
 
 class MentionPicker:
-    """Feeds the popup while the prompt's word starts with @."""
+    """The prompt's completer while the word at the cursor starts with @.
+
+    ``changed`` asks the prompt to offer again: the list arrived (or failed) after the offer
+    that said it was on its way."""
 
     def __init__(
         self,
-        popup: Completions,
         project: Path,
         allow_secrets: bool,
         store: Callable[[], Awaitable[Store]],
+        changed: Callable[[], None],
     ) -> None:
-        self.popup = popup
         self.project, self.allow_secrets = project, allow_secrets
-        self._store = store
+        self._store, self._changed = store, changed
         self.walk: Walk | None = None
         self.listing: Listing | None = None
+        self.failed = ""  # the sentence when the files could not be listed
         self.known: frozenset[str] = frozenset()
         self.recent: Recent | None = None
         self.word: Word | None = None
+        self._made: tuple[Word, Listing | None, str, Offer] | None = None
         self._checking: asyncio.Task[None] | None = None
         self.stopped = threading.Event()  # set when the screen goes: a walk on its way ends
 
-    def completing(self, word: Word | None) -> None:
-        """The prompt's @word changed: show its matches; on opening, make sure the list is
-        there and current."""
+    def offer(self, text: str, cursor: Location) -> Offer | None:
+        """The matches of the @word at the cursor, best first; on opening, make sure the list
+        is there and current. The same word and list again give the same offer, unranked (the
+        prompt asks after each edit and each cursor move)."""
+        row, column = cursor
+        word = word_at(_line(text, row), row, column)
         opening = self.word is None and word is not None
         self.word = word
         if word is None:
-            self.popup.close()
-            return
+            return None
         if opening and (self._checking is None or self._checking.done()):
             self._checking = asyncio.get_running_loop().create_task(self.refresh())
-        self.show()
+        made = self._made
+        if made is not None and made[:3] == (word, self.listing, self.failed):
+            return made[3]
+        offer = self._ranked(word)
+        self._made = (word, self.listing, self.failed, offer)
+        return offer
 
-    def show(self) -> None:
-        """The matches of the current word, best first."""
-        if self.word is None:
-            return
+    def _ranked(self, word: Word) -> Offer:
+        place = {"start": (word.row, word.start), "end": (word.row, word.end), "rows": ROWS}
         if self.listing is None:
-            self.popup.show([], LISTING)
-            return
-        matches = self.listing.search(self.word.query, self.recent)
+            return Offer(candidates=(), empty=self.failed or LISTING, title=TITLE, **place)
         entries = [
-            Completion(m.path, mention(m.path), m.positions, keep_open=m.path.endswith("/"))
-            for m in matches
+            Candidate(
+                mention(m.path) + ("" if m.path.endswith("/") else " "), m.path, matched=m.positions
+            )
+            for m in self.listing.search(word.query, self.recent)
         ]
-        self.popup.show(entries, NOTHING)
+        return Offer(candidates=entries, empty=NOTHING, title=TITLE, **place)
 
     async def refresh(self) -> None:
         """Walk the project when there is no list yet or a walked folder changed since."""
@@ -96,11 +106,11 @@ class MentionPicker:
                 build, self.project, self.allow_secrets, self.stopped
             )
         except Exception as error:  # a task's error is seen by nobody: say it in the popup
-            if self.word is not None:
-                self.popup.show([], f"The project's files could not be listed: {error}.")
-            return
-        self.walk, self.listing, self.known = found, listing, frozenset(found.paths)
-        self.show()
+            self.failed = f"The project's files could not be listed: {error}."
+        else:
+            self.walk, self.listing, self.known = found, listing, frozenset(found.paths)
+            self.failed = ""
+        self._changed()
 
     async def sent(self, text: str) -> None:
         """A question was sent: its mentions of listed paths become the most recent."""
@@ -122,3 +132,17 @@ class MentionPicker:
 
     def _key(self) -> str:
         return state_keys.mentions(self.project)
+
+
+def _inserted(path: str) -> str:
+    """What a file's entry puts in the prompt: its mention and a space, or a folder's mention
+    alone (the picker goes on narrowing inside it)."""
+    return mention(path) + ("" if path.endswith("/") else " ")
+
+
+def _line(text: str, row: int) -> str:
+    """Row ``row`` of the prompt's text (most prompts have one)."""
+    if row == 0:
+        end = text.find("\n")
+        return text if end < 0 else text[:end]
+    return text.split("\n")[row]

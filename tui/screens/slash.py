@@ -25,9 +25,10 @@ from tui.screens.keys import (
     explained,
     keys_markdown,
 )
-from tui.widgets.command_list import Candidate, Location, Offer
+from tui.widgets.completions import Candidate, Location, Offer
 
 MAX_SHOWN = 30  # every command fits; the list scrolls past its height
+TITLE = "Commands · Tab completes · Enter runs"
 
 
 @dataclass(frozen=True)
@@ -112,14 +113,18 @@ def offer(
         return None
     if column < len(text.split("\n", 1)[0].split(" ", 1)[0]):
         return None  # the cursor is inside the name: editing it, not completing
-    found = matching(word[1:], commands)
-    return Offer((0, 0), [candidate(c, keys.get(c.action, "")) for c in found], submit=True)
+    typed = word[1:]
+    found = [candidate(c, keys.get(c.action, ""), typed) for c in matching(typed, commands)]
+    return Offer((0, 0), found, submit=True, title=TITLE) if found else None
 
 
-def candidate(command: Command, keys: str) -> Candidate:
-    """A command as the picker lists it; Tab leaves a space after one that takes an argument."""
+def candidate(command: Command, keys: str, typed: str = "") -> Candidate:
+    """A command as the picker lists it, the typed part of its name marked; Tab leaves a space
+    after one that takes an argument."""
     insert = f"/{command.name} " if command.argument else f"/{command.name}"
-    return Candidate(insert, command.usage, command.tooltip, keys)
+    at = command.name.find(typed.lower()) + 1 if typed else 0
+    matched = tuple(range(at, at + len(typed))) if at else ()
+    return Candidate(insert, command.usage, command.tooltip, keys, matched)
 
 
 def shown_keys(screen: Screen[Any]) -> dict[str, str]:

@@ -1,17 +1,15 @@
 """The multi-line prompt: Enter sends, Shift+Enter or Ctrl+J adds a newline, paste is safe,
 and Up on the first row (Down on the last) walks the project's questions.
 
-It also finds the word being completed: ``@`` at the start of a word opens the file picker
-(``Completing`` carries what follows it), and while a ``Completions`` popup is shown the prompt
-routes Up, Down, Tab, Enter and Esc to it (before the history's Up and Down); the typing itself
-never leaves the prompt. Slash commands are offered the same way by its completers
-(``tui.widgets.command_list``): while they offer something, ↑ ↓ move, Tab completes, Enter
-completes (and sends a command) and Esc closes the list.
+It also drives the completion popup (``tui.widgets.completions``): after each edit and cursor
+move it asks its completers (slash commands, @ file mentions) for an offer, and while one is
+shown ↑ ↓ move its highlight (before the history's Up and Down), Tab completes, Enter completes
+(and sends a slash command) and Esc closes it for the word being typed. The typing itself never
+leaves the prompt.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -23,26 +21,11 @@ from textual.widgets import TextArea
 
 from tui.prompt_history import PromptHistory
 from tui.text import without_controls
-from tui.widgets.command_list import Completer, CompletionList, Offer
-from tui.widgets.completions import Completion, Completions
+from tui.widgets.completions import Completer, Completions, Location, Offer
 
 # The cursor blinks this long after the last key, then stays lit: each blink redraws the prompt
 # through the whole screen's compositor, 4% of a core while nothing else happens.
 BLINK_FOR_S = 10.0
-# "@" at a word's start, then the word up to the cursor (quoted when it holds spaces).
-_WORD = re.compile(r'(?:^|(?<=\s))@(?:"([^"\n]*)|([^\s"]*))$')
-_REST = re.compile(r'[^\s"]*"?')  # the rest of that word after the cursor
-
-
-@dataclass(frozen=True)
-class Word:
-    """The word being completed: its trigger, the text after it, and its columns on a row."""
-
-    trigger: str
-    query: str
-    row: int
-    start: int
-    end: int
 
 
 class PromptInput(TextArea):
@@ -56,22 +39,13 @@ class PromptInput(TextArea):
     class Submitted(Message):
         text: str
 
-    @dataclass
-    class Completing(Message):
-        """The word being completed changed; None when there is none (close the popup)."""
-
-        word: Word | None
-
-    def __init__(self, commands: CompletionList | None = None, **kwargs: object) -> None:
+    def __init__(self, popup: Completions | None = None, **kwargs: object) -> None:
         super().__init__(soft_wrap=True, show_line_numbers=False, **kwargs)  # type: ignore[arg-type]
-        self.commands = commands  # the slash commands' list this prompt drives, if any
+        self.popup = popup  # the completion popup this prompt drives, if any
         self.completers: list[Completer] = []
         self.offer: Offer | None = None
-        self._closed_for: str | None = None  # Esc closed the commands' list on this text
-        self._offered_for: tuple[str, tuple[int, int]] | None = None  # the offer's text, cursor
-        self.completions: Completions | None = None  # the file popup, handed in by the screen
-        self.word: Word | None = None
-        self._dismissed: Word | None = None  # Esc closed the popup on this word
+        self._offered_for: tuple[str, Location] | None = None  # the offer's text and cursor
+        self._dismissed: Location | None = None  # Esc closed the offer for the word from here
         self.questions = PromptHistory()
         self._steady: Timer | None = None
 
@@ -92,12 +66,12 @@ class PromptInput(TextArea):
 
     async def _on_key(self, event: events.Key) -> None:
         self._blink_again()
-        if self.offer is not None and self._offered_for != (self.text, self.cursor_location):
+        if self._offered_for != (self.text, self.cursor_location):
             # Keys typed ahead (a burst a terminal delivers at once) are handled before the
-            # Changed messages their edits posted: the offer would be for an older text, and
-            # Enter would complete it over what was typed since.
+            # Changed messages their edits posted: the offer would be for an older text (or
+            # missing), and Enter would complete it over what was typed since (or send it).
             self.refresh_offer()
-        if self._popup_key(event.key) or (self.offer is not None and self._completing(event.key)):
+        if self.offer is not None and self._offer_key(event.key):
             event.prevent_default()
             event.stop()
             return
@@ -113,130 +87,68 @@ class PromptInput(TextArea):
             return
         await super()._on_key(event)
 
-    def _popup_key(self, key: str) -> bool:
-        """Route a key to the shown popup; whether it was taken."""
-        popup = self.completions
-        if popup is None or not popup.display or self.word is None:
-            return False
-        if key in ("up", "down"):
-            popup.move(-1 if key == "up" else 1)
-            return True
-        if key == "escape":
-            self._dismissed = self.word
-            popup.close()
-            return True
-        chosen = popup.chosen
-        if key in ("tab", "enter") and chosen is not None:
-            self.complete(chosen)
-            return True
-        return False
-
-    def complete(self, entry: Completion) -> None:
-        """Put the entry in place of the word (and a space after it, unless it narrows on)."""
-        word = self.word
-        if word is None:
-            return
-        insert = entry.insert + ("" if entry.keep_open else " ")
-        self.replace(insert, (word.row, word.start), (word.row, word.end))
-        self._changed()
-
-    def _on_text_area_changed(self, event: TextArea.Changed) -> None:
-        self._changed()
-
-    def _on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
-        self._changed()
-
-    def _changed(self) -> None:
-        """Say when the word being completed changes (or goes)."""
-        word = self.current_word()
-        if word == self.word:
-            return
-        self.word = word
-        gone = self._dismissed
-        if (
-            word is not None
-            and gone is not None
-            and (word.row, word.start) == (gone.row, gone.start)
-        ):
-            return  # Esc closed it: it stays closed until the word is left
-        self._dismissed = None
-        self.post_message(self.Completing(word))
-
-    def current_word(self) -> Word | None:
-        """The @word around the cursor, if the cursor is in one (and nothing is selected)."""
-        if self.selection.start != self.selection.end:
-            return None
-        row, column = self.cursor_location
-        line = self.document.get_line(row)
-        found = _WORD.search(line[:column])
-        if found is None:
-            return None
-        quoted = found.group(1) is not None
-        query = found.group(1) if quoted else found.group(2)
-        rest = _REST.match(line, column)
-        end = rest.end() if rest and not quoted else column
-        if quoted and line[column : column + 1] == '"':
-            end = column + 1
-        return Word("@", query or "", row, found.start(), end)
-
-    # -- slash commands: the completers' offer ------------------------------------------------
-
     def send(self) -> None:
         """Post the text as a question (or a command); an empty prompt sends nothing."""
         text = self.text
         if text.strip():
             self.post_message(self.Submitted(text))
 
-    def _completing(self, key: str) -> bool:
-        """Handle a key meant for the open commands' list; False leaves it to the prompt."""
-        assert self.commands is not None and self.offer is not None
+    # -- the completion popup: the completers' offer ------------------------------------------
+
+    def _offer_key(self, key: str) -> bool:
+        """Handle a key meant for the shown offer; False leaves it to the prompt (Tab or Enter
+        with no candidate to take: Enter then sends)."""
+        offer = self.offer
+        assert offer is not None and self.popup is not None
         if key in ("up", "down"):
-            self.commands.move(1 if key == "down" else -1)
-        elif key == "tab":
-            self.complete_offer()
-        elif key == "enter":
-            submit = self.offer.submit
-            self.complete_offer()
-            if submit:
-                self.send()
+            self.popup.move(1 if key == "down" else -1)
         elif key == "escape":
-            self._closed_for = self.text
+            self._dismissed = offer.start
             self.show_offer(None)
+        elif key in ("tab", "enter") and self.popup.chosen is not None:
+            self.complete_offer()
+            if key == "enter" and offer.submit:
+                self.send()
         else:
             return False
         return True
 
     def complete_offer(self) -> None:
         """Replace the word being completed with the highlighted candidate."""
-        offer, chosen = self.offer, self.commands.chosen if self.commands else None
+        offer, chosen = self.offer, self.popup.chosen if self.popup else None
         if offer is None or chosen is None:
             return
-        result = self.replace(chosen.insert, offer.start, self.cursor_location)
+        result = self.replace(chosen.insert, offer.start, offer.end or self.cursor_location)
         self.move_cursor(result.end_location)
         self.refresh_offer()
 
     @on(TextArea.Changed)
     @on(TextArea.SelectionChanged)
     def refresh_offer(self) -> None:
-        """Ask the completers again after an edit or a cursor move (each is cheap: no I/O)."""
-        if self.commands is None:
+        """Ask the completers again after an edit or a cursor move (each is cheap: no I/O, and
+        the same word again is answered from what was found for it). Nothing is offered over a
+        selection; an offer Esc closed stays closed until its word is left."""
+        if self.popup is None:
             return
+        location = self.cursor_location
+        self._offered_for = (self.text, location)
         offer = None
-        if self.text != self._closed_for:
-            self._closed_for = None
-            location = self.cursor_location
-            self._offered_for = (self.text, location)
+        if self.selection.start == self.selection.end:
             for completer in self.completers:
                 offer = completer(self.text, location)
-                if offer is not None and offer.candidates:
+                if offer is not None and offer.shown:
                     break
                 offer = None
+        if offer is None:
+            self._dismissed = None
+        elif offer.start == self._dismissed:
+            offer = None
         self.show_offer(offer)
 
     def show_offer(self, offer: Offer | None) -> None:
         self.offer = offer
-        if self.commands is not None:
-            self.commands.show(offer.candidates if offer else ())
+        if self.popup is not None:
+            self.popup.show(offer)
 
     # -- what the box draws: never a raw control character -----------------------------------
 
