@@ -4,7 +4,8 @@ Widgets get attributes and method calls; they post messages up. All I/O happens 
 An answer keeps running when the user switches conversation: it is stored as it streams, marked
 in the sidebar, and shown from the store when the user comes back. What is not coordination
 lives elsewhere: the keys in ``keys``, the palette in ``palette``, paging in ``tui.paging``, the
-turns in flight in ``in_flight``, how a branch is made in the session manager.
+turns in flight in ``in_flight``, what a turn's event shows in ``turn_events``, the calls
+waiting for the user in ``asking``, how a branch is made in the session manager.
 """
 
 from __future__ import annotations
@@ -24,20 +25,9 @@ from textual.worker import Worker, WorkerState
 
 from tui.agent.errors import NO_CREDENTIALS
 from tui.agent.events import (
-    Asked,
-    Compacted,
     Event,
-    Notice,
-    Retrying,
-    TextDelta,
-    TextReplaced,
-    ThinkingDelta,
-    ThinkingReplaced,
-    ToolFinished,
-    ToolStarted,
     TurnFailed,
     TurnFinished,
-    TurnStarted,
 )
 from tui.agent.web import WEB_MEANINGS, WEB_MODES
 from tui.config import ConfigError
@@ -45,19 +35,20 @@ from tui.models import Conversation, Message, MessageStatus, Role, SearchHit, Tu
 from tui.paging import MessageWindow
 from tui.references import Reference
 from tui.screens import slash
+from tui.screens.asking import Asking
 from tui.screens.choosing import Choosing
 from tui.screens.in_flight import InFlight, Turn
 from tui.screens.keys import MAIN_KEYS, PROMPT_GROUP, help_groups
 from tui.screens.mention_picker import MentionPicker
 from tui.screens.palette import ActionCommands, ChoiceCommands, WebHostCommands
 from tui.screens.prompt_memory import PromptMemory
+from tui.screens.turn_events import TurnEvents
 from tui.screens.viewing import Viewing
 from tui.services import Host, Services
 from tui.storage import Store, StoreError
 from tui.storage.state_keys import last_conversation
 from tui.text import code_blocks
 from tui.toast import toast
-from tui.tool_lines import ASKED, MCP_PREFIX
 from tui.widgets.backlog_pane import BacklogPane
 from tui.widgets.chat_pane import ChatPane, LiveText
 from tui.widgets.choice_card import ChoiceCard
@@ -75,8 +66,6 @@ from tui.widgets.title_bar import TitleBar
 from tui.widgets.tool_log import ToolLog, ToolRow
 
 if TYPE_CHECKING:
-    from tui.agent.approval import Question
-    from tui.agent.ask_user import Pick
     from tui.backlog_reader import BacklogReader
 
 TOOL_ROWS = 200  # newest tool calls listed when a conversation opens
@@ -105,8 +94,8 @@ class MainScreen(Screen[None]):
         # conversation's history is read is lost to both: the read is from before the end,
         # and the end finds no view of it yet.
         self.view_lock = asyncio.Lock()
-        # conversation id -> calls awaiting you: approvals, and the assistant's own questions
-        self.questions: dict[int, list[Question | Pick]] = {}
+        self.asking = Asking(self)  # the calls awaiting you: approvals, the assistant's questions
+        self.turn_events = TurnEvents(self)  # what each event of a turn changes on screen
         self.trashed: list[int] = []
         self.all_projects = False
         self.last_usage: TurnUsage | None = None
@@ -229,7 +218,7 @@ class MainScreen(Screen[None]):
         await self.reload_sidebar()
         self.prewarm(conversation)
         await self.memory.enter(conversation)  # after the prewarm is on its way: it is slower
-        self.show_question()
+        self.asking.show()
 
     async def _show_stored(
         self, services: Services, conversation: Conversation, found: int | None
@@ -305,7 +294,7 @@ class MainScreen(Screen[None]):
                 self.conversation.id if self.conversation else None,
                 more,
                 answering=self.in_flight.conversations(),
-                asking={k for k, waiting in self.questions.items() if waiting},
+                asking=self.asking.conversations(),
                 show_project=self.all_projects,
             )
         )
@@ -430,7 +419,7 @@ class MainScreen(Screen[None]):
                 await self.turn_event(turn, event)
         except StoreError as error:
             async with self.view_lock:  # its end is shown as an event's would be
-                await self.store_failed(error, turn)
+                await self.turn_events.store_failed(error, turn)
         finally:
             self.in_flight.end(turn)
             if opened:
@@ -442,92 +431,7 @@ class MainScreen(Screen[None]):
         async with self.view_lock:
             if isinstance(event, TurnFinished | TurnFailed):
                 turn.ended = True
-            await self._turn_event(turn, event)
-
-    async def _turn_event(self, turn: Turn, event: Event) -> None:
-        if isinstance(event, TurnStarted):
-            await self._turn_stored(turn, event)
-            return
-        turn.shown = shown = self.showing(turn.conversation_id)
-        chat, tools = self.query_one(ChatPane), self.query_one(ToolLog)
-        if shown and not isinstance(event, Retrying | Notice | Asked):
-            self._went_on()
-        match event:
-            case Asked(question=question):
-                await self.question_asked(turn, question)
-            case TextDelta(text=text):
-                turn.live.add(text)
-                if shown:
-                    await chat.follow(turn.live)
-            case TextReplaced(text=text):
-                turn.live.replace(text)
-                if shown:
-                    await chat.follow(turn.live)
-            case ThinkingDelta(text=text, seconds=seconds):
-                turn.live.thinking.add(text, seconds)
-                if shown:
-                    await chat.think(turn.live)
-            case ThinkingReplaced(text=text, seconds=seconds):
-                turn.live.thinking.replace(text, seconds)
-                if shown:
-                    await chat.think(turn.live)
-            case ToolStarted(id=tool_id, name=name, input=tool_input) if shown:
-                tools.start(tool_id, name, tool_input)
-            case ToolFinished() as done:
-                if shown:
-                    tools.finish(done.id, done.status, done.result, done.duration_s, done.decision)
-                if done.name.startswith(MCP_PREFIX):
-                    self.backlog_changed()
-            case Notice(text=text) if shown:
-                toast(self, text)
-            case Compacted() if shown:
-                await chat.note(turn.live, event.line())
-            case Retrying() if shown:
-                self.status(event.line())  # stays until the answer goes on (Esc stops it)
-            case TurnFinished(status=status) if shown:
-                await chat.end(turn.live, status, None)
-                self.last_usage = event.usage
-                self.context_tokens = event.usage.context_tokens or self.context_tokens
-                self.status("ready" if status is MessageStatus.COMPLETE else "interrupted")
-            case TurnFailed(message=message) if shown:
-                await chat.end(turn.live, MessageStatus.ERROR, None, message)
-                toast(self, message, severity="error", timeout=8)
-                self.status("error")  # the question is stored and shown: Ctrl+R asks again
-
-    async def _turn_stored(self, turn: Turn, event: TurnStarted) -> None:
-        """The question is in the history file: a new conversation exists from now on."""
-        new = turn.conversation_id is None
-        turn.conversation_id, turn.stored = event.conversation_id, True
-        if turn.live.after is None:  # a retry's is its last answer, set when it was asked
-            turn.live.after = event.user_message_id
-        self.query_one(ChatPane).user_stored(turn.live, event.user_message_id)
-        if new and self.conversation is None:
-            services = await self.services()
-            self.conversation = await services.store.conversation_get(event.conversation_id)
-            self.remember(last_conversation(services.settings.project), str(turn.conversation_id))
-            if self.conversation is not None:
-                self.memory.stored_as(self.conversation)
-        await self.reload_sidebar()
-
-    def _went_on(self) -> None:
-        """An event after a retry: the retry went through, the status says so."""
-        if self.query_one(StatusBar).state.startswith("retrying"):
-            self.status("answering")
-
-    async def store_failed(self, error: StoreError, turn: Turn) -> None:
-        """The history file refused a write: say why, and keep an unsaved question in the box."""
-        self.memory.store_failing()  # its drafts wait too, instead of holding the file's reads
-        turn.ended = True
-        message = str(error)
-        if not turn.stored:
-            message += " Your message was not saved; it is back in the input box."
-            prompt = self.query_one(PromptInput)
-            if not prompt.text.strip():
-                prompt.load_text(turn.text)
-        if turn.shown:
-            await self.query_one(ChatPane).end(turn.live, MessageStatus.ERROR, None, message)
-        toast(self, message, severity="error", timeout=10)
-        self.status("error")
+            await self.turn_events.shown(turn, event)
 
     async def after_turn(self, turn: Turn) -> None:
         key = turn.conversation_id
@@ -546,59 +450,7 @@ class MainScreen(Screen[None]):
         self.query_one(StatusBar).show(state, self.last_usage, self.total_cost, context)
         self.sub_title = f"{self.host.settings.project} · {self.choosing.label()} · {state}"
 
-    # -- questions to the user (tui.agent.approval) -------------------------------------------
-
-    async def question_asked(self, turn: Turn, question: Question | Pick) -> None:
-        """A call waits for the user: ask now if its conversation is on screen, else mark it
-        in the sidebar (●?) and ask when it is opened. The assistant's own question is asked in
-        the chat, an approval in a dialog."""
-        key = cast(int, turn.conversation_id)  # asked only after the question was stored
-        self.questions.setdefault(key, []).append(question)
-        question.answer.add_done_callback(lambda _: self.question_settled(key, question))
-        if self.showing(key):
-            self.query_one(ToolLog).decide(question.tool_use_id, ASKED)
-        await self.reload_sidebar()
-        self.show_question()
-
-    def question_settled(self, key: int, question: Question | Pick) -> None:
-        """Answered, covered by a standing answer, or given up on with the turn."""
-        waiting = self.questions.get(key, [])
-        if question in waiting:
-            waiting.remove(question)
-        if not waiting:
-            self.questions.pop(key, None)
-        self.call_later(self.reload_sidebar)
-        self.call_later(self._unask, question)
-
-    async def _unask(self, question: Question | Pick) -> None:
-        """A question of the chat is settled: its card goes, the next one (if any) comes."""
-        chat = self.query_one(ChatPane)
-        if chat.card is not None and chat.card.token is question:
-            focused = self.focused is not None and chat.card in self.focused.ancestors
-            await chat.unask()
-            if focused:
-                self.set_focus(self.query_one(PromptInput))
-            self.show_question()
-
-    def show_question(self) -> None:
-        """Ask the first open question of the conversation on screen: the assistant's own in
-        the chat, an approval in its dialog."""
-        from tui.agent.approval import Question  # not on the first screen's path
-        from tui.agent.ask_user import Pick
-        from tui.screens.approval_dialog import ApprovalDialog
-
-        if self.conversation is None:
-            return
-        waiting = [q for q in self.questions.get(self.conversation.id, []) if not q.answer.done()]
-        picks = [q for q in waiting if isinstance(q, Pick)]
-        if picks:
-            pick = picks[0]
-            self.call_later(self.query_one(ChatPane).ask, pick.questions, pick, pick.given)
-        if any(isinstance(s, ApprovalDialog) for s in self.app.screen_stack):
-            return
-        approvals = [q for q in waiting if isinstance(q, Question)]
-        if approvals:
-            self.app.push_screen(ApprovalDialog(approvals[0]), lambda _: self.show_question())
+    # -- the assistant's questions in the chat (what waits for you: tui.screens.asking) -------
 
     @on(ChoiceCard.GaveUp)
     async def choices_given_up(self) -> None:
