@@ -346,3 +346,30 @@ async def test_a_spelling_swapped_to_another_folder_never_opens_that_folder(
         assert "src/calc.py · lines 3-5" in rows[0]
         assert any("def f3(x):  # line 3" in r for r in rows)
         assert not any("stolen" in r for r in rows)
+
+
+async def test_the_palette_lists_the_viewer_keys_and_runs_them(app_factory: Any) -> None:
+    """Ctrl+P in the viewer lists the viewer's own actions with their keys (not the main
+    screen's), and an entry does what its key does: "Copy lines" copies the cited lines."""
+    async with app_factory([Turn(text=ANSWER)]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await answered(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ViewerScreen), "the viewer opened")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        for char in "copy":
+            await pilot.press(char)
+        await until(pilot, lambda: shown(app, "Copy lines"), "the palette lists Copy lines")
+        palette = "\n".join(screen_rows(app))
+        assert "New conversation" not in palette  # the main screen's actions are not offered
+        await pilot.press("enter")
+        await until(pilot, lambda: app.clipboard.startswith("def f3"), "the lines were copied")
+        assert app.clipboard == "def f3(x):  # line 3\ndef f4(x):  # line 4\ndef f5(x):  # line 5"
+        assert isinstance(app.screen, ViewerScreen)  # the palette closed onto the viewer
+        await pilot.press("ctrl+p")
+        for char in "go to":
+            await pilot.press("space" if char == " " else char)
+        await until(pilot, lambda: shown(app, "Go to line"), "the palette lists Go to line")
+        rows = [row.strip() for row in screen_rows(app)]
+        at = rows.index("Go to line")  # the palette's entry (the key bar's row holds more)
+        assert rows[at + 1] == "g"  # its key, under it

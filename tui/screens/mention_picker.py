@@ -84,16 +84,16 @@ class MentionPicker:
         return offer
 
     def _ranked(self, word: Word) -> Offer:
-        place = {"start": (word.row, word.start), "end": (word.row, word.end), "rows": ROWS}
+        """The word's offer: its matches, or a line saying the list is on its way (or failed);
+        at a fixed height, so the chat above does not move as the matches narrow."""
         if self.listing is None:
-            return Offer(candidates=(), empty=self.failed or LISTING, title=TITLE, **place)
-        entries = [
-            Candidate(
-                mention(m.path) + ("" if m.path.endswith("/") else " "), m.path, matched=m.positions
-            )
-            for m in self.listing.search(word.query, self.recent)
-        ]
-        return Offer(candidates=entries, empty=NOTHING, title=TITLE, **place)
+            return _offer(word, [], self.failed or LISTING)
+        found = self.listing.search(word.query, self.recent)
+        return _offer(
+            word,
+            [Candidate(_inserted(m.path), m.path, matched=m.positions) for m in found],
+            NOTHING,
+        )
 
     async def refresh(self) -> None:
         """Walk the project when there is no list yet or a walked folder changed since."""
@@ -132,6 +132,11 @@ class MentionPicker:
 
     def _key(self) -> str:
         return state_keys.mentions(self.project)
+
+
+def _offer(word: Word, entries: list[Candidate], empty: str) -> Offer:
+    start, end = (word.row, word.start), (word.row, word.end)
+    return Offer(start, entries, end=end, empty=empty, rows=ROWS, title=TITLE)
 
 
 def _inserted(path: str) -> str:
