@@ -200,6 +200,13 @@ async def test_answer_goes_on_in_the_background_when_switching(app_factory: Any)
         )
 
 
+def painted_end(app: Any) -> bool:
+    """The long answer's last line is on screen. Its text is in the chat once the turn's
+    workers are done; the frame that paints it (the chat following its end) can come a
+    moment later on a loaded machine."""
+    return "line 299 of the long answer" in "\n".join(screen_rows(app))
+
+
 async def held_in_the_other(pilot: Any, held: int) -> None:
     """A conversation "first" on screen, while "long one" has streamed ``held`` characters
     of its answer and holds (the scripted server waits for ``release``)."""
@@ -225,8 +232,8 @@ async def test_a_switch_back_mid_answer_shows_it_from_its_first_word(app_factory
         server.release()
         await settle(pilot)
         assert answer_texts(app) == [answer]
-        rows = "\n".join(screen_rows(app))
-        assert "line 299 of the long answer" in rows and "streaming" not in rows
+        await until(pilot, lambda: painted_end(app), "the answer's end painted")
+        assert "streaming" not in "\n".join(screen_rows(app))
 
 
 async def test_a_long_answer_reopened_mid_stream_shows_its_newest_text_first_then_all(
@@ -344,9 +351,8 @@ async def test_a_switch_in_while_the_answer_ends_shows_it_whole_and_finished(
         await settle(pilot)
         assert app.screen.conversation.title == "long one"
         assert answer_texts(app) == [answer]
-        rows = "\n".join(screen_rows(app))
-        assert "line 299 of the long answer" in rows
-        assert "streaming" not in rows
+        await until(pilot, lambda: painted_end(app), "the answer's end painted")
+        assert "streaming" not in "\n".join(screen_rows(app))
         stored = await real_page(app.screen.conversation.id)
         assert stored[-1].status is MessageStatus.COMPLETE
         assert stored[-1].content == answer
