@@ -38,6 +38,10 @@ from tui.widgets.key_bar import KeyBar
 
 CHROME_ROWS = 3  # the title, the status line and the key bar around the code
 SLICE_S = 0.008  # the longest the whole file's colouring holds the event loop at a time
+# The whole file's colouring waits while the user moves through it: a key's trip from the
+# terminal to the screen takes several turns of the event loop, and a slice between each
+# made every PageDown of the first seconds 50-100 ms late.
+MOVING_S = 0.3
 
 
 @dataclass(frozen=True)
@@ -149,10 +153,12 @@ class ViewerScreen(Screen[None]):
 
         Not in a thread: Pygments is pure Python, so a thread would hold the GIL against the
         UI for the whole lex (a page down took 300 ms while one ran); slices keep every frame
-        gap under SLICE_S plus a frame."""
+        gap under SLICE_S plus a frame, and a slice starts only once the screen is idle."""
         lines = token_lines(view.lexer, view.shown)
         done = 0
         while True:
+            while (still := view.moved + MOVING_S - time.monotonic()) > 0:
+                await asyncio.sleep(min(still, MOVING_S / 4))
             deadline = time.perf_counter() + SLICE_S
             batch = []
             for tokens in lines:
@@ -163,7 +169,15 @@ class ViewerScreen(Screen[None]):
                 return
             view.set_tokens(done, batch)
             done += len(batch)
-            await asyncio.sleep(0)
+            await self._idle()
+
+    async def _idle(self) -> None:
+        """Wait until the screen has handled what is queued for it (and painted, if anything
+        needs it). A bare ``sleep(0)`` gave the next slice the loop at every one of the hops a
+        key takes from the terminal to its action, so one PageDown waited for ten slices."""
+        handled = asyncio.Event()
+        self.call_after_refresh(handled.set)
+        await handled.wait()
 
     def action_jump(self, step: int) -> None:
         """] and [: the answer's next or previous reference, in this viewer (0: this one again,

@@ -16,6 +16,7 @@ Text is made inert (tui.text.inert) before it is drawn: a file may hold escape s
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
@@ -29,7 +30,13 @@ from textual.strip import Strip
 
 from tui.text import file_lines, inert
 
-Tokens = list[tuple[str, Style]]  # one line's highlighted pieces
+# One line's highlighted pieces: (text, index into STYLES). Tuples of strings and numbers only,
+# so the garbage collector stops tracking them after one pass: a 10,000-line file's ~100,000
+# pieces held Style objects, and every middle-generation collection walked them all (25-30 ms,
+# a late PageDown).
+Tokens = tuple[tuple[str, int], ...]
+STYLES: list[Style] = []  # every token kind's style, in the order first met
+_STYLE_OF: dict[Any, int] = {}  # token kind -> its index in STYLES
 WINDOW_ABOVE = 10  # lines lexed above the first row drawn, at least
 SEARCH_ABOVE = 200  # how far above that a line at column 0 is looked for
 WINDOW_BELOW = 10
@@ -71,20 +78,20 @@ def token_lines(lexer: Any, lines: list[str]) -> Iterator[Tokens]:
     from rich.syntax import Syntax
 
     theme = Syntax.get_theme(THEME)
-    styles: dict[Any, Style] = {}
-    line: Tokens = []
+    line: list[tuple[str, int]] = []
     count = 0
     for kind, value in lexer.get_tokens("\n".join(lines) + "\n"):
-        style = styles.get(kind)
+        style = _STYLE_OF.get(kind)
         if style is None:
             full = theme.get_style_for_token(kind)  # without its background: the view's shows
-            style = styles[kind] = Style(color=full.color, bold=full.bold, italic=full.italic)
+            STYLES.append(Style(color=full.color, bold=full.bold, italic=full.italic))
+            style = _STYLE_OF[kind] = len(STYLES) - 1
         first, *rest = value.split("\n")
         if first:
             line.append((first, style))
         for piece in rest:
             if count < len(lines):
-                yield line
+                yield tuple(line)
             count += 1
             line = [(piece, style)] if piece else []
 
@@ -134,6 +141,7 @@ class CodeView(ScrollView, can_focus=True):
         self.marked: tuple[int, int] | None = None  # 0-based, inclusive
         self.read: set[int] = set()  # 0-based lines the assistant read in this conversation
         self.cursor = 0
+        self.moved = 0.0  # when the view last scrolled or moved its cursor (monotonic)
         self.matches: list[tuple[int, int, int]] = []  # (line, start, end) of the search
         self._on_line: dict[int, list[tuple[int, int]]] = {}  # the same, by line
         self.searched = ""
@@ -224,6 +232,7 @@ class CodeView(ScrollView, can_focus=True):
 
     def go_to(self, line: int) -> None:
         """Put the cursor on ``line`` (0-based, clamped) and bring it into view."""
+        self.moved = time.monotonic()
         self.cursor = min(max(line, 0), len(self.raw) - 1)
         height = self.scrollable_content_region.height
         if not self.scroll_y <= self.cursor < self.scroll_y + height:
@@ -283,6 +292,7 @@ class CodeView(ScrollView, can_focus=True):
         self.highlight_window(int(self.scroll_y), self.size.height)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
+        self.moved = time.monotonic()
         super().watch_scroll_y(old, new)
         self.highlight_window(int(new), self.size.height)
 
@@ -333,13 +343,13 @@ class CodeView(ScrollView, can_focus=True):
         tokens = self.tokens.get(number)
         if number in self._on_line and self.searched:
             text = Text(no_wrap=True, end="")
-            for piece, style in tokens or [(self.shown[number], Style())]:
-                text.append(piece, style)
+            for piece, style in tokens or [(self.shown[number], -1)]:
+                text.append(piece, STYLES[style] if style >= 0 else None)
             self._stylize_matches(text, number)
             return list(text.render(self.app.console))
         if tokens is None:
             return [Segment(self.shown[number])]
-        return [Segment(piece, style) for piece, style in tokens]
+        return [Segment(piece, STYLES[style]) for piece, style in tokens]
 
     def _stylize_matches(self, text: Text, number: int) -> None:
         if not self.searched:
