@@ -9,6 +9,7 @@ again on every change.
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 from functools import partial
 
@@ -291,9 +292,9 @@ class LongAnswer(AnswerView):
         self.message_id = message_id
         note = error or ("" if status is MessageStatus.COMPLETE else status.value)
         self.border_subtitle = plain_note(note)
-        cuts = settled_cuts(text, PIECE)
+        cuts = long_cuts(text)
         spans = list(itertools.pairwise([0, *cuts]))
-        self._cuts = cuts
+        self._cuts = list(cuts)
         self._older = spans[:-NEWEST_AT_ONCE]
         self._newest = [self._frozen(span) for span in spans[-NEWEST_AT_ONCE:]]
         self._tail.show_markdown(text[cuts[-1] :] if cuts else text)
@@ -634,12 +635,19 @@ class ChatPane(BlockCursorScroll):
         self.scroll_end(animate=False)
 
 
+@functools.lru_cache(maxsize=8)
+def long_cuts(text: str) -> tuple[int, ...]:
+    """Where a long stored answer is cut into blocks: found once per text, as an opening
+    weighs each message (``_weight``) and then draws the long ones (``LongAnswer``)."""
+    return tuple(settled_cuts(text, PIECE))
+
+
 def _weight(message: Message) -> int:
     """Characters of a message drawn when its widgets are mounted: a long answer's newest
     block and its tail, else all of it."""
     text = message.content
     if message.role is Role.ASSISTANT and LongAnswer.wanted(text):
-        cuts = settled_cuts(text, PIECE)
+        cuts = long_cuts(text)
         older = cuts[-1 - NEWEST_AT_ONCE] if len(cuts) > NEWEST_AT_ONCE else 0
         return len(text) - older
     return len(text)
