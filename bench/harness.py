@@ -25,8 +25,9 @@ from textual.worker import WorkerCancelled
 
 from tui.app import AssistantApp
 from tui.config import Settings
-from tui.models import Conversation
+from tui.models import Conversation, Role
 from tui.screens.in_flight import Turn
+from tui.storage import Store
 from tui.widgets.chat_pane import LiveText
 
 HEADER = ["figure", "ours", "baseline", "ratio", "target"]  # the columns of bench/run's table
@@ -80,6 +81,16 @@ async def titled(app: AssistantApp, project: Path) -> dict[str, Conversation]:
     """The project's conversations in the app's store, by title."""
     assert app.store is not None
     return {c.title: c for c in await app.store.conversation_list(project)}
+
+
+async def stored_mid_answer(store: Store, root: Path, text: str, kept: int) -> int:
+    """A conversation "streaming" whose answer is on its way: the question, and the stored
+    copy of the answer's first ``kept`` characters (a copy is saved now and then, not per
+    delta); the question's id, for ``streaming_turn``."""
+    streaming, question = await store.conversation_create(root, "streaming")
+    reply = await store.message_add(streaming.id, Role.ASSISTANT, text[:kept])
+    await store.message_update_text(reply.id, text[:kept])
+    return question.id
 
 
 def streaming_turn(

@@ -23,6 +23,7 @@ from bench.harness import (
     key,
     print_measured,
     settle,
+    stored_mid_answer,
     streaming_turn,
     titled,
 )
@@ -45,13 +46,11 @@ async def conversations(root: Path) -> tuple[Path, str, int]:
     text = (MARKDOWN_BLOCK * (SIZE // len(MARKDOWN_BLOCK) + 1))[:SIZE]
     db = root / "keys.db"
     store = await Store.open(db)
-    streaming, question = await store.conversation_create(root, "streaming")
-    reply = await store.message_add(streaming.id, Role.ASSISTANT, text[: STREAMED // 10])
-    await store.message_update_text(reply.id, text[: STREAMED // 10])
+    question = await stored_mid_answer(store, root, text, STREAMED // 10)
     other, _ = await store.conversation_create(root, "other")
     await store.message_add(other.id, Role.ASSISTANT, "A short answer.")
     await store.close()
-    return db, text, question.id
+    return db, text, question
 
 
 async def stream(app: AssistantApp, turn: Turn, rest: str) -> None:

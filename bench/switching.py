@@ -27,6 +27,7 @@ from bench.harness import (
     median_ms,
     print_measured,
     settle,
+    stored_mid_answer,
     streaming_turn,
     titled,
 )
@@ -48,9 +49,7 @@ async def conversations(root: Path) -> tuple[Path, str, int]:
     text = (MARKDOWN_BLOCK * (SIZE // len(MARKDOWN_BLOCK) + 1))[:SIZE]
     db = root / "switch.db"
     store = await Store.open(db)
-    streaming, question = await store.conversation_create(root, "streaming")
-    reply = await store.message_add(streaming.id, Role.ASSISTANT, text[: SIZE // 10])
-    await store.message_update_text(reply.id, text[: SIZE // 10])
+    question = await stored_mid_answer(store, root, text, SIZE // 10)
     stored, _ = await store.conversation_create(root, "stored long")
     await store.message_add(stored.id, Role.ASSISTANT, text)
     page, _ = await store.conversation_create(root, "stored page")
@@ -61,7 +60,7 @@ async def conversations(root: Path) -> tuple[Path, str, int]:
         short, _ = await store.conversation_create(root, title)
         await store.message_add(short.id, Role.ASSISTANT, "A short answer.")
     await store.close()
-    return db, text, question.id
+    return db, text, question
 
 
 def whole(view: AnswerView) -> bool:
