@@ -25,6 +25,7 @@ from textual.worker import WorkerCancelled
 
 from tui.app import AssistantApp
 from tui.config import Settings
+from tui.frames import after_refresh
 from tui.models import Conversation, Role
 from tui.screens.in_flight import Turn
 from tui.storage import Store
@@ -120,9 +121,7 @@ async def settle(app: AssistantApp) -> None:
 async def drawn(app: App[object]) -> None:
     """Wait until the screen has been laid out and painted once more (Pilot's own pauses wait
     tens of milliseconds for an idle app, which would swamp what is measured here)."""
-    done = asyncio.Event()
-    app.call_after_refresh(done.set)
-    await done.wait()
+    await after_refresh(app)
 
 
 async def key(

@@ -31,6 +31,7 @@ from tui.agent.events import (
 )
 from tui.agent.web import WEB_MEANINGS, WEB_MODES
 from tui.config import ConfigError
+from tui.frames import after_refresh
 from tui.models import Conversation, Message, MessageStatus, Role, SearchHit, TurnUsage
 from tui.paging import MessageWindow
 from tui.references import Reference
@@ -158,9 +159,7 @@ class MainScreen(Screen[None]):
         """After the first paint: open the store, reopen the last conversation, pre-warm.
 
         A worker from mount on, so whoever waits for the app's workers waits for this too."""
-        painted = asyncio.Event()
-        self.call_after_refresh(painted.set)
-        await painted.wait()  # importing and opening the store would delay the first frame
+        await after_refresh(self)  # importing and opening the store would delay the first frame
         services = await self.services()
         store = services.store
         if store.read_only:

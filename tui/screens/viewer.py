@@ -26,6 +26,7 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from tui.frames import after_refresh
 from tui.references import Reference
 from tui.screens.keys import VIEWER_KEYS
 from tui.screens.palette import ViewerCommands
@@ -169,15 +170,9 @@ class ViewerScreen(Screen[None]):
                 return
             view.set_tokens(done, batch)
             done += len(batch)
-            await self._idle()
-
-    async def _idle(self) -> None:
-        """Wait until the screen has handled what is queued for it (and painted, if anything
-        needs it). A bare ``sleep(0)`` gave the next slice the loop at every one of the hops a
-        key takes from the terminal to its action, so one PageDown waited for ten slices."""
-        handled = asyncio.Event()
-        self.call_after_refresh(handled.set)
-        await handled.wait()
+            # Not a bare sleep(0): that gave the next slice the loop at every one of the
+            # turns a key takes from the terminal to its action (one PageDown waited for ten).
+            await after_refresh(self)
 
     def action_jump(self, step: int) -> None:
         """] and [: the answer's next or previous reference, in this viewer (0: this one again,

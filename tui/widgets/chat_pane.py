@@ -9,9 +9,8 @@ again on every change.
 from __future__ import annotations
 
 import asyncio
-import functools
 import itertools
-from functools import partial
+from functools import lru_cache, partial
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -635,7 +634,7 @@ class ChatPane(BlockCursorScroll):
         self.scroll_end(animate=False)
 
 
-@functools.lru_cache(maxsize=8)
+@lru_cache(maxsize=8)
 def long_cuts(text: str) -> tuple[int, ...]:
     """Where a long stored answer is cut into blocks: found once per text, as an opening
     weighs each message (``_weight``) and then draws the long ones (``LongAnswer``)."""

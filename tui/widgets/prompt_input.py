@@ -130,12 +130,12 @@ class PromptInput(TextArea):
         selection; an offer Esc closed stays closed until its word is left."""
         if self.popup is None:
             return
-        location = self.cursor_location
-        self._offered_for = (self.text, location)
+        text, location = self.text, self.cursor_location  # text joins the document's lines
+        self._offered_for = (text, location)
         offer = None
         if self.selection.start == self.selection.end:
             for completer in self.completers:
-                offer = completer(self.text, location)
+                offer = completer(text, location)
                 if offer is not None and offer.shown:
                     break
                 offer = None
