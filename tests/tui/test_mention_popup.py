@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from tests.helpers.pilot import SIZE, settle
-from tests.helpers.popup import listed, typed
+from tests.helpers.popup import listed, popup_rows, typed
+from tests.helpers.screen import screen_rows
 from tui.demo.model_server import Turn
 
 DEEP = "/".join(f"deeply_nested_folder_{n}" for n in range(6))
@@ -39,3 +40,24 @@ async def test_a_path_wider_than_the_popup_is_cut_on_its_own_row(
         assert rows[:2] == ["zeta.py", "zeta_dir/"]
         assert rows[2].startswith("deeply_nested_folder_0/") and rows[2].endswith("…")
         assert rows[3:] == ["zeta_dir/a.txt"]
+
+
+async def test_hostile_file_names_are_listed_as_plain_text(
+    app_factory: Callable[..., Any], project: Path
+) -> None:
+    """The one popup draws what a repository named its files: markup stays text (no style, no
+    action); a name holding an escape sequence is not listed at all (the guard refuses control
+    characters in names), so it never reaches the terminal."""
+    (project / "zeta[b red]ALERT.md").write_text("x\n")
+    (project / "zeta[@click=app.quit]q.md").write_text("x\n")
+    (project / "zeta\x1b[2Jwipe.md").write_text("x\n")
+    async with app_factory([Turn(text="ok")]) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await typed(pilot, "@zeta")
+        rows = await listed(pilot, "zeta[b red]ALERT.md")
+        assert "zeta[@click=app.quit]q.md" in rows, rows
+        assert not any("wipe" in row for row in rows), rows
+        assert not any("\x1b" in row for row in screen_rows(app))
+        await pilot.press("down")  # moving the highlight over them redraws the rows
+        await pilot.pause()
+        assert app.is_running and "zeta[b red]ALERT.md" in popup_rows(app)
