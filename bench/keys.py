@@ -26,6 +26,7 @@ from bench.harness import (
     stored_mid_answer,
     streaming_turn,
     titled,
+    tuned,
 )
 from bench.streaming import paced
 from tui.agent.events import TextDelta
@@ -98,6 +99,7 @@ async def measure(root: Path, streaming: bool) -> dict[str, list[float]]:
         turn = streaming_turn(app, found["streaming"].id, text[:STREAMED], question, DELTA)
         await screen.open_conversation(found["streaming"])
         await settle(app)
+        tuned(app)
         feeder = asyncio.ensure_future(stream(app, turn, text[STREAMED:])) if streaming else None
         try:
             took = await keys(app, ROUNDS)

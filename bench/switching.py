@@ -30,6 +30,7 @@ from bench.harness import (
     stored_mid_answer,
     streaming_turn,
     titled,
+    tuned,
 )
 from tui.models import Role
 from tui.storage import Store
@@ -82,6 +83,7 @@ async def switch_in(
             streaming_turn(app, found["streaming"].id, text, question, DELTA)
             await screen.open_conversation(found["short"])
             await settle(app)
+            tuned(app)
             await drawn(app)
             start = time.perf_counter()
             typed_now()  # as the switch key's arrival notes it (AssistantApp.on_event)
@@ -133,6 +135,7 @@ async def open_stored(root: Path, db: Path, title: str, at_once: bool) -> dict[s
             found = await titled(app, root)
             await screen.open_conversation(found["short"])
             await settle(app)
+            tuned(app)
             await drawn(app)
             start = time.perf_counter()
             typed_now()

@@ -115,7 +115,7 @@ class AssistantApp(App[None]):
         # Later than the first screen: the footer's keys are drawn in the first idle moment, and
         # a full collection there (~30 ms) made them wait.
         self._on_signals()
-        self.set_timer(1.0, tune_garbage_collector)
+        self.gc_tuning = self.set_timer(1.0, tune_garbage_collector)  # benches tune at once
         self.call_after_refresh(
             lambda: self.run_worker(warm_markdown, thread=True, exit_on_error=False)
         )
