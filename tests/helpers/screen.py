@@ -127,3 +127,17 @@ def shows(app: Any, text: str, widget: Widget | None = None) -> bool:
 def toasts_show(app: Any, text: str) -> bool:
     """Whether a toast paints ``text`` (wrapped or not) on the screen."""
     return any(shows(app, text, toast) for toast in app.screen.query(Toast))
+
+
+def watch_frames(app: Any) -> list[str]:
+    """Every frame the app paints from now on, as its rows (where Textual hands a frame to
+    the terminal)."""
+    frames: list[str] = []
+    display = app._display
+
+    def shown(*args: Any) -> None:
+        display(*args)
+        frames.append("\n".join(screen_rows(app)))
+
+    app._display = shown
+    return frames

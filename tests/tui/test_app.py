@@ -22,6 +22,7 @@ from tests.helpers.screen import (
     one_piece,
     screen_rows,
     toasts_show,
+    watch_frames,
 )
 from tui.agent.events import TurnFinished
 from tui.demo.model_server import ToolCall, Turn
@@ -234,6 +235,27 @@ async def test_a_switch_back_mid_answer_shows_it_from_its_first_word(app_factory
         assert answer_texts(app) == [answer]
         await until(pilot, lambda: painted_end(app), "the answer's end painted")
         assert "streaming" not in "\n".join(screen_rows(app))
+
+
+async def test_a_switch_into_a_streaming_answer_first_paints_its_newest_text(
+    app_factory: Any,
+) -> None:
+    """A switch is one frame: the view drew what had streamed only with its next refresh, so
+    the first frame of a switch showed the answer empty (every frame is watched)."""
+    answer = "".join(f"line {n} of the long answer\n\n" for n in range(300))
+    held = 3000
+    turns = [Turn(match="long", text=answer, hold_after=held), Turn(text="quick")]
+    async with app_factory(turns) as (app, server), app.run_test(size=SIZE) as pilot:
+        await held_in_the_other(pilot, held)
+        streamed = "".join(answer_texts(app) or [""])
+        frames = watch_frames(app)
+        await pilot.press("alt+up")
+        await until(pilot, lambda: any("quick" not in f for f in frames), "the switch painted")
+        newest = answer[:held].rstrip().rsplit("\n", 1)[-1]
+        switched = next(f for f in frames if "quick" not in f)  # the other's answer is gone
+        assert newest in switched, f"its first frame lacked {newest!r} ({len(streamed)} shown)"
+        server.release()
+        await settle(pilot)
 
 
 async def test_a_long_answer_reopened_mid_stream_shows_its_newest_text_first_then_all(

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.pilot import SIZE, key_now, settle, until, until_held
-from tests.helpers.screen import answers, drawn_rows, one_piece, screen_rows
+from tests.helpers.screen import answers, drawn_rows, one_piece, screen_rows, watch_frames
 from tui.demo.model_server import Turn
 from tui.models import Role
 from tui.storage import Store
@@ -242,3 +242,31 @@ async def test_the_older_blocks_wait_while_the_user_types_then_draw(
         monkeypatch.setattr(drawn_above, "TYPING_PAUSE_S", 0.0)  # the user stops typing
         await until(pilot, lambda: all_drawn(view), "every block drawn")
         assert app.screen.query_one(PromptInput).text == "a"
+
+
+NEWEST = "".join(f"Point {n} of the newest answer.\n\n" for n in range(80)).rstrip()
+
+
+async def test_a_switch_to_a_long_conversation_first_paints_its_end(
+    app_factory: Any, project: Path, tmp_path: Path
+) -> None:
+    """A switch is one frame: Textual's scroll to the end lands a frame after the layout, and
+    the first frame showed the conversation at its top (every frame is watched)."""
+    db = tmp_path / "h.db"
+    older = "An older answer.\n\n" + "More of it.\n\n" * 10
+    await seed(
+        db,
+        project,
+        {"long": ["tell me", older, "and more", NEWEST], "short": ["hi", "A short answer."]},
+    )
+    async with app_factory([Turn(text="ok")], db) as (app, _), app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await switch_to(pilot, "short")
+        await settle(pilot)
+        frames = watch_frames(app)
+        await switch_to(pilot, "long")
+        await settle(pilot)
+        shown = [f for f in frames if "of the newest answer" in f]
+        assert shown, "the conversation was never painted"
+        assert "Point 79 of the newest answer." in shown[0], "its first frame was not its end"
+        assert "Point 0 of the newest answer." not in shown[0]

@@ -35,7 +35,7 @@ from tui.frames import after_refresh
 from tui.models import Conversation, Message, MessageStatus, Role, SearchHit, TurnUsage
 from tui.paging import MessageWindow
 from tui.references import Reference
-from tui.screens import slash
+from tui.screens import opening, slash
 from tui.screens.asking import Asking
 from tui.screens.choosing import Choosing
 from tui.screens.in_flight import InFlight, Turn
@@ -69,7 +69,6 @@ from tui.widgets.tool_log import ToolLog, ToolRow
 if TYPE_CHECKING:
     from tui.backlog_reader import BacklogReader
 
-TOOL_ROWS = 200  # newest tool calls listed when a conversation opens
 SIDEBAR_PAGE = 200  # conversations listed at first; the next page near the end
 UNANSWERED = (MessageStatus.ERROR, MessageStatus.INTERRUPTED)  # replies Ctrl+R asks again for
 
@@ -195,47 +194,54 @@ class MainScreen(Screen[None]):
     ) -> None:
         """Show a conversation from the store (or a new one) and pre-warm its session.
 
-        ``found`` is a message to show (from search), wherever it is in the conversation."""
+        ``found`` is a message to show (from search), wherever it is in the conversation. Every
+        read comes first (``opening``); then the screen changes in one batch, painted once."""
         self.opened = True
         self.memory.leave()
         services = await self.services()
         async with self.view_lock:
-            self.conversation = conversation
-            await self.choosing.opened()
-            chat = self.query_one(ChatPane)
-            self.context_tokens = 0
-            if conversation is None:
-                self.window, self.total_cost = None, 0.0
-                await chat.show([])
-                self.query_one(ToolLog).show([])
-            else:
-                await self._show_stored(services, conversation, found)
-        if services.settings.credentials_missing():
-            await chat.warn(NO_CREDENTIALS)  # said from the start, not after a first send
-        self.last_usage = None
-        self.status(self.query_one(StatusBar).state)
-        await self.reload_sidebar()
+            wanted = max(SIDEBAR_PAGE, len(self.query_one(Sidebar).rows.conversations))
+            read = await opening.read(
+                services.store,
+                conversation,
+                found,
+                self.sidebar_page(wanted),
+                self.memory.fetch(conversation),
+            )
+            with self.app.batch_update():
+                self.conversation = conversation
+                await self.choosing.opened()
+                await self._show_read(services, conversation, read, found)
+                self.last_usage = None
+                self.status(self.query_one(StatusBar).state)
+                self._list(*read.listed)
+                await self.memory.enter(conversation)
+                if services.settings.credentials_missing():
+                    await self.query_one(ChatPane).warn(NO_CREDENTIALS)  # said from the start
+            # The screen paints once idle; idle while the batch held its paint, it would wait
+            # for its next message (10-25 ms later) to notice the batch is over.
+            self.check_idle()
         self.prewarm(conversation)
-        await self.memory.enter(conversation)  # after the prewarm is on its way: it is slower
         self.asking.show()
 
-    async def _show_stored(
-        self, services: Services, conversation: Conversation, found: int | None
+    async def _show_read(
+        self,
+        services: Services,
+        conversation: Conversation | None,
+        read: opening.Opening,
+        found: int | None,
     ) -> None:
-        """Every read first, then the widgets change together: one layout, not several."""
-        store = services.store
-        self.window = window = MessageWindow(store, conversation.id)
-        messages = await (window.first() if found is None else window.around(found))
-        used = [m.usage.context_tokens for m in messages if m.usage and m.usage.context_tokens]
-        self.context_tokens = used[-1] if used else 0
-        tool_events = await store.tool_event_list(conversation.id, newest=TOOL_ROWS)
-        self.total_cost = await store.conversation_cost(conversation.id)
-        chat = self.query_one(ChatPane)
-        chat.more_below = window.more_below
-        live = self.in_flight.live(conversation.id) if not window.more_below else None
-        await chat.show(messages, live, found)
-        self.query_one(ToolLog).show([ToolRow.of(event) for event in tool_events])
-        if conversation.project_path == services.settings.project:
+        """The chat and the tool log of what was read (nothing of a new chat)."""
+        self.window, self.total_cost = read.window, read.cost
+        self.context_tokens = read.context_tokens
+        window, chat = read.window, self.query_one(ChatPane)
+        chat.more_below = window is not None and window.more_below
+        live = None
+        if conversation is not None and not chat.more_below:
+            live = self.in_flight.live(conversation.id)
+        await chat.show(read.messages, live, found)
+        self.query_one(ToolLog).show([ToolRow.of(event) for event in read.tools])
+        if conversation is not None and conversation.project_path == services.settings.project:
             self.remember(last_conversation(services.settings.project), str(conversation.id))
 
     @on(ChatPane.NearTop)
@@ -284,10 +290,12 @@ class MainScreen(Screen[None]):
     # -- the sidebar --------------------------------------------------------------------------
 
     async def reload_sidebar(self) -> None:
-        sidebar = self.query_one(Sidebar)
-        wanted = max(SIDEBAR_PAGE, len(sidebar.rows.conversations))  # keep the pages seen
-        found, more = await self.sidebar_page(wanted)
-        sidebar.show(
+        wanted = max(SIDEBAR_PAGE, len(self.query_one(Sidebar).rows.conversations))  # pages seen
+        self._list(*await self.sidebar_page(wanted))
+
+    def _list(self, found: list[Conversation], more: bool) -> None:
+        """The sidebar's rows as read, marked as the conversations stand now."""
+        self.query_one(Sidebar).show(
             Rows(
                 found,
                 self.conversation.id if self.conversation else None,

@@ -98,13 +98,20 @@ class PromptMemory:
             self._keep(self.key, self.prompt.draft())
             self._schedule()
 
+    async def fetch(self, conversation: Conversation | None) -> None:
+        """Read the draft of ``conversation`` from the store unless it is held already, so that
+        ``enter`` shows it without a wait (the screen reads it with the rest of an opening)."""
+        key = self.key_of(conversation)
+        if key not in self.stored:
+            kept = await (await self.screen.services()).store.state_get(key) or ""
+            self.stored.setdefault(key, kept)
+
     async def enter(self, conversation: Conversation | None) -> None:
         """Show the draft of the conversation now on screen (from memory, else the store)."""
         key = self.key_of(conversation)
-        kept = self.stored.get(key)
-        if kept is None:
-            kept = await (await self.screen.services()).store.state_get(key) or ""
-            kept = self.stored.setdefault(key, kept)
+        if key not in self.stored:
+            await self.fetch(conversation)
+        kept = self.stored[key]
         # From here on nothing waits: the key and the text change together, so a draft write
         # due meanwhile never files one conversation's text under another's key.
         first, self.key = self.key is None, key

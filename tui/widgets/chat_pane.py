@@ -15,7 +15,10 @@ from functools import lru_cache, partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.layout import DockArrangeResult
 from textual.message import Message as TextualMessage
+from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -169,6 +172,10 @@ class AnswerView(Vertical):
 
     async def _flush(self) -> None:
         self._scheduled = False
+        await self.draw_now()
+
+    async def draw_now(self) -> None:
+        """Draw what the live text holds now, without waiting for the next refresh."""
         async with self._writing:
             await self._draw()
 
@@ -373,6 +380,25 @@ class ChatPane(BlockCursorScroll):
         self._following = Following()  # how what the opening draws after it moves the chat
         self._shown = 0
         self._mounting = asyncio.Lock()  # a step above and a new conversation do not interleave
+        self._lands_at_end = False  # the next layout puts the view at the end (a switch's)
+
+    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
+        """The children placed; after a switch, the view at their end in that same layout.
+
+        Textual's own scroll to the end waits for the layout after a switch, so its first
+        frame showed the conversation at the top (or where the last one was) and a second
+        frame, 10-30 ms later, its end: a switch was two frames. Set here, between arranging
+        the children and placing them, the first frame is the end (Textual's anchor does the
+        same, but also draws a view shorter than the chat at its foot)."""
+        arranged = super().arrange(size, optimal)
+        if self._lands_at_end:
+            self._lands_at_end = False
+            room = self.container_size.height - self.scrollbar_size_horizontal
+            end = max(0, arranged.spatial_map.total_region.bottom - room)
+            self.set_reactive(Widget.scroll_y, end)
+            self.set_reactive(Widget.scroll_target_y, end)
+            self.vertical_scrollbar.set_reactive(ScrollBar.position, end)
+        return arranged
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -416,7 +442,8 @@ class ChatPane(BlockCursorScroll):
                 await self._mount_answer(live, following)
         self.call_after_refresh(self.show_cursor)  # still focused after a switch: show it
         if found is None:
-            self.scroll_end(animate=False)
+            self._lands_at_end = True
+            self.scroll_end(animate=False)  # the end again, if the layout moved it since
             if self._earlier:
                 self._following.later(self, partial(self._draw_earlier, self._shown))
             return
@@ -560,7 +587,10 @@ class ChatPane(BlockCursorScroll):
         self.thinking = ThinkingView(live=live.thinking)  # hidden until the model thinks
         self.answer = AnswerView("", MessageStatus.STREAMING, live, following=following)
         await self.mount_all([self.thinking, self.answer])
-        await self.answer.catch_up()
+        if live.fragments:  # opened mid-answer: its newest text is in the switch's own frame
+            await self.answer.draw_now()
+        else:
+            await self.answer.catch_up()
 
     async def note(self, live: LiveText, text: str) -> None:
         """A system line during the turn of ``live`` (a compaction): above its answer (label,

@@ -80,6 +80,7 @@ class ConversationList(OptionList):
         self.filtering = False  # set by the screen: the rows are narrowed by the filter box
         self.listed = False  # the store was read once: before that, an empty list says nothing
         self._empty = EmptyHint("Conversations", NONE_YET)
+        self._labels: list[tuple[int, Text]] = []  # what each listed row says, in order
 
     def show(
         self, conversations: Iterable[Conversation], selected: int | None, more: bool = False
@@ -89,10 +90,16 @@ class ConversationList(OptionList):
         self.conversations = [row for row, _ in order]
         self._depth = {row.id: depth for row, depth in order}
         self.more, self._asked = more, False
+        was = (self.listed, self._empty.hint)
         self.listed = True
         self._empty.hint = NONE_MATCH if self.filtering else NONE_YET
-        self.clear_options()
-        self.add_options(self._option(c) for c in self.conversations)
+        labels = [(c.id, self._label(c)) for c in self.conversations]
+        if _said(labels) != _said(self._labels):  # else only the highlight moves: none redrawn
+            self._labels = labels
+            self.clear_options()
+            self.add_options(Option(label, id=str(id_)) for id_, label in labels)
+        elif was != (self.listed, self._empty.hint):
+            self.refresh()  # the same rows (none): what the empty list says changed
         self.select(selected)
 
     def extend(self, conversations: list[Conversation], more: bool) -> None:
@@ -107,7 +114,9 @@ class ConversationList(OptionList):
         self.conversations = [row for row, _ in order]
         self._depth = {row.id: depth for row, depth in order}
         self.more, self._asked = more, False
-        self.add_options(self._option(c) for c in self.conversations[len(known) :])
+        added = [(c.id, self._label(c)) for c in self.conversations[len(known) :]]
+        self._labels += added
+        self.add_options(Option(label, id=str(id_)) for id_, label in added)
 
     def render_line(self, y: int) -> Strip:
         """With nothing listed, what will be and how to start (or that the filter hides all)."""
@@ -130,9 +139,6 @@ class ConversationList(OptionList):
                 return
         self.highlighted = None
 
-    def _option(self, conversation: Conversation) -> Option:
-        return Option(self._label(conversation), id=str(conversation.id))
-
     def _label(self, conversation: Conversation) -> Text:
         mark = "★ " if conversation.pinned else "  "
         if conversation.id in self.answering:
@@ -154,3 +160,8 @@ class ConversationList(OptionList):
         if self.highlighted is None or self.highlighted >= len(self.conversations):
             return None
         return self.conversations[self.highlighted]
+
+
+def _said(labels: list[tuple[int, Text]]) -> list[tuple[object, ...]]:
+    """What rows show, comparable: Text's own equality leaves out its base style (bold)."""
+    return [(id_, t.plain, t.style, tuple(t.spans)) for id_, t in labels]
