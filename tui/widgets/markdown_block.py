@@ -15,6 +15,7 @@ down from -1 (``reference_part``), so the block cursor marks both the same way.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
@@ -33,6 +34,7 @@ from tui.widgets.prerendered import Prerendered
 
 CODE = "assistant_tui_code"  # the meta key: which code block of the text a segment belongs to
 _CODE_TOKENS = ("fence", "code_block")
+SHARED = 16_000  # longest settled text whose rendering is kept for other blocks (prerendered)
 
 
 @cache
@@ -279,6 +281,16 @@ class MarkdownBlock(Prerendered):
         self.update(body if self.label is None else Group(self.label, body))
         if marked in self.codes:
             self.marked = marked
+
+    def render_key(self) -> Hashable | None:
+        """A settled text of up to SHARED characters, under a plain label or none."""
+        label = self.label
+        if not self.settled or len(self.markdown) > SHARED:
+            return None
+        if label is not None and not isinstance(label, Text):
+            return None
+        said = None if label is None else (label.plain, str(label.style), tuple(label.spans))
+        return (type(self).__name__, self.markdown, self.blank, said)
 
     def prepare(self, lines: list[Strip]) -> list[Strip]:
         clean, self._spans = tagged_lines(lines)

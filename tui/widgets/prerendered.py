@@ -9,6 +9,9 @@ is replaced. The block cursor can mark a range of those lines without rendering 
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable
+
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
@@ -19,6 +22,16 @@ from textual.widget import Widget
 from tui.references import Reference
 
 MARK = "▌"  # drawn in the first column of every line of the part under the block cursor
+
+
+KEPT = 256  # renderings of final content kept for other blocks showing the same
+_RENDERED: OrderedDict[Hashable, list[Strip]] = OrderedDict()
+
+
+def _keep(key: Hashable, lines: list[Strip]) -> None:
+    _RENDERED[key] = lines
+    if len(_RENDERED) > KEPT:
+        _RENDERED.popitem(last=False)
 
 
 class Prerendered(Widget):
@@ -52,16 +65,32 @@ class Prerendered(Widget):
         under the content), so a block looks the same as before, only drawn from a cache.
         """
         if width != self._width:
-            app = self.app
-            options = app.console_options.update(highlight=False, width=max(1, width), height=None)
             self._style = self.rich_style
-            styled = self.post_render(self._renderable, self._style)
-            rendered = Segment.split_and_crop_lines(
-                app.console.render(styled, options), width, include_new_lines=False, pad=False
-            )
-            self._lines = self.prepare([Strip(line) for line in rendered])
+            key = self.render_key()
+            shared = None if key is None else (key, width, self._style, self.app.theme)
+            rendered = None if shared is None else _RENDERED.get(shared)
+            if rendered is None:
+                rendered = self._render_at(width)
+                if shared is not None:
+                    _keep(shared, rendered)
+            self._lines = self.prepare(rendered)
             self._width = width
         return self._lines
+
+    def _render_at(self, width: int) -> list[Strip]:
+        app = self.app
+        options = app.console_options.update(highlight=False, width=max(1, width), height=None)
+        styled = self.post_render(self._renderable, self._style)
+        rendered = Segment.split_and_crop_lines(
+            app.console.render(styled, options), width, include_new_lines=False, pad=False
+        )
+        return [Strip(line) for line in rendered]
+
+    def render_key(self) -> Hashable | None:
+        """What the content is, for a subclass whose content is final: blocks with the same
+        key, width and style share one rendering (a conversation opened again, the streaming
+        answer's blocks after a switch back). None: rendered by each block itself."""
+        return None
 
     def prepare(self, lines: list[Strip]) -> list[Strip]:
         """Look at (and tidy) freshly rendered lines before they are kept; for subclasses."""
