@@ -29,6 +29,7 @@ from tui.frames import after_refresh
 from tui.models import Conversation, Role
 from tui.screens.in_flight import Turn
 from tui.storage import Store
+from tui.widgets import prerendered
 from tui.widgets.chat_pane import LiveText
 
 HEADER = ["figure", "ours", "baseline", "ratio", "target"]  # the columns of bench/run's table
@@ -62,7 +63,9 @@ def headless_app(db: Path | None = None, project: Path | None = None) -> Assista
     The previous run's app is garbage by now; it is collected first, as a launched app never
     carries another's. Left for later, the app's own collection a second after its first screen
     found the stock Markdown run's 400,000 objects and held the loop for 1.2 s mid-stream.
+    Nor does it find the renderings an earlier app in this process kept (tui.widgets.prerendered).
     """
+    prerendered.forget()
     gc.collect()
     root = Path(tempfile.mkdtemp())
     settings = Settings.build(project=project or root, db=str(db or root / "h.db"), model="b")

@@ -28,6 +28,11 @@ KEPT = 256  # renderings of final content kept for other blocks showing the same
 _RENDERED: OrderedDict[Hashable, list[Strip]] = OrderedDict()
 
 
+def forget() -> None:
+    """Drop every kept rendering (a benchmark's fresh app starts with none, as a launch does)."""
+    _RENDERED.clear()
+
+
 def _keep(key: Hashable, lines: list[Strip]) -> None:
     _RENDERED[key] = lines
     if len(_RENDERED) > KEPT:
