@@ -200,12 +200,11 @@ class MainScreen(Screen[None]):
         self.memory.leave()
         services = await self.services()
         async with self.view_lock:
-            wanted = max(SIDEBAR_PAGE, len(self.query_one(Sidebar).rows.conversations))
             read = await opening.read(
                 services.store,
                 conversation,
                 found,
-                self.sidebar_page(wanted),
+                self._sidebar_rows(),
                 self.memory.fetch(conversation),
             )
             with self.app.batch_update():
@@ -218,9 +217,6 @@ class MainScreen(Screen[None]):
                 await self.memory.enter(conversation)
                 if services.settings.credentials_missing():
                     await self.query_one(ChatPane).warn(NO_CREDENTIALS)  # said from the start
-            # The screen paints once idle; idle while the batch held its paint, it would wait
-            # for its next message (10-25 ms later) to notice the batch is over.
-            self.check_idle()
         self.prewarm(conversation)
         self.asking.show()
 
@@ -290,8 +286,12 @@ class MainScreen(Screen[None]):
     # -- the sidebar --------------------------------------------------------------------------
 
     async def reload_sidebar(self) -> None:
-        wanted = max(SIDEBAR_PAGE, len(self.query_one(Sidebar).rows.conversations))  # pages seen
-        self._list(*await self.sidebar_page(wanted))
+        self._list(*await self._sidebar_rows())
+
+    async def _sidebar_rows(self) -> tuple[list[Conversation], bool]:
+        """The rows to list again: as many as are listed now (the pages seen), at least one."""
+        wanted = max(SIDEBAR_PAGE, len(self.query_one(Sidebar).rows.conversations))
+        return await self.sidebar_page(wanted)
 
     def _list(self, found: list[Conversation], more: bool) -> None:
         """The sidebar's rows as read, marked as the conversations stand now."""

@@ -109,8 +109,7 @@ class PromptMemory:
     async def enter(self, conversation: Conversation | None) -> None:
         """Show the draft of the conversation now on screen (from memory, else the store)."""
         key = self.key_of(conversation)
-        if key not in self.stored:
-            await self.fetch(conversation)
+        await self.fetch(conversation)  # read with the opening's other reads, or now
         kept = self.stored[key]
         # From here on nothing waits: the key and the text change together, so a draft write
         # due meanwhile never files one conversation's text under another's key.

@@ -33,6 +33,14 @@ def forget() -> None:
     _RENDERED.clear()
 
 
+def _kept(key: Hashable) -> list[Strip] | None:
+    """The rendering kept for ``key``, now the last to be dropped."""
+    lines = _RENDERED.get(key)
+    if lines is not None:
+        _RENDERED.move_to_end(key)
+    return lines
+
+
 def _keep(key: Hashable, lines: list[Strip]) -> None:
     _RENDERED[key] = lines
     if len(_RENDERED) > KEPT:
@@ -73,7 +81,7 @@ class Prerendered(Widget):
             self._style = self.rich_style
             key = self.render_key()
             shared = None if key is None else (key, width, self._style, self.app.theme)
-            rendered = None if shared is None else _RENDERED.get(shared)
+            rendered = None if shared is None else _kept(shared)
             if rendered is None:
                 rendered = self._render_at(width)
                 if shared is not None:
