@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bench.app import launch_rows, size_rows
 from bench.backlog import main_async as backlog_rows
+from bench.echo import echo_rows
 from bench.engine import engine_rows
 from bench.footprint import footprint_rows
 from bench.harness import HEADER, markdown_table, print_table, write_between_markers
@@ -44,6 +45,7 @@ async def measured(root: Path) -> list[list[str]]:
     rows = await streaming_rows(root)
     rows += await switching_rows(root)
     rows += await key_rows(root)
+    rows += await echo_rows(root)
     rows += await size_rows(root)
     rows += await engine_rows()
     rows += await latency_rows(root)

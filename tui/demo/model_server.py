@@ -54,6 +54,8 @@ class Turn:
         hold_after: pause after this many characters of text until ``ModelServer.release()``,
             so a test can look at a half-streamed answer for as long as it needs.
         first_byte_delay: seconds to wait before the response starts.
+        steady: keep ``pace`` as a rate (each delta waits for its own slot, so a sleep that
+            overshoots does not slow the stream: benchmarks); else each delta sleeps ``pace``.
         times: how often this turn may be played (None: always); later ones then match.
         usage: the token counts the reply reports (``input_tokens``, ``cache_read_input_tokens``,
             ``cache_creation_input_tokens``, ``output_tokens``), as the API's usage names them;
@@ -69,6 +71,7 @@ class Turn:
     stall_after: int | None = None
     hold_after: int | None = None
     first_byte_delay: float = 0.0
+    steady: bool = False
     chunk: int = 4
     pace: float = 0.0
     times: int | None = None
@@ -267,6 +270,7 @@ class ModelServer:
                 "content_block_start",
                 {"index": index, "content_block": {"type": "text", "text": ""}},
             )
+            paced = Schedule(turn.pace, turn.steady)
             for start in range(0, len(turn.text), turn.chunk):
                 if turn.drop_after is not None and start >= turn.drop_after:
                     writer.transport.abort()
@@ -282,8 +286,7 @@ class ModelServer:
                     "content_block_delta",
                     {"index": index, "delta": {"type": "text_delta", "text": piece}},
                 )
-                if turn.pace:
-                    await asyncio.sleep(turn.pace)
+                await paced.next()
             await _event(writer, "content_block_stop", {"index": index})
             index += 1
         for offset, tool in enumerate(turn.tools):
@@ -326,16 +329,38 @@ def _output_tokens(turn: Turn) -> int:
     return max(1, (len(turn.thinking) + len(turn.text)) // 4)
 
 
+class Schedule:
+    """The wait after each delta: ``pace`` seconds, or with ``steady`` until the delta's own
+    slot, so a sleep that overshoots (1 ms asks often take 1.1-1.3) does not slow the stream."""
+
+    def __init__(self, pace: float, steady: bool = False) -> None:
+        self.pace = pace
+        self.steady = steady
+        self.due: float | None = None
+
+    async def next(self) -> None:
+        if not self.pace:
+            return
+        if not self.steady:
+            await asyncio.sleep(self.pace)
+            return
+        now = asyncio.get_running_loop().time()
+        due = now if self.due is None else self.due
+        self.due = max(due, now - self.pace) + self.pace  # a stall is not made up in a burst
+        if self.due > now:
+            await asyncio.sleep(self.due - now)
+
+
 async def _stream_thinking(writer: asyncio.StreamWriter, turn: Turn) -> None:
     """The thinking block at index 0: its start, thinking deltas, the signature, its stop."""
     block = {"type": "thinking", "thinking": "", "signature": ""}
     await _event(writer, "content_block_start", {"index": 0, "content_block": block})
+    paced = Schedule(turn.pace, turn.steady)
     for start in range(0, len(turn.thinking), turn.chunk):
         piece = turn.thinking[start : start + turn.chunk]
         delta = {"type": "thinking_delta", "thinking": piece}
         await _event(writer, "content_block_delta", {"index": 0, "delta": delta})
-        if turn.pace:
-            await asyncio.sleep(turn.pace)
+        await paced.next()
     signed = {"type": "signature_delta", "signature": _signature(turn.thinking)}
     await _event(writer, "content_block_delta", {"index": 0, "delta": signed})
     await _event(writer, "content_block_stop", {"index": 0})
