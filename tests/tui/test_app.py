@@ -258,6 +258,34 @@ async def test_a_switch_into_a_streaming_answer_first_paints_its_newest_text(
         await settle(pilot)
 
 
+async def test_a_streaming_answer_at_the_chat_s_end_is_at_its_end_in_every_frame(
+    app_factory: Any,
+) -> None:
+    """Each redraw of the streaming answer lands at the chat's end in the frame that shows
+    it: the view used to move down a frame later, so one frame in two showed the new lines
+    pushed below it (and a second layout cost a frame more)."""
+    answer = "".join(f"line {n} of the long answer\n\n" for n in range(400))
+    numbered = re.compile(r"line (\d+) of the long answer")
+    turns = [Turn(match="long", text=answer, chunk=8, pace=0.004)]
+    async with app_factory(turns) as (app, _server), app.run_test(size=SIZE) as pilot:
+        chat = app.screen.query_one(ChatPane)
+        late: list[tuple[int, int]] = []  # (newest line drawn, newest line painted)
+        display = app._display
+
+        def painted(*args: Any) -> None:
+            display(*args)
+            drawn = [int(n) for n in numbered.findall(chat.answer.text)] if chat.answer else []
+            shown = [int(n) for n in numbered.findall("\n".join(screen_rows(app)))]
+            if drawn and shown and chat.virtual_size.height > chat.size.height:
+                late.append((max(drawn), max(shown)))
+
+        app._display = painted
+        await send(pilot, "long answer please")
+        await until(pilot, lambda: bool(late) and late[-1][0] >= 200, "half the answer drawn")
+        assert all(newest == seen for newest, seen in late), [f for f in late if f[0] != f[1]]
+        await settle(pilot)
+
+
 async def test_a_long_answer_reopened_mid_stream_shows_its_newest_text_first_then_all(
     app_factory: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

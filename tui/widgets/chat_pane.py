@@ -30,6 +30,7 @@ from tui.widgets.block_cursor import BlockCursorScroll, Stop
 from tui.widgets.choice_card import ChoiceCard
 from tui.widgets.drawn_above import Following, y_in
 from tui.widgets.markdown_block import MarkdownBlock
+from tui.widgets.one_layout import OneLayout
 from tui.widgets.prerendered import Prerendered
 from tui.widgets.thinking_view import LiveThinking, ThinkingView
 
@@ -111,7 +112,7 @@ class LiveText:
         return [m for m in messages if m.role is not Role.ASSISTANT or m.id <= after]
 
 
-class AnswerView(Vertical):
+class AnswerView(OneLayout, Vertical):
     """The answer streaming now: settled Markdown frozen in segments, a short live tail.
 
     Rendering the whole answer per chunk costs more the longer it gets, and a live Textual
@@ -203,7 +204,9 @@ class AnswerView(Vertical):
             tail = tail[cuts[-1] :]
         self._tail.show_markdown(tail)
         self._space(self._tail)
-        if following and isinstance(pane, VerticalScroll):
+        if following and isinstance(pane, ChatPane):
+            pane.land_at_end()
+        elif following and isinstance(pane, VerticalScroll):
             pane.scroll_end(animate=False)
 
     async def _freeze(self, start: int, cuts: list[int]) -> None:
@@ -353,7 +356,7 @@ class PastAnswer(MarkdownBlock):
         self.border_subtitle = plain_note(note)
 
 
-class ChatPane(BlockCursorScroll):
+class ChatPane(OneLayout, BlockCursorScroll):
     """The conversation shown; the screen feeds it messages and stream events.
 
     With focus it shows the block cursor (tui.widgets.block_cursor) over its messages and the
@@ -398,10 +401,23 @@ class ChatPane(BlockCursorScroll):
             self.set_reactive(Widget.scroll_y, end)
             self.set_reactive(Widget.scroll_target_y, end)
             self.vertical_scrollbar.set_reactive(ScrollBar.position, end)
+            self.vertical_scrollbar.refresh()  # its thumb is drawn where the view now is
         return arranged
+
+    def land_at_end(self) -> None:
+        """Put the view at the end in the next layout, the one that shows what just grew.
+
+        Scrolled after that layout instead (Textual's ``scroll_end``), each redraw of a
+        streaming answer painted two frames: the new lines pushed below the view, then the view
+        moved down to them; it cost twice the frames and the text jumped. A scroll up by the
+        user before that layout comes cancels it (``watch_scroll_y``)."""
+        self._lands_at_end = True
+        self.refresh(layout=True)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
+        if new < old:
+            self._lands_at_end = False  # the user went up: what they read stays put
         if new < 1 <= old or (new == 0 and old > 0):
             self.post_message(self.NearTop())
         if self.more_below and new >= self.max_scroll_y - 1 > old:
@@ -635,12 +651,8 @@ class ChatPane(BlockCursorScroll):
 
     async def follow(self, live: LiveText) -> None:
         """The live text grew (or restarted): show it if it is the answer on screen."""
-        if self.answer is None or self.answer.live is not live:
-            return
-        following = self.is_vertical_scroll_end
-        await self.answer.catch_up()
-        if following:
-            self.scroll_end(animate=False)
+        if self.answer is not None and self.answer.live is live:
+            await self.answer.catch_up()  # its draw keeps the view at the end if it was there
 
     async def end(
         self,

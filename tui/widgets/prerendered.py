@@ -20,6 +20,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.references import Reference
+from tui.widgets.one_layout import OneLayout
 
 MARK = "▌"  # drawn in the first column of every line of the part under the block cursor
 
@@ -47,7 +48,7 @@ def _keep(key: Hashable, lines: list[Strip]) -> None:
         _RENDERED.popitem(last=False)
 
 
-class Prerendered(Widget):
+class Prerendered(OneLayout, Widget):
     """A block of the chat: ``renderable`` drawn from cached lines."""
 
     DEFAULT_CSS = "Prerendered { height: auto; }"
