@@ -274,7 +274,8 @@ async def test_a_streaming_answer_at_the_chat_s_end_is_at_its_end_in_every_frame
 
         def painted(*args: Any) -> None:
             display(*args)
-            drawn = [int(n) for n in numbered.findall(chat.answer.text)] if chat.answer else []
+            blocks = chat.answer.query(MarkdownBlock) if chat.answer else []
+            drawn = [int(n) for b in blocks for n in numbered.findall(b.markdown)]
             shown = [int(n) for n in numbered.findall("\n".join(screen_rows(app)))]
             if drawn and shown and chat.virtual_size.height > chat.size.height:
                 late.append((max(drawn), max(shown)))

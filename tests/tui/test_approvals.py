@@ -373,17 +373,17 @@ async def test_an_open_question_is_not_a_stall(
     from tui.agent.approval import Question
 
     shown_at_stall: list[set[int]] = []  # the notifications up when the quiet was noticed
-    original = runner.watched
+    original = runner.incoming
 
-    async def spied(source: Any, quiet: float) -> Any:
+    async def spied(source: Any, questions: Any, quiet: float) -> Any:
         waiting = False
-        async for item in original(source, quiet):
+        async for item in original(source, questions, quiet):
             waiting = waiting or isinstance(item, Question)
             if item is runner.STALLED and waiting:
                 shown_at_stall.append({id(n) for n in app._notifications})
             yield item
 
-    monkeypatch.setattr(runner, "watched", spied)
+    monkeypatch.setattr(runner, "incoming", spied)
     async with fetching(app_factory, monkeypatch, fetch_turns("look it up")) as (
         app,
         _server,

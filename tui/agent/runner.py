@@ -69,7 +69,7 @@ def replay_prompt(history: list[Message], text: str) -> str:
     )
 
 
-STALLED = object()  # yielded by watched() when its source has been quiet too long
+STALLED = object()  # yielded by incoming() when the stream has been quiet too long
 _DONE = object()
 
 
@@ -80,21 +80,35 @@ async def _next(source: AsyncIterator[Any]) -> Any:
         return _DONE
 
 
-async def with_questions(
-    source: AsyncIterator[Any], questions: asyncio.Queue[Any]
+async def incoming(
+    source: AsyncIterator[Any], questions: asyncio.Queue[Any], quiet: float
 ) -> AsyncIterator[Any]:
-    """The SDK's messages, and each question a hook puts to the user as it is asked.
+    """The SDK's messages, each question a hook puts to the user as it is asked, and STALLED
+    once each time neither came for ``quiet`` seconds.
 
     A question arrives while the SDK's stream is silent (the CLI waits for the hook), so the
-    two are raced; neither pending read is lost, and both are cancelled on exit.
+    two reads are raced; neither is lost, the quiet check cancels neither, and both are
+    cancelled on exit. The CLI only gives up on a silent stream after five minutes; the user
+    should hear of it long before. One wait per message: with a task and a wait in each of
+    two layers, a thousand deltas a second cost twice the trips through the event loop.
     """
     message: asyncio.Future[Any] | None = None
     question: asyncio.Future[Any] | None = None
+    told = False
     try:
         while True:
             message = message or asyncio.ensure_future(_next(source))
             question = question or asyncio.ensure_future(questions.get())
-            await asyncio.wait({message, question}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(
+                {message, question},
+                timeout=None if told else quiet,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            if not done:
+                told = True
+                yield STALLED
+                continue
+            told = False
             if message.done():  # first: the call's own message before the question on it
                 item, message = message.result(), None
                 if item is _DONE:
@@ -108,33 +122,6 @@ async def with_questions(
             if pending is not None:
                 pending.cancel()
                 await asyncio.gather(pending, return_exceptions=True)
-
-
-async def watched(source: AsyncIterator[Any], quiet: float) -> AsyncIterator[Any]:
-    """Pass items on; yield STALLED once each time nothing came for ``quiet`` seconds.
-
-    The CLI only gives up on a stream that went silent after five minutes; the user should
-    hear of it long before. The pending read is never cancelled by the check, only on exit.
-    """
-    pending: asyncio.Future[Any] | None = None
-    try:
-        while True:
-            if pending is None:
-                pending = asyncio.ensure_future(_next(source))
-                told = False
-            done, _ = await asyncio.wait({pending}, timeout=None if told else quiet)
-            if not done:
-                told = True
-                yield STALLED
-                continue
-            item, pending = pending.result(), None
-            if item is _DONE:
-                return
-            yield item
-    finally:
-        if pending is not None:
-            pending.cancel()
-            await asyncio.gather(pending, return_exceptions=True)
 
 
 class TurnRunner:
@@ -280,8 +267,8 @@ class _Turn:
         quiet = self.session.settings.stall_notice_s
         approvals = self.session.approvals
         try:
-            source = with_questions(self.session.ask(prompt), approvals.questions)
-            async for message in watched(source, quiet):
+            source = incoming(self.session.ask(prompt), approvals.questions, quiet)
+            async for message in source:
                 if isinstance(message, Question | Pick):
                     yield await self.asked(message)
                     continue

@@ -197,16 +197,19 @@ class AnswerView(OneLayout, Vertical):
             return
         pane = self.parent
         following = isinstance(pane, VerticalScroll) and pane.is_vertical_scroll_end
-        frozen = self._cuts[-1] if self._cuts else 0
-        tail = self.text[frozen:]
-        if len(tail) > SEGMENT and (cuts := settled_cuts(tail, PIECE)):
-            await self._freeze(frozen, cuts)
-            tail = tail[cuts[-1] :]
-        self._tail.show_markdown(tail)
-        self._space(self._tail)
         if following and isinstance(pane, ChatPane):
             pane.land_at_end()
-        elif following and isinstance(pane, VerticalScroll):
+        frozen = self._cuts[-1] if self._cuts else 0
+        tail = self.text[frozen:]
+        # One frame shows the settled part as its own block and the tail without it: painted
+        # between the two, the text the tail still held was shown twice.
+        with self.app.batch_update():
+            if len(tail) > SEGMENT and (cuts := settled_cuts(tail, PIECE)):
+                await self._freeze(frozen, cuts)
+                tail = tail[cuts[-1] :]
+            self._tail.show_markdown(tail)
+            self._space(self._tail)
+        if following and not isinstance(pane, ChatPane) and isinstance(pane, VerticalScroll):
             pane.scroll_end(animate=False)
 
     async def _freeze(self, start: int, cuts: list[int]) -> None:
@@ -383,7 +386,7 @@ class ChatPane(OneLayout, BlockCursorScroll):
         self._following = Following()  # how what the opening draws after it moves the chat
         self._shown = 0
         self._mounting = asyncio.Lock()  # a step above and a new conversation do not interleave
-        self._lands_at_end = False  # the next layout puts the view at the end (a switch's)
+        self._lands_at_end = False  # every layout puts the view at the end (``land_at_end``)
 
     def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
         """The children placed; after a switch, the view at their end in that same layout.
@@ -392,10 +395,11 @@ class ChatPane(OneLayout, BlockCursorScroll):
         frame showed the conversation at the top (or where the last one was) and a second
         frame, 10-30 ms later, its end: a switch was two frames. Set here, between arranging
         the children and placing them, the first frame is the end (Textual's anchor does the
-        same, but also draws a view shorter than the chat at its foot)."""
+        same, but also draws a view shorter than the chat at its foot). It stays so in every
+        layout, while the older part is drawn above and while an answer streams, until the user
+        scrolls up (``watch_scroll_y``)."""
         arranged = super().arrange(size, optimal)
         if self._lands_at_end:
-            self._lands_at_end = False
             room = self.container_size.height - self.scrollbar_size_horizontal
             end = max(0, arranged.spatial_map.total_region.bottom - room)
             self.set_reactive(Widget.scroll_y, end)
@@ -405,12 +409,13 @@ class ChatPane(OneLayout, BlockCursorScroll):
         return arranged
 
     def land_at_end(self) -> None:
-        """Put the view at the end in the next layout, the one that shows what just grew.
+        """Keep the view at the end in every layout from now on, the next one first: the one
+        that shows what just grew.
 
         Scrolled after that layout instead (Textual's ``scroll_end``), each redraw of a
         streaming answer painted two frames: the new lines pushed below the view, then the view
         moved down to them; it cost twice the frames and the text jumped. A scroll up by the
-        user before that layout comes cancels it (``watch_scroll_y``)."""
+        user ends it (``watch_scroll_y``)."""
         self._lands_at_end = True
         self.refresh(layout=True)
 
