@@ -125,3 +125,25 @@ async def test_folded_thinking_streams_without_drawing_the_answer_again(
         assert rendered == []  # the answer's tail was never rendered again for the thinking
         await settle(pilot)
         assert rows_with(app, "Done.")
+
+
+async def test_a_thinking_block_unfolded_after_the_answer_grows_in_place(app_factory: Any) -> None:
+    """Clicked open below a long chat whose view is at its end, the thinking's header stays on
+    its row: the chat is kept at its end only while an answer streams, not at any layout."""
+    thought = "\n".join(f"step {n} of the thought" for n in range(80))
+    turns = [
+        Turn(match="first", text="\n\n".join(f"paragraph {n}" for n in range(40))),
+        Turn(match="second", thinking=thought, text="A short answer."),
+    ]
+    async with app_factory(turns) as (app, _), app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "first question")
+        await ask(pilot, "second question")
+        await settle(pilot)
+        rows = screen_rows(app)
+        header = rows_with(app, "▸ Thinking · ")[0]
+        before = rows.index(header)
+        await pilot.click(offset=(header.index("▸") + 2, before))
+        await until(pilot, lambda: bool(rows_with(app, "▾ Thinking · ")), "the thinking unfolded")
+        await settle(pilot)
+        assert rows_with(app, "step 0 of the thought")
+        assert screen_rows(app).index(rows_with(app, "▾ Thinking · ")[0]) == before

@@ -386,7 +386,8 @@ class ChatPane(OneLayout, BlockCursorScroll):
         self._following = Following()  # how what the opening draws after it moves the chat
         self._shown = 0
         self._mounting = asyncio.Lock()  # a step above and a new conversation do not interleave
-        self._lands_at_end = False  # every layout puts the view at the end (``land_at_end``)
+        self._lands_at_end = False  # the next layout puts the view at the end (a switch's)
+        self._pinned = False  # every layout does, while a streaming answer is followed
 
     def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
         """The children placed; after a switch, the view at their end in that same layout.
@@ -395,11 +396,11 @@ class ChatPane(OneLayout, BlockCursorScroll):
         frame showed the conversation at the top (or where the last one was) and a second
         frame, 10-30 ms later, its end: a switch was two frames. Set here, between arranging
         the children and placing them, the first frame is the end (Textual's anchor does the
-        same, but also draws a view shorter than the chat at its foot). It stays so in every
-        layout, while the older part is drawn above and while an answer streams, until the user
-        scrolls up (``watch_scroll_y``)."""
+        same, but also draws a view shorter than the chat at its foot). While a streaming
+        answer is followed it is so in every layout (``land_at_end``)."""
         arranged = super().arrange(size, optimal)
-        if self._lands_at_end:
+        if self._lands_at_end or self._pinned:
+            self._lands_at_end = False
             room = self.container_size.height - self.scrollbar_size_horizontal
             end = max(0, arranged.spatial_map.total_region.bottom - room)
             self.set_reactive(Widget.scroll_y, end)
@@ -409,20 +410,21 @@ class ChatPane(OneLayout, BlockCursorScroll):
         return arranged
 
     def land_at_end(self) -> None:
-        """Keep the view at the end in every layout from now on, the next one first: the one
-        that shows what just grew.
+        """Keep the view at the end in every layout until the answer ends, the next one first:
+        the one that shows what just grew.
 
         Scrolled after that layout instead (Textual's ``scroll_end``), each redraw of a
         streaming answer painted two frames: the new lines pushed below the view, then the view
         moved down to them; it cost twice the frames and the text jumped. A scroll up by the
-        user ends it (``watch_scroll_y``)."""
-        self._lands_at_end = True
+        user ends it (``watch_scroll_y``), and so do the answer's end and a switch: a thinking
+        block unfolded later grows in place."""
+        self._pinned = True
         self.refresh(layout=True)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         if new < old:
-            self._lands_at_end = False  # the user went up: what they read stays put
+            self._lands_at_end = self._pinned = False  # the user went up: what they read stays
         if new < 1 <= old or (new == 0 and old > 0):
             self.post_message(self.NearTop())
         if self.more_below and new >= self.max_scroll_y - 1 > old:
@@ -443,6 +445,7 @@ class ChatPane(OneLayout, BlockCursorScroll):
         ones above them after (``_draw_earlier``)."""
         async with self._mounting:
             self._shown += 1
+            self._lands_at_end = self._pinned = False  # a search's find is not sent to the end
             self._earlier = []
             self.forget_cursor()
             await self.remove_children()
@@ -678,6 +681,7 @@ class ChatPane(OneLayout, BlockCursorScroll):
             line = Text(f"⚠ {inert(error)}", style="bold red")
             await self.mount(Static(line, classes="error-line"))
         self.answer = None
+        self._pinned = False
         self.scroll_end(animate=False)
 
 
