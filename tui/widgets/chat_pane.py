@@ -195,9 +195,8 @@ class AnswerView(OneLayout, Vertical):
             self.text += "".join(fragments[count:])
         else:
             return
-        pane = self.parent
-        following = isinstance(pane, VerticalScroll) and pane.is_vertical_scroll_end
-        if following and isinstance(pane, ChatPane):
+        pane = self.parent  # a live answer is always in the chat
+        if isinstance(pane, ChatPane) and pane.is_vertical_scroll_end:
             pane.land_at_end()
         frozen = self._cuts[-1] if self._cuts else 0
         tail = self.text[frozen:]
@@ -209,8 +208,6 @@ class AnswerView(OneLayout, Vertical):
                 tail = tail[cuts[-1] :]
             self._tail.show_markdown(tail)
             self._space(self._tail)
-        if following and not isinstance(pane, ChatPane) and isinstance(pane, VerticalScroll):
-            pane.scroll_end(animate=False)
 
     async def _freeze(self, start: int, cuts: list[int]) -> None:
         """Keep the settled text from ``start`` as blocks ending at ``cuts`` (relative to it):
